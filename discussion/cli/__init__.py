@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "discussion.cli.standard_cmd",
     "discussion.cli.bank_cmd",
     "discussion.cli.grade_cmd",
+    "discussion.cli.verify_cmd",
+    "discussion.cli.recover_cmd",
 )
 
 log = logging.getLogger(__name__)

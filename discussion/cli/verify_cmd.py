@@ -1,0 +1,45 @@
+"""`discussion verify FOLDER [--json]`: is a session record intact?
+
+Exit status: 0 intact, 1 altered / removed / appended, 2 not a session folder (usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the `verify` sub-command."""
+    parser = subparsers.add_parser(
+        "verify",
+        help="check a session record's hash chain and sealed files",
+        description="Check that a session record is intact: every event line's hash and the "
+        "chain, session.json, and for a closed session every file sealed by the closed event. "
+        "Exit 0 intact, 1 altered, 2 not a session folder.",
+    )
+    parser.add_argument("folder", type=Path, help="the session folder")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify the folder and print the report."""
+    from discussion.record.verify import verify
+
+    report = verify(args.folder)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        state = "sealed (closed)" if report.sealed else "not sealed (session not closed)"
+        minutes, seconds = divmod(round(report.audio_seconds), 60)
+        verdict = "intact" if report.ok else "NOT INTACT"
+        print(
+            f"{args.folder.name}: {verdict}; {report.events} events, {state}, "
+            f"audio {minutes}:{seconds:02d}"
+        )
+        for problem in report.problems:
+            print(f"  - {problem}")
+    return 0 if report.ok else 1

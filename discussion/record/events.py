@@ -1,0 +1,338 @@
+"""The evidence event: data models per type, canonical JSON and the sha256 hash chain.
+
+One event is one line of `events.jsonl` (see docs/design.md and docs/record-format.md):
+
+    {"seq", "type", "at", "offset", "data", "prev", "hash"}
+
+serialised canonically (sorted keys, no spaces, UTF-8 kept as is). `hash` is
+sha256(prev_hex + canonical_json(event without "hash")); `prev` of seq 0 is 64 zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ZERO_HASH = "0" * 64
+
+AlarmKind = Literal["silence", "device_lost", "write_error", "overflow"]
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation used for hashing and for the stored line (without newline)."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def chain_hash(prev: str, body: dict[str, Any]) -> str:
+    """sha256(prev_hex + canonical_json(body)) where `body` is the event without "hash"."""
+    return hashlib.sha256((prev + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
+def utc_now_iso() -> str:
+    """Now as UTC ISO-8601 with milliseconds and a trailing Z."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+class EventData(BaseModel):
+    """Base of every event's `data`; `TYPE` is the event type it belongs to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    TYPE: ClassVar[str] = ""
+
+
+class CreatedData(EventData):
+    """seq 0: ties the log to the session.json it was created with."""
+
+    TYPE: ClassVar[str] = "created"
+    session_id: str
+    schema_version: int
+    session_json_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class ConsentRecordedData(EventData):
+    """The apprentice's consent (to the discussion being recorded, or notes only)."""
+
+    TYPE: ClassVar[str] = "consent_recorded"
+    recording: bool
+    statement: str = ""
+
+
+class RecordingStartedData(EventData):
+    """A recording run starts writing `segment` at `start_offset` on the session timeline."""
+
+    TYPE: ClassVar[str] = "recording_started"
+    segment: str
+    start_offset: float = Field(ge=0)
+    device: str = ""
+
+
+class RecordingPausedData(EventData):
+    """Capture paused: the timeline stops until resumed."""
+
+    TYPE: ClassVar[str] = "recording_paused"
+    reason: str = ""
+
+
+class RecordingResumedData(EventData):
+    """Capture resumed after a pause."""
+
+    TYPE: ClassVar[str] = "recording_resumed"
+
+
+class RecordingStoppedData(EventData):
+    """A recording run ended; `frames` were written to `segment`."""
+
+    TYPE: ClassVar[str] = "recording_stopped"
+    segment: str
+    frames: int = Field(ge=0)
+    reason: str = ""
+
+
+class QuestionAskedData(EventData):
+    """A bank question was asked."""
+
+    TYPE: ClassVar[str] = "question_asked"
+    question_id: str
+    criteria: list[str] = Field(default_factory=list)
+
+
+class NoteData(EventData):
+    """An assessor's note. The event offset is `raw_offset - lag_s`, clamped at 0."""
+
+    TYPE: ClassVar[str] = "note"
+    text: str
+    criteria: list[str] = Field(default_factory=list)
+    raw_offset: float = Field(ge=0)
+    lag_s: float = Field(ge=0)
+
+
+class NoteAmendedData(EventData):
+    """A later correction of note `amends` (a seq); the original stays in the log."""
+
+    TYPE: ClassVar[str] = "note_amended"
+    amends: int = Field(ge=0)
+    text: str
+    criteria: list[str] = Field(default_factory=list)
+
+
+class CriterionDecidedData(EventData):
+    """The assessor's decision on one criterion; a later one for the same criterion supersedes."""
+
+    TYPE: ClassVar[str] = "criterion_decided"
+    criterion: str
+    met: bool
+    rationale: str = ""
+    note_seqs: list[int] = Field(default_factory=list)
+
+
+class AudioGapData(EventData):
+    """Silence padded into the audio (device lost...): file position still equals timeline."""
+
+    TYPE: ClassVar[str] = "audio_gap"
+    cause: str
+    duration_s: float = Field(ge=0)
+
+
+class AlarmData(EventData):
+    """Something the assessor was warned about."""
+
+    TYPE: ClassVar[str] = "alarm"
+    kind: AlarmKind
+    message: str = ""
+
+
+class AlarmClearedData(EventData):
+    """An alarm's condition ended."""
+
+    TYPE: ClassVar[str] = "alarm_cleared"
+    kind: AlarmKind
+    message: str = ""
+
+
+class TimeWarningData(EventData):
+    """The assessor was told `minutes` remain (or have elapsed, per the UI's wording)."""
+
+    TYPE: ClassVar[str] = "time_warning"
+    minutes: int
+
+
+class ComponentResultData(EventData):
+    """Another component's result, carried for grading (same shape as the grading input)."""
+
+    TYPE: ClassVar[str] = "component_result"
+    component: str
+    attempt: int = Field(ge=1, le=3)
+    achieved: list[str] = Field(default_factory=list)
+    modes: list[str] = Field(default_factory=list)
+
+
+class RecoveredData(EventData):
+    """The session was reopened after its owner stopped without closing it."""
+
+    TYPE: ClassVar[str] = "recovered"
+    audio_seconds: float = Field(ge=0)
+    torn_line_set_aside: bool
+    torn_file: str | None = None
+    repaired_files: list[str] = Field(default_factory=list)
+    segment_frames: dict[str, int] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+class TallyData(BaseModel):
+    """Criteria met / not met at closing, for the discussion component."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    met: list[str] = Field(default_factory=list)
+    not_met: list[str] = Field(default_factory=list)
+
+
+class ClosedData(EventData):
+    """Seals the folder: every other file's sha256 and the chain head before this line."""
+
+    TYPE: ClassVar[str] = "closed"
+    tally: TallyData
+    files: dict[str, str]
+    chain_head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    reason: str = ""
+
+
+DATA_MODELS: dict[str, type[EventData]] = {
+    model.TYPE: model
+    for model in (
+        CreatedData,
+        ConsentRecordedData,
+        RecordingStartedData,
+        RecordingPausedData,
+        RecordingResumedData,
+        RecordingStoppedData,
+        QuestionAskedData,
+        NoteData,
+        NoteAmendedData,
+        CriterionDecidedData,
+        AudioGapData,
+        AlarmData,
+        AlarmClearedData,
+        TimeWarningData,
+        ComponentResultData,
+        RecoveredData,
+        ClosedData,
+    )
+}
+EVENT_TYPES = tuple(DATA_MODELS)
+
+
+class EventFormatError(ValueError):
+    """A stored line is not a well-formed, canonical event (message says why)."""
+
+
+class Event(BaseModel):
+    """One parsed, hash-checked line of the log. `payload` is the typed `data`."""
+
+    model_config = ConfigDict(frozen=True)
+    seq: int
+    type: str
+    at: str
+    offset: float
+    data: dict[str, Any]
+    prev: str
+    hash: str
+    payload: EventData = Field(exclude=True)
+
+    def body(self) -> dict[str, Any]:
+        """The event as hashed: every field except `hash`."""
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "at": self.at,
+            "offset": self.offset,
+            "data": self.data,
+            "prev": self.prev,
+        }
+
+    def line(self) -> bytes:
+        """The exact stored line, newline included."""
+        return (canonical_json({**self.body(), "hash": self.hash}) + "\n").encode("utf-8")
+
+
+def build_event(
+    seq: int, data: EventData, offset: float, prev: str, at: str | None = None
+) -> Event:
+    """A new event chained after `prev`."""
+    if not math.isfinite(offset) or offset < 0:
+        raise ValueError(f"offset must be a finite number >= 0, got {offset!r}")
+    body: dict[str, Any] = {
+        "seq": seq,
+        "type": data.TYPE,
+        "at": at or utc_now_iso(),
+        "offset": float(offset),
+        "data": data.model_dump(mode="json"),
+        "prev": prev,
+    }
+    return Event(**body, hash=chain_hash(prev, body), payload=data)
+
+
+_KEYS = {"seq", "type", "at", "offset", "data", "prev", "hash"}
+
+
+def parse_line(line: bytes) -> Event:
+    """Parse one stored line (without its newline) and check it is canonical and self-hashed.
+
+    Raises EventFormatError; chaining to the previous line is the caller's check.
+    """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EventFormatError(f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise EventFormatError(f"not valid JSON ({error})") from None
+    if not isinstance(raw, dict) or set(raw) != _KEYS:
+        raise EventFormatError("not an event object with keys " + ", ".join(sorted(_KEYS)))
+    try:
+        canonical = canonical_json(raw)
+    except ValueError as error:
+        raise EventFormatError(f"not serialisable canonically ({error})") from None
+    if canonical != text:
+        raise EventFormatError("not in canonical form (bytes differ from the canonical JSON)")
+    seq, etype, at, offset = raw["seq"], raw["type"], raw["at"], raw["offset"]
+    data, prev, stored_hash = raw["data"], raw["prev"], raw["hash"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise EventFormatError("seq is not a non-negative integer")
+    if not isinstance(etype, str) or etype not in DATA_MODELS:
+        raise EventFormatError(f"unknown event type {etype!r}")
+    if not isinstance(offset, float) or offset < 0:
+        raise EventFormatError("offset is not a decimal number >= 0")
+    if not isinstance(at, str) or not isinstance(prev, str) or not isinstance(stored_hash, str):
+        raise EventFormatError("at, prev and hash must be strings")
+    if not isinstance(data, dict):
+        raise EventFormatError("data is not an object")
+    body = {k: v for k, v in raw.items() if k != "hash"}
+    if chain_hash(prev, body) != stored_hash:
+        raise EventFormatError("hash does not match the line's content")
+    try:
+        payload = DATA_MODELS[etype].model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise EventFormatError(
+            f"{etype} data invalid at {where or 'data'}: {first['msg']}"
+        ) from None
+    return Event(
+        seq=seq,
+        type=etype,
+        at=at,
+        offset=offset,
+        data=data,
+        prev=prev,
+        hash=stored_hash,
+        payload=payload,
+    )

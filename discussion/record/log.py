@@ -1,0 +1,308 @@
+"""The append-only, fsync'd event log (`events.jsonl`) and its torn-tail detection.
+
+Every append is one `write()` of the whole line (newline included) on a descriptor opened with
+O_APPEND, followed by `fsync`; only then does `append` return. A failed write or fsync is
+rolled back (the file truncated to its last good line) and raised as `RecordWriteError`, so the
+log never holds a partial line written by a live process. A process killed mid-write (or a
+power cut) can still leave one: `scan_log` finds it, and `EventLog.open(repair=True)` copies it
+to `events.torn-<n>.jsonl` before truncating the log to its last good line.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from discussion.record.errors import (
+    RecordCorruptError,
+    RecordWriteError,
+    SessionClosedError,
+    TornTailError,
+)
+from discussion.record.events import (
+    ZERO_HASH,
+    ClosedData,
+    Event,
+    EventData,
+    EventFormatError,
+    build_event,
+    parse_line,
+)
+
+FILE_MODE = 0o600
+TORN_PREFIX = "events.torn-"
+
+
+def fsync_dir(path: Path) -> None:
+    """fsync a directory so a new or removed entry in it is durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """A damaged last line: where it starts and why it was not accepted."""
+
+    line_number: int
+    offset: int
+    size: int
+    reason: str
+    set_aside_as: str | None = None
+
+
+@dataclass
+class LogScan:
+    """The result of reading a log: the good events, a torn tail, or a deeper problem."""
+
+    events: list[Event] = field(default_factory=list)
+    good_size: int = 0
+    torn: TornTail | None = None
+    problem: str | None = None
+    problem_line: int | None = None
+
+
+def scan_log(content: bytes) -> LogScan:
+    """Parse and chain-check a whole log.
+
+    A bad *last* physical line (no newline, invalid UTF-8/JSON, not canonical, or a hash that
+    does not match its own content) is a torn tail; any other bad line is a `problem` naming
+    its 1-based line number. Scanning stops at the first problem.
+    """
+    scan = LogScan()
+    pieces = content.split(b"\n")
+    # pieces[-1] is what follows the last newline: b"" for a well-terminated log.
+    complete, trailing = pieces[:-1], pieces[-1]
+    prev = ZERO_HASH
+    position = 0
+    for index, line in enumerate(complete):
+        number = index + 1
+        is_last = index == len(complete) - 1 and trailing == b""
+        try:
+            event = parse_line(line)
+        except EventFormatError as error:
+            if is_last:
+                scan.torn = TornTail(number, position, len(line) + 1, str(error))
+            else:
+                scan.problem, scan.problem_line = f"line {number}: {error}", number
+            return scan
+        expected_seq = len(scan.events)
+        if event.seq != expected_seq:
+            scan.problem = f"line {number}: seq {event.seq}, expected {expected_seq}"
+            scan.problem_line = number
+            return scan
+        if event.prev != prev:
+            scan.problem = f"line {number}: prev does not match line {number - 1}'s hash"
+            scan.problem_line = number
+            return scan
+        if (event.type == "created") != (event.seq == 0):
+            scan.problem = f"line {number}: only seq 0 may be (and must be) the created event"
+            scan.problem_line = number
+            return scan
+        scan.events.append(event)
+        prev = event.hash
+        position += len(line) + 1
+        scan.good_size = position
+    if trailing:
+        number = len(complete) + 1
+        scan.torn = TornTail(number, position, len(trailing), "last line has no newline")
+    return scan
+
+
+@dataclass
+class FsyncStats:
+    """Latency of the fsync in each append (seconds)."""
+
+    count: int = 0
+    total: float = 0.0
+    last: float = 0.0
+    max: float = 0.0
+
+    def add(self, seconds: float) -> None:
+        """Record one fsync's duration."""
+        self.count += 1
+        self.total += seconds
+        self.last = seconds
+        self.max = max(self.max, seconds)
+
+
+class EventLog:
+    """An open `events.jsonl`: appends are serialised by a lock and durable on return."""
+
+    def __init__(self, path: Path, fd: int, events: list[Event], size: int) -> None:
+        self.path = path
+        self._fd = fd
+        self._events = events
+        self._size = size
+        self._lock = threading.Lock()
+        self._broken: str | None = None
+        self.torn: TornTail | None = None
+        self.fsync_stats = FsyncStats()
+
+    @classmethod
+    def create(cls, path: Path) -> EventLog:
+        """Create a new, empty log (fails if the file exists)."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
+        fd = os.open(path, flags, FILE_MODE)
+        fsync_dir(path.parent)
+        return cls(path, fd, [], 0)
+
+    @classmethod
+    def open(cls, path: Path, *, repair: bool = False) -> EventLog:
+        """Open an existing log for appending.
+
+        A torn last line raises TornTailError unless `repair` is set, in which case it is copied
+        to `events.torn-<n>.jsonl` next to the log and the log is truncated to its last good
+        line (both fsync'd); `log.torn` then says what was set aside. A deeper problem raises
+        RecordCorruptError.
+        """
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+        try:
+            content = _read_all(fd)
+            scan = scan_log(content)
+            if scan.problem is not None:
+                raise RecordCorruptError(
+                    f"{path}: {scan.problem}; run `discussion verify` on the folder"
+                )
+            torn = scan.torn
+            if torn is not None:
+                if not repair:
+                    raise TornTailError(
+                        f"{path} ends in a torn line ({torn.reason}); run `discussion recover`"
+                    )
+                name = _set_aside(path, content[torn.offset :])
+                os.ftruncate(fd, scan.good_size)
+                os.fsync(fd)
+                torn = TornTail(torn.line_number, torn.offset, torn.size, torn.reason, name)
+        except BaseException:
+            os.close(fd)
+            raise
+        log = cls(path, fd, scan.events, scan.good_size)
+        log.torn = torn
+        return log
+
+    @property
+    def events(self) -> list[Event]:
+        """A copy of the events written so far."""
+        with self._lock:
+            return list(self._events)
+
+    @property
+    def head(self) -> str:
+        """The hash of the last line (64 zeros for an empty log)."""
+        with self._lock:
+            return self._events[-1].hash if self._events else ZERO_HASH
+
+    @property
+    def is_closed(self) -> bool:
+        """True once a `closed` event is in the log."""
+        with self._lock:
+            return bool(self._events) and self._events[-1].type == "closed"
+
+    def append(self, data: EventData, offset: float) -> Event:
+        """Write one event and fsync it; return it only once it is on disk.
+
+        Raises SessionClosedError after `closed`, RecordWriteError when the write or fsync
+        fails (the log is rolled back to its previous line; retrying later is safe).
+        """
+        with self._lock:
+            return self._append_locked(data, offset)
+
+    def append_computed(self, make: Callable[[list[Event]], EventData], offset: float) -> Event:
+        """Append data computed from the events so far, atomically with respect to other appends.
+
+        Used for `closed`, whose chain head and tally must describe exactly the lines before it.
+        """
+        with self._lock:
+            return self._append_locked(make(list(self._events)), offset)
+
+    def _append_locked(self, data: EventData, offset: float) -> Event:
+        if self._fd < 0:
+            raise SessionClosedError("the session record is no longer open for writing")
+        if self._events and self._events[-1].type == "closed":
+            raise SessionClosedError("the session is closed; nothing more can be recorded")
+        if self._broken is not None:
+            raise RecordWriteError(self._broken)
+        if (data.TYPE == "created") != (not self._events):
+            raise ValueError("the created event is exactly the first one")
+        prev = self._events[-1].hash if self._events else ZERO_HASH
+        event = build_event(len(self._events), data, offset, prev)
+        line = event.line()
+        try:
+            written = os.write(self._fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, f"short write ({written} of {len(line)} bytes)")
+            started = time.perf_counter()
+            os.fsync(self._fd)
+            self.fsync_stats.add(time.perf_counter() - started)
+        except OSError as error:
+            self._roll_back()
+            raise RecordWriteError(
+                f"could not write the {data.TYPE} event to the session record: "
+                f"{error.strerror or error}"
+            ) from error
+        self._size += len(line)
+        self._events.append(event)
+        return event
+
+    def _roll_back(self) -> None:
+        """Cut the file back to its last good line after a failed append."""
+        try:
+            os.ftruncate(self._fd, self._size)
+            os.fsync(self._fd)
+        except OSError as error:
+            self._broken = (
+                "the session record could not be repaired after a failed write "
+                f"({error.strerror or error}); close the app and run `discussion recover`"
+            )
+
+    def close(self) -> None:
+        """Close the file descriptor (appends then raise SessionClosedError)."""
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+
+    def closed_data(self) -> ClosedData | None:
+        """The `closed` event's data, if the session is closed."""
+        with self._lock:
+            if self._events and isinstance(self._events[-1].payload, ClosedData):
+                return self._events[-1].payload
+            return None
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    position = 0
+    while chunk := os.pread(fd, 1 << 20, position):
+        chunks.append(chunk)
+        position += len(chunk)
+    return b"".join(chunks)
+
+
+def _set_aside(log_path: Path, torn: bytes) -> str:
+    """Copy a torn tail to the first free `events.torn-<n>.jsonl`; return its name."""
+    number = 1
+    while True:
+        target = log_path.parent / f"{TORN_PREFIX}{number}.jsonl"
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        except FileExistsError:
+            number += 1
+            continue
+        try:
+            view = memoryview(torn)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        fsync_dir(log_path.parent)
+        return target.name

@@ -1,0 +1,272 @@
+"""Derived state of a session: everything shown or graded is computed from the events.
+
+Nothing here is stored; `derive_state(info, events, owned)` is a pure function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from discussion.record.events import (
+    AlarmClearedData,
+    AlarmData,
+    AudioGapData,
+    ClosedData,
+    ComponentResultData,
+    ConsentRecordedData,
+    CriterionDecidedData,
+    Event,
+    NoteAmendedData,
+    NoteData,
+    QuestionAskedData,
+    RecordingPausedData,
+    RecordingResumedData,
+    RecordingStartedData,
+    RecordingStoppedData,
+    RecoveredData,
+    TimeWarningData,
+)
+from discussion.record.info import SessionInfo
+
+Status = Literal["open", "interrupted", "closed"]
+
+
+@dataclass
+class NoteView:
+    """A note as it currently reads, with its original text kept."""
+
+    seq: int
+    offset: float
+    raw_offset: float
+    at: str
+    text: str
+    criteria: list[str]
+    original_text: str
+    original_criteria: list[str]
+    amended_by: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One criterion_decided event."""
+
+    seq: int
+    at: str
+    met: bool
+    rationale: str
+    note_seqs: list[int]
+
+
+@dataclass
+class CriterionEvidence:
+    """Notes tagged with a criterion and the assessor's decision on it."""
+
+    criterion: str
+    note_seqs: list[int] = field(default_factory=list)
+    decision: Decision | None = None
+    superseded: list[Decision] = field(default_factory=list)
+
+    @property
+    def note_count(self) -> int:
+        """How many (current) notes are tagged with the criterion."""
+        return len(self.note_seqs)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question asked, and when."""
+
+    seq: int
+    offset: float
+    question_id: str
+    criteria: list[str]
+
+
+@dataclass
+class Pause:
+    """A pause of capture (wall-clock times; the audio timeline does not advance)."""
+
+    offset: float
+    paused_at: str
+    resumed_at: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class Segment:
+    """One recording run: a segment file placed on the session timeline."""
+
+    file: str
+    start_offset: float
+    device: str
+    frames: int | None = None
+    stop_reason: str | None = None
+    pauses: list[Pause] = field(default_factory=list)
+
+    def end_offset(self, samplerate: int) -> float | None:
+        """Where the segment ends on the timeline, if its length is known."""
+        return None if self.frames is None else self.start_offset + self.frames / samplerate
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Silence padded into the audio (e.g. device lost)."""
+
+    seq: int
+    offset: float
+    cause: str
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The discussion attempt's decided criteria, in the grading engine's input shape."""
+
+    component: str
+    attempt: int
+    achieved: list[str]
+    not_met: list[str]
+
+    def as_grading_input(self) -> dict[str, Any]:
+        """`{"component": "discussion", "attempt": n, "achieved": [...]}` for discussion.grading."""
+        return {"component": self.component, "attempt": self.attempt, "achieved": self.achieved}
+
+
+@dataclass
+class SessionState:
+    """Everything derived from a session's events."""
+
+    info: SessionInfo
+    status: Status
+    event_count: int
+    notes: list[NoteView] = field(default_factory=list)
+    criteria: dict[str, CriterionEvidence] = field(default_factory=dict)
+    questions: list[QuestionView] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    active_alarms: dict[str, str] = field(default_factory=dict)
+    component_results: list[ComponentResultData] = field(default_factory=list)
+    consent: bool | None = None
+    recovered_seqs: list[int] = field(default_factory=list)
+    time_warnings: list[int] = field(default_factory=list)
+    last_offset: float = 0.0
+    closed: ClosedData | None = None
+
+    @property
+    def audio_seconds(self) -> float:
+        """Recorded audio on the timeline (a running segment counts up to the last event)."""
+        rate = self.info.samplerate
+        total = 0.0
+        for segment in self.segments:
+            end = segment.end_offset(rate)
+            if end is None:
+                end = max(segment.start_offset, self.last_offset)
+            total += end - segment.start_offset
+        return total
+
+    @property
+    def timeline_end(self) -> float:
+        """The furthest point on the session timeline known from the events."""
+        end = self.last_offset
+        for segment in self.segments:
+            seg_end = segment.end_offset(self.info.samplerate)
+            if seg_end is not None:
+                end = max(end, seg_end)
+        return end
+
+    def note(self, seq: int) -> NoteView | None:
+        """The note written at `seq`, amendments applied."""
+        return next((n for n in self.notes if n.seq == seq), None)
+
+    def tally(self) -> Tally:
+        """Decided criteria (latest decision per criterion) as grading input."""
+        met = sorted(c for c, e in self.criteria.items() if e.decision and e.decision.met)
+        not_met = sorted(c for c, e in self.criteria.items() if e.decision and not e.decision.met)
+        return Tally("discussion", self.info.attempt, met, not_met)
+
+
+def derive_state(info: SessionInfo, events: list[Event], owned: bool) -> SessionState:
+    """Fold the events into a SessionState. `owned`: a running process holds the lock."""
+    closed = bool(events) and events[-1].type == "closed"
+    status: Status = "closed" if closed else ("open" if owned else "interrupted")
+    state = SessionState(info=info, status=status, event_count=len(events))
+    notes: dict[int, NoteView] = {}
+    current_segment: Segment | None = None
+
+    def evidence(criterion: str) -> CriterionEvidence:
+        return state.criteria.setdefault(criterion, CriterionEvidence(criterion))
+
+    for event in events:
+        data = event.payload
+        if not isinstance(data, NoteData):
+            state.last_offset = max(state.last_offset, event.offset)
+        if isinstance(data, NoteData):
+            view = NoteView(
+                event.seq,
+                event.offset,
+                data.raw_offset,
+                event.at,
+                data.text,
+                list(data.criteria),
+                data.text,
+                list(data.criteria),
+            )
+            notes[event.seq] = view
+            state.notes.append(view)
+            state.last_offset = max(state.last_offset, data.raw_offset)
+        elif isinstance(data, NoteAmendedData):
+            target = notes.get(data.amends)
+            if target is not None:
+                target.text, target.criteria = data.text, list(data.criteria)
+                target.amended_by.append(event.seq)
+        elif isinstance(data, CriterionDecidedData):
+            item = evidence(data.criterion)
+            if item.decision is not None:
+                item.superseded.append(item.decision)
+            item.decision = Decision(
+                event.seq, event.at, data.met, data.rationale, list(data.note_seqs)
+            )
+        elif isinstance(data, QuestionAskedData):
+            state.questions.append(
+                QuestionView(event.seq, event.offset, data.question_id, list(data.criteria))
+            )
+        elif isinstance(data, RecordingStartedData):
+            current_segment = Segment(data.segment, data.start_offset, data.device)
+            state.segments.append(current_segment)
+        elif isinstance(data, RecordingPausedData) and current_segment is not None:
+            current_segment.pauses.append(Pause(event.offset, event.at, reason=data.reason))
+        elif isinstance(data, RecordingResumedData) and current_segment is not None:
+            if current_segment.pauses and current_segment.pauses[-1].resumed_at is None:
+                current_segment.pauses[-1].resumed_at = event.at
+        elif isinstance(data, RecordingStoppedData):
+            for segment in state.segments:
+                if segment.file == data.segment:
+                    segment.frames, segment.stop_reason = data.frames, data.reason
+            current_segment = None
+        elif isinstance(data, RecoveredData):
+            state.recovered_seqs.append(event.seq)
+            for segment in state.segments:
+                if segment.frames is None and segment.file in data.segment_frames:
+                    segment.frames = data.segment_frames[segment.file]
+                    segment.stop_reason = "interrupted"
+            current_segment = None
+        elif isinstance(data, AudioGapData):
+            state.gaps.append(Gap(event.seq, event.offset, data.cause, data.duration_s))
+        elif isinstance(data, AlarmData):
+            state.active_alarms[data.kind] = data.message
+        elif isinstance(data, AlarmClearedData):
+            state.active_alarms.pop(data.kind, None)
+        elif isinstance(data, ComponentResultData):
+            state.component_results.append(data)
+        elif isinstance(data, ConsentRecordedData):
+            state.consent = data.recording
+        elif isinstance(data, ClosedData):
+            state.closed = data
+        elif isinstance(data, TimeWarningData):
+            state.time_warnings.append(data.minutes)
+
+    for view in state.notes:
+        for criterion in view.criteria:
+            evidence(criterion).note_seqs.append(view.seq)
+    return state

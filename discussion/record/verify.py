@@ -1,0 +1,190 @@
+"""Tamper evidence: `verify(folder)` recomputes the chain and, once closed, every file's hash.
+
+Nothing here raises for a damaged record: each thing wrong is a line in `problems`, naming the
+first bad line of events.jsonl (1-based) or the file. Only a folder that is not a session at
+all raises UserError (exit 2 on the command line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from discussion.errors import UserError
+from discussion.record.events import ClosedData, CreatedData, Event
+from discussion.record.info import EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
+from discussion.record.log import scan_log
+from discussion.record.session import sealed_files, sha256_file
+from discussion.record.state import SessionState, derive_state
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of verifying one session folder."""
+
+    folder: Path
+    ok: bool
+    events: int
+    audio_seconds: float
+    problems: list[str] = field(default_factory=list)
+    sealed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The `--json` output of `discussion verify`."""
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "audio_seconds": round(self.audio_seconds, 3),
+            "problems": self.problems,
+            "sealed": self.sealed,
+            "folder": str(self.folder),
+        }
+
+
+def verify(folder: Path) -> VerifyReport:
+    """Check a session folder; `ok` only if every check passes.
+
+    Raises UserError (exit 2) if `folder` does not exist or holds neither session.json nor
+    events.jsonl.
+    """
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder")
+    if not (folder / SESSION_JSON).exists() and not (folder / EVENTS_JSONL).exists():
+        raise UserError(f"{folder} is not a session folder (no {SESSION_JSON}, no {EVENTS_JSONL})")
+    problems: list[str] = []
+    info = _check_session_json(folder, problems)
+    events = _check_log(folder, problems)
+    closed_at = next((i for i, e in enumerate(events) if e.type == "closed"), None)
+    sealed = closed_at is not None
+    state: SessionState | None = None
+    if info is not None:
+        state = derive_state(info, events, owned=False)
+    if closed_at is not None:
+        _check_seal(folder, events[: closed_at + 1], state, problems)
+    elif not (folder / LOCK_FILE).exists() and events:
+        problems.append(
+            f"no closed event and no {LOCK_FILE}: a closed line may have been removed "
+            "(an unclosed session keeps its lock file)"
+        )
+    audio_seconds = _audio_seconds(folder, state)
+    return VerifyReport(folder, not problems, len(events), audio_seconds, problems, sealed)
+
+
+def _check_session_json(folder: Path, problems: list[str]) -> SessionInfo | None:
+    path = folder / SESSION_JSON
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(f"{SESSION_JSON} is missing")
+        return None
+    except OSError as error:
+        problems.append(f"{SESSION_JSON} cannot be read: {error.strerror}")
+        return None
+    try:
+        return SessionInfo.model_validate_json(content)
+    except (ValidationError, ValueError) as error:
+        problems.append(f"{SESSION_JSON} is not a valid session description: {_first(error)}")
+        return None
+
+
+def _check_log(folder: Path, problems: list[str]) -> list[Event]:
+    path = folder / EVENTS_JSONL
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(f"{EVENTS_JSONL} is missing")
+        return []
+    except OSError as error:
+        problems.append(f"{EVENTS_JSONL} cannot be read: {error.strerror}")
+        return []
+    scan = scan_log(content)
+    events = scan.events
+    closed_at = next((i for i, e in enumerate(events) if e.type == "closed"), None)
+    if closed_at is not None and closed_at < len(events) - 1:
+        problems.append(f"{EVENTS_JSONL} line {closed_at + 2}: an event after the closed line")
+    if scan.problem is not None:
+        problems.append(f"{EVENTS_JSONL} {scan.problem}")
+    if scan.torn is not None:
+        if events and events[-1].type == "closed":
+            problems.append(
+                f"{EVENTS_JSONL} line {scan.torn.line_number}: bytes after the closed line"
+            )
+        else:
+            problems.append(
+                f"{EVENTS_JSONL} line {scan.torn.line_number}: {scan.torn.reason} "
+                "(a torn last line: run `discussion recover`)"
+            )
+    if not events:
+        if scan.problem is None and scan.torn is None:
+            problems.append(f"{EVENTS_JSONL} holds no events")
+        return events
+    created = events[0].payload
+    session_json = folder / SESSION_JSON
+    if isinstance(created, CreatedData) and session_json.exists():
+        actual = hashlib.sha256(session_json.read_bytes()).hexdigest()
+        if actual != created.session_json_sha256:
+            problems.append(
+                f"{SESSION_JSON} does not match the hash in the created event "
+                f"({EVENTS_JSONL} line 1)"
+            )
+    return events
+
+
+def _check_seal(
+    folder: Path, events: list[Event], state: SessionState | None, problems: list[str]
+) -> None:
+    closed = events[-1].payload
+    assert isinstance(closed, ClosedData)
+    line = len(events)
+    if len(events) < 2 or closed.chain_head != events[-2].hash:
+        problems.append(f"{EVENTS_JSONL} line {line}: the closed event's chain head is wrong")
+    if state is not None:
+        tally = state.tally()
+        if (tally.achieved, tally.not_met) != (closed.tally.met, closed.tally.not_met):
+            problems.append(
+                f"{EVENTS_JSONL} line {line}: the closed tally differs from the decisions logged"
+            )
+    present = set(sealed_files(folder))
+    for name, expected in sorted(closed.files.items()):
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            problems.append(f"the closed event names a file outside the folder: {name}")
+            continue
+        if name not in present:
+            problems.append(f"{name} is missing (sealed by the closed event)")
+        elif sha256_file(folder / name) != expected:
+            problems.append(f"{name} has been altered since closing (sha256 differs)")
+    for name in sorted(present - set(closed.files)):
+        problems.append(f"{name} was added after closing")
+    if (folder / LOCK_FILE).exists():
+        problems.append(f"{LOCK_FILE} was left behind or added after closing")
+
+
+def _audio_seconds(folder: Path, state: SessionState | None) -> float:
+    """Audio length: from the WAV files where readable, else from the events."""
+    if state is None:
+        return 0.0
+    try:
+        import soundfile
+    except ImportError:  # pragma: no cover - a declared dependency
+        return state.audio_seconds
+    total = 0.0
+    for segment in state.segments:
+        length = None
+        try:
+            info = soundfile.info(str(folder / segment.file))
+            length = float(info.frames) / float(info.samplerate)
+        except Exception:
+            end = segment.end_offset(state.info.samplerate)
+            length = 0.0 if end is None else end - segment.start_offset
+        total += length
+    return total
+
+
+def _first(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return " ".join(text[:3]) if text else type(error).__name__
