@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -143,7 +144,7 @@ class QuestionBank:
         )
 
 
-def compute_coverage(criterion_ids: list[str], targets: Any) -> Coverage:
+def compute_coverage(criterion_ids: list[str], targets: Iterable[tuple[str, str]]) -> Coverage:
     """Count (primary criterion, set) pairs per criterion id, zero-filled for every criterion."""
     result: Coverage = {cid: dict.fromkeys(SETS, 0) for cid in criterion_ids}
     for cid, set_name in targets:
