@@ -101,9 +101,11 @@ def _repair_and_measure(
             except Exception as error:
                 notes.append(f"{relative}: header repair failed: {error}")
             else:
-                changed = getattr(result, "repaired", getattr(result, "changed", result))
-                if changed:
+                if getattr(result, "repaired", False):
                     repaired.append(relative)
+                if isinstance(getattr(result, "frames", None), int):
+                    frames[relative] = result.frames
+                    continue
         if soundfile is not None:
             try:
                 frames[relative] = int(soundfile.info(str(path)).frames)

@@ -176,6 +176,7 @@ class SessionRecord:
         root = home if home is not None else sessions_dir()
         folder = root / info.session_id
         try:
+            root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             os.mkdir(folder, DIR_MODE)
         except FileExistsError:
             raise RecordError(f"session folder {folder} already exists") from None
