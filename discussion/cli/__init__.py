@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "discussion.cli.grade_cmd",
     "discussion.cli.verify_cmd",
     "discussion.cli.recover_cmd",
+    "discussion.cli.devices_cmd",
 )
 
 log = logging.getLogger(__name__)

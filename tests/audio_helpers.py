@@ -1,0 +1,339 @@
+"""Helpers for real-audio tests run under `scripts/test-audio.sh run ...`.
+
+The script starts a private PulseAudio whose null sink `vsink` has its monitor as the default
+source, and exports PULSE_SERVER and DISCUSSION_TEST_PULSE_DIR (its runtime dir: pid file, log,
+socket). Anything played into `vsink` is what a recorder hears. These helpers play sound into it,
+make test sounds, compare recordings with what was played, and kill/restart the daemon.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+
+FloatArray = npt.NDArray[np.float64]
+
+SINK = "vsink"
+
+
+class AudioEnvironmentMissing(RuntimeError):
+    """The private PulseAudio of scripts/test-audio.sh is not running: tests must fail, not skip."""
+
+
+def pulse_dir() -> Path:
+    """The private daemon's runtime directory (DISCUSSION_TEST_PULSE_DIR)."""
+    value = os.environ.get("DISCUSSION_TEST_PULSE_DIR")
+    if not value or not os.environ.get("PULSE_SERVER"):
+        raise AudioEnvironmentMissing(
+            "PULSE_SERVER/DISCUSSION_TEST_PULSE_DIR are not set: run the tests with "
+            "`scripts/test-audio.sh run .venv/bin/pytest ...` (or `make test`)"
+        )
+    return Path(value)
+
+
+def pulse_socket() -> Path:
+    """The unix socket the private daemon listens on (same path across restarts)."""
+    return pulse_dir() / "pulse.sock"
+
+
+def pulse_pid() -> int | None:
+    """The daemon's pid from its pid file, or None when it is not running."""
+    pid_file = pulse_dir() / "pulse" / "pid"
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A killed child of ours stays a zombie until reaped; /proc tells the difference.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return False
+
+
+def _pulse_env() -> dict[str, str]:
+    # pulseaudio puts its pid file under $XDG_RUNTIME_DIR/pulse: keep it in the same place.
+    return {**os.environ, "XDG_RUNTIME_DIR": str(pulse_dir())}
+
+
+def pactl(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run pactl against the private daemon."""
+    return subprocess.run(
+        ["pactl", *args], env=_pulse_env(), capture_output=True, text=True, check=check, timeout=10
+    )
+
+
+def pulse_ready() -> bool:
+    """True when the daemon answers on its socket."""
+    return pactl("info", check=False).returncode == 0
+
+
+def kill_pulse(sig: int = signal.SIGKILL, timeout: float = 5.0) -> None:
+    """Kill the private daemon (and its keep-alive player) by pid, as a crash would."""
+    pid = pulse_pid()
+    if pid is None:
+        raise AudioEnvironmentMissing("the private PulseAudio is not running (no live pid file)")
+    _kill_keepalive()
+    os.kill(pid, sig)
+    deadline = time.monotonic() + timeout
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"pulseaudio pid {pid} did not exit after signal {sig}")
+        time.sleep(0.02)
+
+
+def _kill_keepalive() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        pid = int((pulse_dir() / "keepalive.pid").read_text().strip())
+        os.kill(pid, signal.SIGTERM)
+
+
+def start_pulse(timeout: float = 10.0) -> None:
+    """(Re)start the private daemon exactly as scripts/test-audio.sh `start()` does.
+
+    Same runtime dir, same socket path, same modules, default source and keep-alive player, so a
+    recorder that lost the daemon can find it again, and the script's `stop` still cleans up.
+    """
+    if pulse_pid() is not None:
+        raise RuntimeError("pulseaudio is already running")
+    sock = pulse_socket()
+    with contextlib.suppress(FileNotFoundError):
+        sock.unlink()  # a SIGKILLed daemon leaves its socket behind
+    subprocess.run(
+        [
+            "pulseaudio",
+            "--daemonize=yes",
+            "--system=no",
+            "--exit-idle-time=-1",
+            "-n",
+            "--use-pid-file=yes",
+            f"--log-target=file:{pulse_dir() / 'pulse.log'}",
+            f"--load=module-native-protocol-unix socket={sock} auth-anonymous=1",
+            f"--load=module-null-sink sink_name={SINK} rate=48000 channels=1",
+            "--load=module-always-sink",
+        ],
+        env=_pulse_env(),
+        check=True,
+        timeout=timeout,
+        capture_output=True,
+    )
+    deadline = time.monotonic() + timeout
+    while not pulse_ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError("restarted pulseaudio does not answer")
+        time.sleep(0.05)
+    pactl("set-default-source", f"{SINK}.monitor")
+    keepalive = subprocess.Popen(
+        [
+            "pacat",
+            "--playback",
+            "--raw",
+            "--format=s16le",
+            "--rate=48000",
+            "--channels=1",
+            "--latency-msec=100",
+            "/dev/zero",
+        ],
+        env=_pulse_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    (pulse_dir() / "keepalive.pid").write_text(f"{keepalive.pid}\n")
+
+
+def play_wav(path: Path, *, wait: bool = True) -> subprocess.Popen[bytes]:
+    """Play a sound file into the sink with paplay; waits for the end unless `wait=False`."""
+    process = subprocess.Popen(
+        ["paplay", f"--device={SINK}", str(path)],
+        env=_pulse_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if wait:
+        _, err = process.communicate(timeout=60)
+        if process.returncode != 0:
+            raise RuntimeError(f"paplay failed: {err.decode(errors='replace').strip()}")
+    return process
+
+
+class SinkFeeder:
+    """A running `pacat` fed in real time: sound written with `play()` starts within ~latency.
+
+    paplay spends an unknown time starting up; a feeder that already streams silence puts a
+    sound into the sink at a moment the test knows, to measure timing. Writes are paced by the
+    monotonic clock (10 ms chunks) so the pipe never holds more than a chunk or two.
+    """
+
+    CHUNK_S = 0.01
+
+    def __init__(self, rate: int = 16000, latency_ms: int = 20) -> None:
+        self.rate = rate
+        self.latency_ms = latency_ms
+        self._pending: list[np.ndarray] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._played_at: list[float] = []
+        self._process = subprocess.Popen(
+            [
+                "pacat",
+                "--playback",
+                "--raw",
+                "--format=s16le",
+                f"--rate={rate}",
+                "--channels=1",
+                f"--latency-msec={latency_ms}",
+                f"--device={SINK}",
+            ],
+            env=_pulse_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._thread = threading.Thread(target=self._run, name="sink-feeder", daemon=True)
+        self._thread.start()
+
+    def play(self, samples: FloatArray) -> None:
+        """Queue float samples (-1..1) to be written from the next chunk on."""
+        pcm = np.clip(samples * 32767.0, -32768, 32767).astype("<i2")
+        with self._lock:
+            self._pending.append(pcm)
+
+    def _run(self) -> None:
+        chunk = int(self.rate * self.CHUNK_S)
+        silence = np.zeros(chunk, dtype="<i2")
+        next_at = time.monotonic()
+        buffer = np.zeros(0, dtype="<i2")
+        stdin = self._process.stdin
+        assert stdin is not None
+        while not self._stop.is_set():
+            with self._lock:
+                if self._pending:
+                    buffer = np.concatenate([buffer, *self._pending])
+                    self._pending.clear()
+            out = buffer[:chunk]
+            buffer = buffer[chunk:]
+            if len(out) < chunk:
+                out = np.concatenate([out, silence[: chunk - len(out)]])
+            try:
+                stdin.write(out.tobytes())
+                stdin.flush()
+            except (BrokenPipeError, ValueError):
+                return
+            next_at += self.CHUNK_S
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    def close(self) -> None:
+        """Stop feeding and end pacat."""
+        self._stop.set()
+        self._thread.join(timeout=2)
+        with contextlib.suppress(OSError):
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+        self._process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=2)
+
+
+@contextlib.contextmanager
+def sink_feeder(rate: int = 16000, latency_ms: int = 20) -> Iterator[SinkFeeder]:
+    """A `SinkFeeder` that is closed on exit."""
+    feeder = SinkFeeder(rate=rate, latency_ms=latency_ms)
+    try:
+        yield feeder
+    finally:
+        feeder.close()
+
+
+def speech_wav(text: str, path: Path, rate: int = 16000) -> Path:
+    """Synthesise `text` with espeak-ng and resample it with sox to `rate`, mono PCM_16."""
+    raw = path.with_suffix(".espeak.wav")
+    subprocess.run(["espeak-ng", "-w", str(raw), text], check=True, timeout=60, capture_output=True)
+    subprocess.run(
+        ["sox", str(raw), "-r", str(rate), "-c", "1", "-b", "16", str(path)],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+    raw.unlink()
+    return path
+
+
+def tone(
+    seconds: float, rate: int = 16000, freq: float = 1000.0, amplitude: float = 0.5
+) -> FloatArray:
+    """A sine tone with 2 ms ramps (no click spreading energy before the onset)."""
+    t = np.arange(int(seconds * rate)) / rate
+    samples = amplitude * np.sin(2 * np.pi * freq * t)
+    ramp = min(len(samples) // 2, int(0.002 * rate))
+    if ramp:
+        envelope = np.linspace(0.0, 1.0, ramp)
+        samples[:ramp] *= envelope
+        samples[-ramp:] *= envelope[::-1]
+    return samples
+
+
+def write_wav(path: Path, samples: FloatArray, rate: int = 16000) -> Path:
+    """Write float samples as a PCM_16 mono WAV."""
+    soundfile.write(str(path), samples, rate, subtype="PCM_16")
+    return path
+
+
+def read_mono(path: Path) -> tuple[FloatArray, int]:
+    """A sound file as float64 mono samples and its rate."""
+    data, rate = soundfile.read(str(path), dtype="float64", always_2d=True)
+    return np.asarray(data.mean(axis=1), dtype=np.float64), int(rate)
+
+
+def dbfs(samples: FloatArray) -> float:
+    """RMS level in dBFS (-inf for digital silence is clamped to -200)."""
+    rms = float(np.sqrt(np.mean(np.square(samples)))) if len(samples) else 0.0
+    return 20 * float(np.log10(max(rms, 1e-10)))
+
+
+def best_alignment(recording: FloatArray, reference: FloatArray) -> tuple[float, int]:
+    """Where `reference` best matches inside `recording`: (normalised correlation, lag).
+
+    The correlation at each lag is divided by the energy of the recording window under the
+    reference, so 1.0 means the window is an exact scaled copy, whatever the playback gain.
+    """
+    n, m = len(recording), len(reference)
+    if m == 0 or n < m:
+        raise ValueError("recording shorter than reference")
+    size = 1 << (n + m - 1).bit_length()
+    spectrum = np.fft.rfft(recording, size) * np.conj(np.fft.rfft(reference, size))
+    corr = np.fft.irfft(spectrum, size)[: n - m + 1]
+    cumulative = np.concatenate([[0.0], np.cumsum(np.square(recording))])
+    window_energy = cumulative[m:] - cumulative[: n - m + 1]
+    ref_norm = float(np.sqrt(np.sum(np.square(reference))))
+    normalised = corr / (np.sqrt(np.maximum(window_energy, 1e-12)) * ref_norm)
+    lag = int(np.argmax(normalised))
+    return float(normalised[lag]), lag
+
+
+def onset(samples: FloatArray, rate: int, threshold_dbfs: float = -30.0, start: int = 0) -> int:
+    """The first sample index (from `start`) whose magnitude exceeds `threshold_dbfs`."""
+    del rate  # kept in the signature so callers state which rate the index is in
+    loud = np.flatnonzero(np.abs(samples[start:]) > 10 ** (threshold_dbfs / 20))
+    if len(loud) == 0:
+        raise ValueError("no onset above threshold")
+    return start + int(loud[0])
