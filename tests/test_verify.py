@@ -117,3 +117,21 @@ def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
     assert usage.returncode == 2
     for result in (ok, human, bad, human_bad, missing, not_session, usage):
         assert "Traceback" not in result.stderr
+
+
+def test_odd_file_types_are_problems_not_exceptions(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path)
+    (folder / "audio" / "empty-dir").mkdir()  # directories are not files: ignored
+    (folder / "session.json").unlink()
+    (folder / "session.json").mkdir()
+    report = verify(folder)
+    assert not report.ok
+    assert "session.json cannot be read: Is a directory" in report.problems
+    assert "session.json is missing (sealed by the closed event)" in report.problems
+
+
+def test_list_and_recover_on_a_missing_home(tmp_path: Path) -> None:
+    from discussion.record import list_sessions, recover
+
+    assert list_sessions(tmp_path / "none") == []
+    assert recover(home=tmp_path / "none").sessions == []

@@ -52,7 +52,9 @@ def summarise(folder: Path) -> SessionSummary:
 def list_sessions(home: Path | None = None) -> list[SessionSummary]:
     """Every session folder under `home` (default: sessions_dir()), oldest first."""
     root = home if home is not None else sessions_dir()
-    rows = []
+    rows: list[SessionSummary] = []
+    if not root.is_dir():
+        return rows
     for folder in sorted(root.iterdir()):
         if not folder.is_dir() or folder.name.startswith("."):
             continue

@@ -217,6 +217,8 @@ def recover(folder: Path | None = None, home: Path | None = None) -> RecoveryRep
         return RecoveryReport([recover_session(folder)])
     report = RecoveryReport()
     root = home if home is not None else sessions_dir()
+    if not root.is_dir():
+        return report
     for candidate in sorted(p for p in root.iterdir() if p.is_dir()):
         if not (candidate / SESSION_JSON).exists():
             continue

@@ -124,8 +124,11 @@ def _check_log(folder: Path, problems: list[str]) -> list[Event]:
         return events
     created = events[0].payload
     session_json = folder / SESSION_JSON
-    if isinstance(created, CreatedData) and session_json.exists():
-        actual = hashlib.sha256(session_json.read_bytes()).hexdigest()
+    if isinstance(created, CreatedData) and session_json.is_file():
+        try:
+            actual = hashlib.sha256(session_json.read_bytes()).hexdigest()
+        except OSError as error:
+            actual = f"unreadable: {error.strerror}"
         if actual != created.session_json_sha256:
             problems.append(
                 f"{SESSION_JSON} does not match the hash in the created event "
@@ -156,7 +159,13 @@ def _check_seal(
             continue
         if name not in present:
             problems.append(f"{name} is missing (sealed by the closed event)")
-        elif sha256_file(folder / name) != expected:
+            continue
+        try:
+            actual = sha256_file(folder / name)
+        except OSError as error:
+            problems.append(f"{name} cannot be read: {error.strerror}")
+            continue
+        if actual != expected:
             problems.append(f"{name} has been altered since closing (sha256 differs)")
     for name in sorted(present - set(closed.files)):
         problems.append(f"{name} was added after closing")
