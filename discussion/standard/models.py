@@ -6,6 +6,7 @@ come from the data files, so a corrected data file corrects every consumer.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -48,7 +49,7 @@ class Criterion(BaseModel):
     performance_requirements: list[int] = Field(default_factory=list)
     builds_on: str | None = None
 
-    def applies(self, modes: set[str] | None) -> bool:
+    def applies(self, modes: AbstractSet[str] | None) -> bool:
         """Whether the criterion applies when `modes` were observed (None: not known, so yes)."""
         return self.modes is None or modes is None or bool(modes & set(self.modes))
 
@@ -128,7 +129,7 @@ class Component(BaseModel):
                 )
         return self
 
-    def pass_criteria(self, modes: set[str] | None = None) -> list[Criterion]:
+    def pass_criteria(self, modes: AbstractSet[str] | None = None) -> list[Criterion]:
         """The pass criteria that apply when `modes` were observed (None: all of them)."""
         return [c for c in self.criteria if c.level == "pass" and c.applies(modes)]
 
@@ -153,8 +154,10 @@ class Rules(BaseModel):
     def _within_attempts(self) -> Rules:
         bad = [n for n in self.distinction_counts_on_attempts if not 1 <= n <= self.max_attempts]
         if bad:
-            raise ValueError(f"distinction_counts_on_attempts names attempts outside 1-"
-                             f"{self.max_attempts}: {bad}")
+            raise ValueError(
+                f"distinction_counts_on_attempts names attempts outside 1-"
+                f"{self.max_attempts}: {bad}"
+            )
         return self
 
 
