@@ -14,14 +14,16 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import soundfile
 
 FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
 
 SINK = "vsink"
 
@@ -337,3 +339,39 @@ def onset(samples: FloatArray, rate: int, threshold_dbfs: float = -30.0, start: 
     if len(loud) == 0:
         raise ValueError("no onset above threshold")
     return start + int(loud[0])
+
+
+class EventCollector:
+    """A recorder `on_event` listener that keeps every event and lets a test wait for one."""
+
+    def __init__(self) -> None:
+        self.events: list[object] = []
+        self._condition = threading.Condition()
+
+    def __call__(self, event: object) -> None:
+        with self._condition:
+            self.events.append(event)
+            self._condition.notify_all()
+
+    def of_type(self, kind: type[T]) -> list[T]:
+        """Every event of one class, in order."""
+        with self._condition:
+            return [e for e in self.events if isinstance(e, kind)]
+
+    def wait_for(
+        self, kind: type[T], timeout: float, where: Callable[[T], bool] | None = None
+    ) -> T:
+        """The first event of `kind` (matching `where`); raises AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while True:
+                for event in self.events:
+                    if isinstance(event, kind) and (where is None or where(event)):
+                        return event
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    names = [type(e).__name__ for e in self.events if type(e).__name__ != "Level"]
+                    raise AssertionError(
+                        f"no {kind.__name__} within {timeout} s; events so far: {names}"
+                    )
+                self._condition.wait(remaining)

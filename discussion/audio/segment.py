@@ -159,6 +159,8 @@ class SegmentWriter:
             self._file = None
         os.ftruncate(self._fd, self.data_start + self.frames_on_disk * self.frame_bytes)
         repair_wav_header(self.path)
+        # libsndfile takes an fd's current position as the start of an "embedded" file.
+        os.lseek(self._fd, 0, os.SEEK_SET)
         self._file = self._open("r+")
         position = self._file.tell()
         if position != self.frames_on_disk:

@@ -1,0 +1,48 @@
+"""Shared fixtures. Audio fixtures FAIL (never skip) when the test audio environment is missing:
+a green run must mean the recorder was tested against real audio."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import audio_helpers
+import pytest
+
+
+@pytest.fixture
+def pulse() -> Path:
+    """The private PulseAudio of scripts/test-audio.sh, running (restarted if a test killed it).
+
+    Returns its runtime dir. Fails with the command to use when PULSE_SERVER is not set.
+    """
+    try:
+        directory = audio_helpers.pulse_dir()
+    except audio_helpers.AudioEnvironmentMissing as error:
+        pytest.fail(str(error), pytrace=False)
+    if audio_helpers.pulse_pid() is None:
+        audio_helpers.start_pulse()
+    if not audio_helpers.pulse_ready():
+        pytest.fail("the private PulseAudio does not answer on PULSE_SERVER", pytrace=False)
+    return directory
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 200 KiB tmpfs (about 6 s of 16 kHz PCM_16): for disk-full tests. Needs root."""
+    if os.geteuid() != 0:
+        pytest.fail("the disk-full tests mount a tmpfs and must run as root", pytrace=False)
+    mount_point = tmp_path / f"tiny-{uuid.uuid4().hex[:8]}"
+    mount_point.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount_point)],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False, capture_output=True)

@@ -1,0 +1,241 @@
+"""Fast recorder tests with a fake stream (threads, clock, gaps, hangs). The same capabilities
+are tested against real PulseAudio in test_recorder_audio.py; these pin down edge cases."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile
+from audio_helpers import EventCollector
+
+from discussion.audio import (
+    Alarm,
+    AlarmCleared,
+    AudioUnavailable,
+    GapDetected,
+    GapEnded,
+    Level,
+    Paused,
+    Recorder,
+    RecorderConfig,
+    RecorderState,
+    Resumed,
+    Started,
+    Stopped,
+)
+from discussion.audio.stream import AudioCallback
+
+FAST = RecorderConfig(gap_after_s=0.3, reopen_interval_s=0.2, stream_close_timeout_s=0.3)
+
+
+class _Status:
+    def __init__(self, overflow: bool) -> None:
+        self.input_overflow = overflow
+
+
+class FakeStream:
+    """Calls the callback from its own thread with 512-frame blocks at real-time pace."""
+
+    def __init__(self, callback: AudioCallback, value: int = 1000, hang_on_close: bool = False):
+        self.callback = callback
+        self.value = value
+        self.hang_on_close = hang_on_close
+        self.delivering = threading.Event()
+        self.delivering.set()
+        self.overflow_next = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.closed = False
+
+    @property
+    def active(self) -> bool:
+        return not self._stop.is_set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            if self.delivering.is_set():
+                block = np.full((512, 1), self.value, dtype=np.int16)
+                overflow, self.overflow_next = self.overflow_next, False
+                self.callback(block, 512, None, _Status(overflow))
+            next_at += 0.032
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    def stop(self) -> None:
+        if self.hang_on_close:
+            threading.Event().wait()  # a stream stuck in a dead sound server
+        self._stop.set()
+
+    def abort(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class Factory:
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.streams: list[FakeStream] = []
+
+    def __call__(
+        self, device: str | int | None, rate: int, blocksize: int, channels: int, cb: AudioCallback
+    ) -> FakeStream:
+        assert (rate, blocksize, channels) == (16000, 512, 1)
+        stream = FakeStream(cb, **self.options)
+        self.streams.append(stream)
+        return stream
+
+
+def _frames(path: Path) -> int:
+    return int(soundfile.info(str(path)).frames)
+
+
+def test_clock_is_the_frame_count_from_the_timeline_start(tmp_path: Path) -> None:
+    events = EventCollector()
+    path = tmp_path / "segment-002.wav"
+    recorder = Recorder(path, timeline_start=100.0, on_event=events, stream_factory=Factory())
+    assert recorder.state is RecorderState.IDLE
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    assert recorder.state == RecorderState.RECORDING
+    assert events.wait_for(Started, 1).offset == 100.0
+    time.sleep(0.5)
+    offset = recorder.offset_seconds()
+    assert 100.3 < offset < 100.7
+    events.wait_for(Level, 1)
+    summary = recorder.stop()
+    assert summary.frames == _frames(path) and summary.frames % 512 == 0
+    assert summary.end_offset == pytest.approx(100.0 + summary.frames / 16000)
+    assert events.wait_for(Stopped, 1).frames == summary.frames
+    assert recorder.state is RecorderState.STOPPED
+    assert recorder.stop() is summary
+
+
+def test_pause_drops_blocks_and_stops_the_clock(tmp_path: Path) -> None:
+    events = EventCollector()
+    path = tmp_path / "s.wav"
+    recorder = Recorder(path, on_event=events, stream_factory=Factory())
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    time.sleep(0.3)
+    recorder.pause()
+    paused_at = recorder.offset_seconds()
+    assert recorder.state is RecorderState.PAUSED
+    time.sleep(0.5)
+    assert recorder.offset_seconds() == paused_at
+    recorder.resume()
+    time.sleep(0.3)
+    summary = recorder.stop()
+    assert events.wait_for(Paused, 1).offset == paused_at
+    assert events.wait_for(Resumed, 1).offset == paused_at
+    # ~0.6 s recorded, not ~1.1 s: the pause is not in the file.
+    assert 0.4 < summary.seconds < 0.85
+    assert _frames(path) == summary.frames
+
+
+def test_missing_blocks_become_a_padded_gap(tmp_path: Path) -> None:
+    events = EventCollector()
+    factory = Factory()
+    path = tmp_path / "s.wav"
+    recorder = Recorder(path, on_event=events, stream_factory=factory, config=FAST)
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    time.sleep(0.3)
+    started = time.monotonic()
+    factory.streams[0].delivering.clear()  # callbacks stop, no flag: like a killed daemon
+    gap = events.wait_for(GapDetected, 2)
+    assert time.monotonic() - started < FAST.gap_after_s + 0.3
+    events.wait_for(Alarm, 1, lambda a: a.kind == "device_lost")
+    assert recorder.state is RecorderState.DEVICE_LOST
+    during = recorder.offset_seconds()
+    time.sleep(0.2)
+    assert recorder.offset_seconds() > during  # the clock keeps running in the gap
+    ended = events.wait_for(GapEnded, 3)  # a reopened stream delivers again
+    assert len(factory.streams) >= 2
+    assert ended.offset == pytest.approx(gap.offset + ended.duration_s)
+    events.wait_for(AlarmCleared, 1, lambda a: a.kind == "device_lost")
+    time.sleep(0.2)
+    total_wall = time.monotonic() - started
+    summary = recorder.stop()
+    assert summary.gaps and summary.gaps[0].duration_s == ended.duration_s
+    assert _frames(path) == summary.frames
+    data, _ = soundfile.read(str(path), dtype="int16")
+    gap_start = round(gap.offset * 16000)
+    gap_frames = round(ended.duration_s * 16000)
+    assert (data[gap_start : gap_start + gap_frames] == 0).all()
+    assert summary.seconds - 0.3 == pytest.approx(total_wall, abs=0.25)
+
+
+def test_stop_never_hangs_on_a_stuck_stream(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "s.wav", stream_factory=Factory(hang_on_close=True))
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    began = time.monotonic()
+    summary = recorder.stop(timeout=1.0)
+    assert time.monotonic() - began < 1.6
+    assert not summary.clean
+    assert _frames(tmp_path / "s.wav") == summary.frames > 0
+
+
+def test_a_failing_listener_does_not_stop_the_recording(tmp_path: Path) -> None:
+    calls = []
+
+    def listener(event: object) -> None:
+        calls.append(event)
+        raise ValueError("listener bug")
+
+    recorder = Recorder(tmp_path / "s.wav", on_event=listener, stream_factory=Factory())
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    time.sleep(0.4)
+    summary = recorder.stop()
+    assert summary.frames > 0.3 * 16000
+    assert sum(isinstance(c, Level) for c in calls) >= 2
+
+
+def test_overflow_alarm_is_rate_limited(tmp_path: Path) -> None:
+    events = EventCollector()
+    factory = Factory()
+    recorder = Recorder(tmp_path / "s.wav", on_event=events, stream_factory=factory)
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    for _ in range(3):
+        factory.streams[0].overflow_next = True
+        time.sleep(0.1)
+    recorder.stop()
+    alarms = [a for a in events.of_type(Alarm) if a.kind == "overflow"]
+    assert len(alarms) == 1
+
+
+def test_silence_alarm_and_clear(tmp_path: Path) -> None:
+    events = EventCollector()
+    factory = Factory(value=0)
+    config = RecorderConfig(silence_after_s=0.3)
+    recorder = Recorder(tmp_path / "s.wav", on_event=events, stream_factory=factory, config=config)
+    recorder.start()
+    alarm = events.wait_for(Alarm, 2, lambda a: a.kind == "silence")
+    assert alarm.offset == pytest.approx(0.3, abs=0.04)  # counted in frames, not wall time
+    factory.streams[0].value = 3000
+    events.wait_for(AlarmCleared, 2, lambda a: a.kind == "silence")
+    recorder.stop()
+
+
+def test_failed_start_leaves_nothing(tmp_path: Path) -> None:
+    def no_device(*_: Any) -> FakeStream:
+        raise AudioUnavailable("no input device found")
+
+    path = tmp_path / "s.wav"
+    recorder = Recorder(path, stream_factory=no_device)
+    with pytest.raises(AudioUnavailable):
+        recorder.start()
+    assert not path.exists()
+    assert recorder.state is RecorderState.IDLE
