@@ -1,0 +1,291 @@
+"""A discussion in progress: the session record and the recorder, joined.
+
+`LiveSession` is the one place that turns recorder events into evidence-log events, so the
+`discussion record` command and the terminal app behave identically. It is Textual-free; a UI
+passes a `listener` that is called (from recorder threads) with every recorder event and every
+event appended to the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from discussion.audio import (
+    Alarm,
+    AlarmCleared,
+    GapEnded,
+    Paused,
+    Recorder,
+    RecorderConfig,
+    RecorderEvent,
+    RecorderState,
+    Resumed,
+    Started,
+    StopSummary,
+)
+from discussion.record import (
+    AlarmClearedData,
+    AlarmData,
+    AudioGapData,
+    ConsentRecordedData,
+    Event,
+    EventData,
+    QuestionAskedData,
+    RecordingPausedData,
+    RecordingResumedData,
+    RecordingStartedData,
+    RecordingStoppedData,
+    RecordWriteError,
+    SessionInfo,
+    SessionRecord,
+    TimeWarningData,
+    resume,
+)
+from discussion.record.info import RECORDER_LOG
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[RecorderEvent | Event], None]
+
+
+class LiveSession:
+    """Owns an open `SessionRecord` and, while recording, a `Recorder` writing its next segment."""
+
+    def __init__(
+        self,
+        record: SessionRecord,
+        *,
+        device: str | int | None = None,
+        config: RecorderConfig | None = None,
+        listener: Listener | None = None,
+    ) -> None:
+        self.record = record
+        self.device = device
+        self.config = config or RecorderConfig()
+        self.listener = listener
+        self.recorder: Recorder | None = None
+        self._segment: Path | None = None
+        self._lock = threading.Lock()
+        # Notes-only sessions have no sample clock: their offsets count monotonic seconds from
+        # where the timeline stood when this process took the session over.
+        self._fallback_origin = time.monotonic()
+        self._fallback_base = record.timeline_end_offset()
+        self._log_handler = _attach_recorder_log(record.folder)
+        record.set_clock(self.offset_now)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def create(cls, info: SessionInfo, home: Path | None = None, **kwargs: object) -> LiveSession:
+        """Create a new session folder and own it."""
+        return cls(SessionRecord.create(info, home), **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def resume(cls, folder: Path, **kwargs: object) -> LiveSession:
+        """Take over an interrupted session (recovering it first); the timeline continues."""
+        record, _report = resume(folder)
+        return cls(record, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def folder(self) -> Path:
+        """The session folder."""
+        return self.record.folder
+
+    @property
+    def has_audio(self) -> bool:
+        """False for a notes-only session chosen by the assessor."""
+        return self.record.info.audio is not False
+
+    # ------------------------------------------------------------------ the clock
+    def offset_now(self) -> float:
+        """Now on the session timeline: the recorder's sample clock when recording."""
+        recorder = self.recorder
+        if recorder is not None:
+            return recorder.offset_seconds()
+        return self._fallback_base + (time.monotonic() - self._fallback_origin)
+
+    # ------------------------------------------------------------------ recording
+    def start_recording(self) -> Recorder:
+        """Open the next segment and start the recorder (confirmed by its `Started` event).
+
+        Raises `AudioUnavailable` with the fix when there is no usable device.
+        """
+        if not self.has_audio:
+            raise RuntimeError("this session was set up without audio")
+        with self._lock:
+            if self.recorder is not None:
+                return self.recorder
+            segment = self.record.next_segment_path()
+            recorder = Recorder(
+                segment,
+                timeline_start=self.record.timeline_end_offset(),
+                device=self.device,
+                on_event=self._on_recorder_event,
+                config=self.config,
+            )
+            recorder.start()
+            self.recorder = recorder
+            self._segment = segment
+            return recorder
+
+    def wait_until_recording(self, timeout: float) -> bool:
+        """Block until the first audio block arrived (True) or `timeout` passed (False)."""
+        recorder = self.recorder
+        return recorder is not None and recorder.wait_until_recording(timeout)
+
+    @property
+    def recorder_state(self) -> RecorderState:
+        """What the recorder is doing (IDLE when none runs)."""
+        recorder = self.recorder
+        return recorder.state if recorder is not None else RecorderState.IDLE
+
+    def pause(self, reason: str = "") -> None:
+        """Pause the recording (the clock stands still); logged as `recording_paused`."""
+        if self.recorder is not None:
+            self._pause_reason = reason
+            self.recorder.pause()
+
+    def resume_recording(self) -> None:
+        """Resume after `pause`; logged as `recording_resumed`."""
+        if self.recorder is not None:
+            self.recorder.resume()
+
+    def stop_recording(self, reason: str = "stopped", timeout: float = 5.0) -> StopSummary | None:
+        """Stop the recorder (bounded by `timeout`) and log `recording_stopped`."""
+        with self._lock:
+            recorder, segment = self.recorder, self._segment
+            if recorder is None or segment is None:
+                return None
+            summary = recorder.stop(timeout=timeout)
+            self.recorder = None
+            self._fallback_base = summary.end_offset
+            self._fallback_origin = time.monotonic()
+        self._append(
+            RecordingStoppedData(segment=self._relative(segment), frames=summary.frames, reason=reason),
+            summary.end_offset,
+        )
+        return summary
+
+    # ------------------------------------------------------------------ evidence
+    def note(self, text: str, criteria: list[str], first_keystroke_offset: float) -> Event:
+        """A note, durable when this returns; raises `RecordWriteError` if it cannot be saved."""
+        event = self.record.add_note(text, criteria, first_keystroke_offset)
+        self._notify(event)
+        return event
+
+    def amend(self, note_seq: int, text: str, criteria: list[str]) -> Event:
+        """Correct a note: a new `note_amended` event; the original stays."""
+        event = self.record.amend_note(note_seq, text, criteria)
+        self._notify(event)
+        return event
+
+    def ask(self, question_id: str, criteria: list[str]) -> Event:
+        """Mark a question as asked now."""
+        return self._append(QuestionAskedData(question_id=question_id, criteria=criteria))
+
+    def consent(self, statement: str) -> Event:
+        """The apprentice agreed to the recording, at this point of it."""
+        return self._append(
+            ConsentRecordedData(recording=self.recorder is not None, statement=statement)
+        )
+
+    def time_warning(self, minutes: int) -> Event:
+        """A time mark (e.g. 45, 55, 60 minutes) was shown to the assessor."""
+        return self._append(TimeWarningData(minutes=minutes))
+
+    def decide(self, criterion: str, met: bool, rationale: str, note_seqs: list[int]) -> Event:
+        """The assessor's decision on a criterion (a later one supersedes it)."""
+        event = self.record.decide(criterion, met, rationale, note_seqs)
+        self._notify(event)
+        return event
+
+    def append(self, data: EventData, offset: float | None = None) -> Event:
+        """Append any other event (e.g. component results)."""
+        return self._append(data, offset)
+
+    def close(self, reason: str = "") -> Event:
+        """Stop recording, then seal the record (`closed` event, file hashes, chain head)."""
+        self.stop_recording(reason="session closed")
+        self._detach_log()
+        event = self.record.close(reason)
+        self._notify(event)
+        return event
+
+    def release(self) -> None:
+        """Stop recording and let go of the session without closing it (it can be resumed)."""
+        self.stop_recording(reason="session left open")
+        self._detach_log()
+        self.record.release()
+
+    # ------------------------------------------------------------------ internals
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.record.folder).as_posix()
+
+    def _append(self, data: EventData, offset: float | None = None) -> Event:
+        event = self.record.append(data, offset)
+        self._notify(event)
+        return event
+
+    def _notify(self, item: RecorderEvent | Event) -> None:
+        if self.listener is not None:
+            try:
+                self.listener(item)
+            except Exception:  # a UI problem must never stop the recording
+                log.exception("listener failed")
+
+    def _on_recorder_event(self, event: RecorderEvent) -> None:
+        """Called from recorder threads: log what is evidence, pass everything on."""
+        data: EventData | None = None
+        offset = getattr(event, "offset", None)
+        if isinstance(event, Started) and self._segment is not None:
+            data = RecordingStartedData(
+                segment=self._relative(self._segment),
+                start_offset=event.offset,
+                device="" if self.device is None else str(self.device),
+            )
+        elif isinstance(event, GapEnded):
+            data = AudioGapData(cause=event.cause, duration_s=event.duration_s)
+            offset = event.offset - event.duration_s
+        elif isinstance(event, Alarm):
+            data = AlarmData(kind=event.kind, message=event.message)
+        elif isinstance(event, AlarmCleared):
+            data = AlarmClearedData(kind=event.kind)
+        elif isinstance(event, Paused):
+            data = RecordingPausedData(reason=getattr(self, "_pause_reason", ""))
+        elif isinstance(event, Resumed):
+            data = RecordingResumedData()
+        if data is not None:
+            try:
+                self.record.append(data, max(0.0, offset or 0.0))
+            except RecordWriteError:
+                log.exception("could not log %s", type(event).__name__)
+            except Exception:
+                log.exception("could not log %s", type(event).__name__)
+        self._notify(event)
+
+    def _detach_log(self) -> None:
+        handler = self._log_handler
+        if handler is not None:
+            logging.getLogger("discussion").removeHandler(handler)
+            handler.close()
+            self._log_handler = None
+
+
+def _attach_recorder_log(folder: Path) -> logging.Handler | None:
+    """Send the recorder's log lines to `recorder.log` in the session folder (no personal data)."""
+    try:
+        handler = logging.FileHandler(folder / RECORDER_LOG, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("discussion")
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    with contextlib.suppress(OSError):
+        (folder / RECORDER_LOG).chmod(0o600)
+    return handler
