@@ -1,0 +1,1 @@
+"""The Textual user interface: thin screens and widgets over the headless domain."""

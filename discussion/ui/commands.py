@@ -1,0 +1,66 @@
+"""Command palette: jump to screens, criteria and questions by typing."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from discussion.ui.screens.browser import BrowserScreen
+
+
+class BrowserCommands(Provider):
+    """Criteria and questions of the bank, and the browser's own actions."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        screen = self.screen
+        if not isinstance(screen, BrowserScreen):
+            return []
+        commands: list[tuple[str, str, object]] = [
+            (
+                "Show the standard",
+                "Grade criteria of the three components",
+                partial(screen.action_show_tab, "standard"),
+            ),
+            (
+                "Show the question bank",
+                "Questions by criterion",
+                partial(screen.action_show_tab, "bank"),
+            ),
+            (
+                "Cycle question set",
+                "All, assessment or practice questions",
+                screen.action_cycle_set,
+            ),
+        ]
+        for criterion in screen.discussion.criteria:
+            commands.append(
+                (
+                    f"Criterion {criterion.id}",
+                    criterion.text,
+                    partial(screen.select_criterion, criterion.id),
+                )
+            )
+        for question in screen.catalog.bank.questions:
+            if question.set in screen.sets:
+                commands.append(
+                    (
+                        f"Question {question.id}",
+                        question.text,
+                        partial(screen.select_question, question.id),
+                    )
+                )
+        return commands
+
+    async def discover(self) -> Hits:
+        """The screen-level commands, shown before anything is typed."""
+        for name, help_text, callback in self._commands()[:3]:
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match criteria, questions and actions."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
