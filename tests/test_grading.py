@@ -165,7 +165,7 @@ def test_duplicate_achieved_ids_count_once() -> None:
 
 
 def test_face_to_face_only_does_not_need_p11() -> None:
-    obs = {
+    obs: dict[str, Any] = {
         "component": "observation",
         "attempt": 1,
         "achieved": pass_ids("observation", {"face-to-face"}),
@@ -190,7 +190,8 @@ def test_non_face_to_face_needs_p11() -> None:
 
 def test_modes_not_stated_requires_every_pass_criterion() -> None:
     achieved = [i for i in pass_ids("observation") if i != "P11"]
-    for modes in (None, []):
+    options: list[list[str] | None] = [None, []]
+    for modes in options:
         obs: dict[str, Any] = {"component": "observation", "attempt": 1, "achieved": achieved}
         if modes is not None:
             obs["modes"] = modes
