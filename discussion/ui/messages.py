@@ -1,0 +1,58 @@
+"""Messages the screens and the app exchange (past tense: they say what happened)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.message import Message
+
+from discussion.audio import Level, RecorderEvent
+from discussion.record import Event
+
+
+class RecorderReported(Message):
+    """The live session's recorder reported something (posted from a recorder thread)."""
+
+    def __init__(self, event: RecorderEvent) -> None:
+        super().__init__()
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        """Level readings arrive at 10 Hz: a newer one replaces an unprocessed older one."""
+        return (
+            isinstance(message, RecorderReported)
+            and isinstance(self.event, Level)
+            and isinstance(message.event, Level)
+        )
+
+
+class EventLogged(Message):
+    """An event was appended (durably) to the session's evidence log."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+class NewDiscussionRequested(Message):
+    """The assessor asked to set up a new discussion."""
+
+
+class SessionResumeRequested(Message):
+    """The assessor asked to resume (recovering first if needed) an interrupted session."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+
+class SessionOpenRequested(Message):
+    """The assessor asked to open a session (decisions, grade, export) without recording."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+
+class BrowserRequested(Message):
+    """The assessor asked for the standard and question-bank browser."""
