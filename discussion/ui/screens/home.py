@@ -1,0 +1,247 @@
+"""The home screen: recent sessions, and the way into a new, resumed or finished discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from discussion.errors import UserError
+from discussion.paths import sessions_dir
+from discussion.record import recover
+from discussion.ui.catalog import Catalog
+from discussion.ui.messages import (
+    BrowserRequested,
+    NewDiscussionRequested,
+    SessionOpenRequested,
+    SessionResumeRequested,
+)
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.widgets.session_table import SessionRow, SessionTable, load_session_rows
+
+RowsProvider = Callable[[], list[SessionRow]]
+
+EMPTY_TEXT = (
+    "No discussions yet.\n\n"
+    "Press [b]n[/b] to set up a new Professional Discussion, "
+    "or [b]b[/b] to browse the standard and the question bank."
+)
+
+
+class HomeScreen(Screen[None]):
+    """Recent sessions, newest first; the assessor starts, resumes or opens one from here."""
+
+    TITLE = "Discussions"
+
+    BINDINGS = [
+        Binding(
+            "n",
+            "new",
+            "New discussion",
+            id="home.new",
+            tooltip="Set up a new Professional Discussion (apprentice, gateway, audio check)",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="home.open",
+            tooltip="Resume an interrupted session, or open a finished one for decisions and grade",
+        ),
+        Binding(
+            "r",
+            "recover",
+            "Recover",
+            id="home.recover",
+            tooltip="Repair an interrupted session in place (audio headers, torn last line)",
+        ),
+        Binding(
+            "b",
+            "browser",
+            "Browse",
+            id="home.browser",
+            tooltip="Browse the standard and the question bank",
+        ),
+        Binding(
+            "f5,ctrl+r",
+            "refresh",
+            "Refresh",
+            id="home.refresh",
+            tooltip="Read the session folder again",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    HomeScreen #home-empty { padding: 1 2; height: auto; }
+    HomeScreen #home-folder { height: 1; color: $text-muted; padding: 0 1; }
+    HomeScreen.-empty SessionTable { display: none; }
+    HomeScreen #home-empty { display: none; }
+    HomeScreen.-empty #home-empty { display: block; }
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        home: Path | None = None,
+        *,
+        rows_provider: RowsProvider | None = None,
+        tz: tzinfo | None = None,
+        offer_recovery: bool = True,
+    ) -> None:
+        """`home` is the sessions folder (default: the data home's); `rows_provider` and `tz`
+        replace the folder scan and the local time zone (tests and snapshots)."""
+        super().__init__()
+        self.catalog = catalog
+        self.home = home
+        self.rows_provider: RowsProvider = rows_provider or (lambda: load_session_rows(home))
+        self.tz = tz
+        self._offer_recovery = offer_recovery
+        self.rows: list[SessionRow] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SessionTable(tz=self.tz, id="home-table")
+        yield Static(EMPTY_TEXT, id="home-empty")
+        yield Static("", id="home-folder")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show where the records live and load the list."""
+        self.add_class("-empty")
+        folder = self.home if self.home is not None else _sessions_folder()
+        self.query_one("#home-folder", Static).update(f"Data folder: {folder}", layout=False)
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from another screen: the list may have changed."""
+        if self.loaded:
+            self.action_refresh()
+
+    # ------------------------------------------------------------------ loading
+    def action_refresh(self) -> None:
+        """Read the session folder again (in a thread)."""
+        self._load()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="home-load")
+    def _load(self) -> None:
+        try:
+            rows = self.rows_provider()
+        except (OSError, UserError) as error:
+            self.app.call_from_thread(
+                self.notify, f"Cannot list sessions: {error}", severity="error", timeout=10
+            )
+            return
+        self.app.call_from_thread(self._show_rows, rows)
+
+    def _show_rows(self, rows: list[SessionRow]) -> None:
+        self.rows = rows
+        self.loaded = True
+        table = self.query_one(SessionTable)
+        table.show(rows)
+        self.set_class(not rows, "-empty")
+        if rows:
+            table.focus()
+        self._offer_interrupted()
+
+    def _offer_interrupted(self) -> None:
+        """Once per screen: offer to resume the newest interrupted session."""
+        if not self._offer_recovery or not self.is_current:
+            return
+        interrupted = [r for r in self.rows if r.summary.status == "interrupted"]
+        if not interrupted:
+            return
+        self._offer_recovery = False
+        row = interrupted[0]
+        body = (
+            f"An interrupted discussion with {row.apprentice} from {row.local_time(self.tz)} "
+            "was found.\n\nResume it now? Recording continues on the same timeline."
+        )
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                self.post_message(SessionResumeRequested(row.folder))
+
+        self.app.push_screen(
+            ConfirmScreen("Interrupted discussion", body, yes="Resume", no="Later"), answered
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_new(self) -> None:
+        """Ask the app for the set-up screen."""
+        self.post_message(NewDiscussionRequested())
+
+    def action_browser(self) -> None:
+        """Ask the app for the standard and bank browser."""
+        self.post_message(BrowserRequested())
+
+    @on(DataTable.RowSelected, "#home-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Resume, open, or explain why the selected session cannot be opened."""
+        row = self.query_one(SessionTable).selected
+        if row is None:
+            self.notify("No session selected: press n to set up a new discussion.")
+            return
+        summary = row.summary
+        if summary.status == "interrupted":
+            self.post_message(SessionResumeRequested(row.folder))
+        elif summary.status == "closed":
+            self.post_message(SessionOpenRequested(row.folder))
+        elif summary.status == "open":
+            self.notify(
+                f"The session with {row.apprentice} is in use by another process: "
+                "close it there first.",
+                severity="warning",
+            )
+        else:
+            problem = summary.problem or "the session folder cannot be read"
+            self.notify(f"{summary.session_id} is broken: {problem}", severity="error", timeout=15)
+
+    def action_recover(self) -> None:
+        """Recover the selected interrupted session in place, then refresh the list."""
+        row = self.query_one(SessionTable).selected
+        if row is None:
+            return
+        if row.summary.status != "interrupted":
+            self.notify(
+                f"Only interrupted sessions need recovering; this one is {row.summary.status}."
+            )
+            return
+        self.notify(f"Recovering the session with {row.apprentice}…")
+        self._recover(row.folder)
+
+    @work(thread=True, exit_on_error=False, group="home-recover")
+    def _recover(self, folder: Path) -> None:
+        try:
+            report = recover(folder)
+        except (OSError, UserError) as error:
+            message = error.message if isinstance(error, UserError) else str(error)
+            self.app.call_from_thread(
+                self.notify, f"Recovery failed: {message}", severity="error", timeout=15
+            )
+        else:
+            outcome = report.sessions[0] if report.sessions else None
+            if outcome is None or outcome.action == "failed":
+                text = outcome.message if outcome else "nothing was recovered"
+                self.app.call_from_thread(
+                    self.notify, f"Recovery failed: {text}", severity="error", timeout=15
+                )
+            else:
+                self.app.call_from_thread(self.notify, f"Recovered: {outcome.message}", timeout=8)
+        self.app.call_from_thread(self.action_refresh)
+
+
+def _sessions_folder() -> Path | str:
+    try:
+        return sessions_dir()
+    except OSError as error:
+        return f"(unavailable: {error})"

@@ -1,0 +1,209 @@
+"""The home screen, driven by keys: listing, opening, resuming, recovering, the recovery offer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from screen_host import ScreenHost
+from textual.pilot import Pilot
+from textual.widgets import Static
+from ui_helpers import catalog
+
+from discussion.record import SessionInfo, SessionRecord, list_sessions
+from discussion.record.session import read_log
+from discussion.ui.messages import (
+    BrowserRequested,
+    NewDiscussionRequested,
+    SessionOpenRequested,
+    SessionResumeRequested,
+)
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.home import HomeScreen
+from discussion.ui.widgets.session_table import SessionTable
+
+
+def make_info(name: str, created: datetime, **changes: Any) -> SessionInfo:
+    """A valid SessionInfo with made-up values."""
+    fields: dict[str, Any] = {
+        "session_id": created.strftime("%Y-%m-%dT%H%M") + "-" + name.lower().replace(" ", "")[:6],
+        "created_at": created,
+        "apprentice_name": name,
+        "uln": "9276308686",
+        "assessor": "Test Assessor",
+        "mode": "virtual",
+        "attempt": 1,
+        "epa_window_start": date(2026, 3, 1),
+        "standard_version": "1.0",
+        "standard_hash": "a" * 64,
+        "bank_version": "1",
+        "bank_hash": "b" * 64,
+    }
+    fields.update(changes)
+    return SessionInfo(**fields)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data home (DISCUSSION_HOME) and its sessions folder."""
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def populated(home: Path) -> Iterator[dict[str, Path]]:
+    """One closed, one interrupted, one open (held by this process) and one broken session."""
+    closed = SessionRecord.create(
+        make_info("Closed Carla", datetime(2026, 3, 2, 9, tzinfo=UTC)), home
+    )
+    closed.close("done")
+    interrupted = SessionRecord.create(
+        make_info("Interrupted Ivan", datetime(2026, 3, 4, 9, tzinfo=UTC), attempt=2), home
+    )
+    interrupted.release()
+    held = SessionRecord.create(make_info("Open Olga", datetime(2026, 3, 3, 9, tzinfo=UTC)), home)
+    broken = home / "2026-03-01T0900-broken"
+    broken.mkdir()
+    (broken / "session.json").write_text("{not json", encoding="utf-8")
+    try:
+        yield {
+            "closed": closed.folder,
+            "interrupted": interrupted.folder,
+            "open": held.folder,
+            "broken": broken,
+        }
+    finally:
+        held.release()
+
+
+def host(home: Path) -> ScreenHost:
+    return ScreenHost(lambda: HomeScreen(catalog(), home))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the list load (thread worker) and the screen redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows_shown(app: ScreenHost) -> list[tuple[str, str]]:
+    table = app.screen_stack[1].query_one(SessionTable)
+    return [
+        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[4])) for i in range(table.row_count)
+    ]
+
+
+async def test_empty_home_says_how_to_start(home: Path) -> None:
+    app = host(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        assert screen.has_class("-empty")
+        assert "Press n" in str(screen.query_one("#home-empty", Static).render())
+        assert str(home) in str(screen.query_one("#home-folder", Static).render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert [type(m) for m in app.messages] == [NewDiscussionRequested]
+
+
+async def test_lists_sessions_newest_first_and_offers_the_interrupted_one(
+    populated: dict[str, Path],
+) -> None:
+    app = host(populated["closed"].parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "Interrupted Ivan" in body and "2026-03-04" in body
+        await pilot.press("n")  # Later
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert rows_shown(app) == [
+            ("Interrupted Ivan", "interrupted"),
+            ("Open Olga", "open"),
+            ("Closed Carla", "closed"),
+            ("—", "broken"),
+        ]
+        assert app.messages == []
+
+
+async def test_resume_offer_posts_resume(populated: dict[str, Path]) -> None:
+    app = host(populated["closed"].parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(app.messages) == 1
+        message = app.messages[0]
+        assert isinstance(message, SessionResumeRequested)
+        assert message.folder == populated["interrupted"]
+
+
+async def test_enter_resumes_opens_or_explains(populated: dict[str, Path]) -> None:
+    app = host(populated["closed"].parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # not now
+        await pilot.press("enter")  # interrupted
+        await pilot.press("down", "enter")  # open elsewhere
+        await pilot.press("down", "enter")  # closed
+        await pilot.press("down", "enter")  # broken
+        await pilot.pause()
+        kinds = [(type(m), getattr(m, "folder", None)) for m in app.messages]
+        assert kinds == [
+            (SessionResumeRequested, populated["interrupted"]),
+            (SessionOpenRequested, populated["closed"]),
+        ]
+        notes = [n.message for n in app._notifications]
+        assert any("in use by another process" in n for n in notes)
+        assert any("broken" in n and "session.json" in n for n in notes)
+
+
+async def test_b_asks_for_the_browser(home: Path) -> None:
+    app = host(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert [type(m) for m in app.messages] == [BrowserRequested]
+
+
+async def test_r_recovers_the_interrupted_session_in_place(populated: dict[str, Path]) -> None:
+    app = host(populated["closed"].parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.press("r")
+        await settle(pilot)
+        events = read_log(populated["interrupted"]).events
+        assert events[-1].type == "recovered"
+        assert any(n.message.startswith("Recovered") for n in app._notifications)
+        assert rows_shown(app)[0] == ("Interrupted Ivan", "interrupted")
+        await pilot.press("down", "down", "r")  # a closed one: nothing to do
+        await settle(pilot)
+        assert any("Only interrupted" in n.message for n in app._notifications)
+
+
+async def test_refresh_picks_up_new_sessions(home: Path) -> None:
+    app = host(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and app.screen.has_class("-empty")
+        record = SessionRecord.create(
+            make_info("Later Lee", datetime(2026, 3, 5, tzinfo=UTC)), home
+        )
+        record.close()
+        await pilot.press("f5")
+        await settle(pilot)
+        assert rows_shown(app) == [("Later Lee", "closed")]
+        assert not app.screen.has_class("-empty")
+        assert len(list_sessions(home)) == 1
+        assert json.loads((record.folder / "session.json").read_text())["apprentice_name"]
