@@ -1,0 +1,90 @@
+"""The assessment record as CSV: one row per note and one per criterion decision.
+
+The header row names every column (see `COLUMNS`). Cells that a spreadsheet would read as a
+formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`, the
+usual defence against CSV formula injection; the text is otherwise exactly as recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from discussion.export.report import Report, hhmmss
+
+# (column name, what it holds): the names form the header row.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("row_type", "note | decision | superseded_decision"),
+    ("session_id", "the session folder name"),
+    ("event_seq", "the event's number in events.jsonl (blank: criterion never decided)"),
+    ("time_on_recording_hhmmss", "position on the recording (notes); blank for decisions"),
+    ("offset_seconds", "the same position in seconds"),
+    ("logged_at_utc", "when the event was written (UTC)"),
+    ("criteria", "space-separated criterion ids: a note's tags, or the decided criterion"),
+    ("decision", "met | not met | undecided (decision rows)"),
+    ("text", "the note's current text, or the decision's rationale"),
+    ("amended", "yes when the note was amended (text is then the amended text)"),
+    ("original_text", "an amended note's original text"),
+    ("original_criteria", "an amended note's original criteria"),
+    ("note_seqs", "decision rows: the event numbers of the notes the decision rests on"),
+    ("status", "the session's status when exported: open | interrupted | closed"),
+)
+HEADER = [name for name, _ in COLUMNS]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would evaluate as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def render_csv(report: Report) -> str:
+    """The notes and decisions as CSV text (header row first, `\\r\\n` line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    sid, status = report.info.session_id, report.status
+    for note in report.state.notes:
+        amended = bool(note.amended_by)
+        row = {
+            "row_type": "note",
+            "session_id": sid,
+            "event_seq": str(note.seq),
+            "time_on_recording_hhmmss": hhmmss(note.offset),
+            "offset_seconds": f"{note.offset:.3f}",
+            "logged_at_utc": note.at,
+            "criteria": " ".join(note.criteria),
+            "text": note.text,
+            "amended": "yes" if amended else "no",
+            "original_text": note.original_text if amended else "",
+            "original_criteria": " ".join(note.original_criteria) if amended else "",
+            "status": status,
+        }
+        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+    for decision_row in report.decisions:
+        decision = decision_row.decision
+        base = {
+            "session_id": sid,
+            "criteria": decision_row.criterion.id,
+            "status": status,
+        }
+        for old in decision_row.superseded:
+            row = base | {
+                "row_type": "superseded_decision",
+                "event_seq": str(old.seq),
+                "logged_at_utc": old.at,
+                "decision": "met" if old.met else "not met",
+                "text": old.rationale,
+                "note_seqs": " ".join(str(s) for s in old.note_seqs),
+            }
+            writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+        row = base | {"row_type": "decision", "decision": decision_row.verdict}
+        if decision is not None:
+            row |= {
+                "event_seq": str(decision.seq),
+                "logged_at_utc": decision.at,
+                "text": decision.rationale,
+                "note_seqs": " ".join(str(s) for s in decision.note_seqs),
+            }
+        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+    return buffer.getvalue()

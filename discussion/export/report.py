@@ -1,0 +1,338 @@
+"""Everything an assessment record shows, gathered once from a session folder (read-only).
+
+`build_report(folder, standard)` reads session.json and the log without taking the lock or
+changing anything, verifies the folder and grades the session; the renderers
+(`markdown_format`, `html_format`, `csv_format`) only lay the `Report` out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from discussion.errors import UserError
+from discussion.grading import GradeResult, attempt_label
+from discussion.outcome import grade_session, latest_component_results, undecided
+from discussion.record import (
+    AlarmClearedData,
+    AlarmData,
+    ComponentResultData,
+    ConsentRecordedData,
+    Event,
+    RecordCorruptError,
+    RecoveredData,
+    SessionInfo,
+    SessionState,
+    VerifyReport,
+    derive_state,
+    is_owned_by_running_process,
+    verify,
+)
+from discussion.record.session import load_info, read_log
+from discussion.record.state import Decision, NoteView
+from discussion.standard import Criterion, Standard, load_standard
+
+STATUS_TEXT = {
+    "closed": "CLOSED and sealed",
+    "open": "OPEN: still being recorded, NOT SEALED; this record may still change",
+    "interrupted": (
+        "INTERRUPTED: not closed, NOT SEALED; run `discussion recover` then resume or close it"
+    ),
+}
+
+
+def hhmmss(seconds: float) -> str:
+    """A position on the recording as HH:MM:SS (whole seconds, rounded down)."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One discussion criterion: its wording, the latest decision and what it rests on."""
+
+    criterion: Criterion
+    decision: Decision | None
+    notes: list[NoteView]
+    superseded: list[Decision]
+    missing_notes: list[int] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """`met`, `not met` or `undecided`."""
+        if self.decision is None:
+            return "undecided"
+        return "met" if self.decision.met else "not met"
+
+
+@dataclass(frozen=True)
+class AlarmRow:
+    """An alarm raised or cleared during the recording."""
+
+    seq: int
+    offset: float
+    kind: str
+    message: str
+    cleared: bool
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """Another component's recorded result (the latest entry for its attempt)."""
+
+    name: str
+    result: ComponentResultData
+
+    @property
+    def attempt_text(self) -> str:
+        """`attempt 2 (first reassessment)`."""
+        return f"attempt {self.result.attempt} ({attempt_label(self.result.attempt)})"
+
+
+@dataclass
+class Report:
+    """The assessment record of one session, ready to render."""
+
+    folder: Path
+    info: SessionInfo
+    state: SessionState
+    events: list[Event]
+    verify: VerifyReport
+    standard: Standard
+    grade: GradeResult | None
+    grade_error: str | None
+    undecided: list[str]
+    decisions: list[DecisionRow]
+    components: list[ComponentRow]
+    alarms: list[AlarmRow]
+    consent_statement: str
+    torn_tail: str | None
+
+    @property
+    def status(self) -> str:
+        """`open`, `interrupted` or `closed`."""
+        return self.state.status
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, loud when the record is not sealed."""
+        return STATUS_TEXT[self.state.status]
+
+    @property
+    def record_hash(self) -> str | None:
+        """The final chain head (the hash of the closed line), or None when not sealed."""
+        if self.state.closed is not None and self.events and self.events[-1].type == "closed":
+            return self.events[-1].hash
+        return None
+
+    @property
+    def duration(self) -> float:
+        """Length of the session timeline in seconds."""
+        return self.state.timeline_end
+
+    @property
+    def provisional(self) -> bool:
+        """True while the grade can still change: the session is not closed."""
+        return self.state.status != "closed"
+
+    def caveats(self) -> list[str]:
+        """What the reader must know before trusting the grade (empty when nothing)."""
+        lines = []
+        if self.provisional:
+            lines.append(
+                "The grade is provisional: the session is not closed, so decisions and "
+                "results may still change."
+            )
+        if self.undecided:
+            ids = ", ".join(self.undecided)
+            if self.provisional:
+                lines.append(f"Criteria not yet decided (counted as not achieved): {ids}.")
+            else:
+                lines.append(
+                    f"Closed with criteria never decided (counted as not achieved): {ids}."
+                )
+        return lines
+
+    def criterion_text(self, criterion_id: str) -> str:
+        """The discussion criterion's wording (or the id for an unknown one)."""
+        found = self.standard.component("discussion").criterion(criterion_id)
+        return found.text if found else criterion_id
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The record's identifying facts as (label, value) pairs, in display order."""
+        info = self.info
+        kind = "assessment" if info.kind == "assessment" else "PRACTICE (not an assessment)"
+        if info.audio is False:
+            audio = f"none: notes-only session ({info.no_audio_reason})"
+        else:
+            count = len(self.state.segments)
+            audio = (
+                f"{hhmmss(self.verify.audio_seconds)} in {count} segment(s), "
+                f"{info.audio.samplerate} Hz mono WAV"
+            )
+        if self.state.consent is None:
+            consent = "not recorded"
+        else:
+            given = "to the audio recording" if self.state.consent else "notes only, no recording"
+            consent = f"given ({given})"
+            if self.consent_statement:
+                consent += f": \u201c{self.consent_statement}\u201d"
+        verdict = "intact" if self.verify.ok else "NOT INTACT"
+        sealed = "sealed" if self.verify.sealed else "not sealed"
+        return [
+            ("Status", self.status_text),
+            ("Apprentice", info.apprentice_name),
+            ("ULN", info.uln),
+            ("Assessor", info.assessor),
+            ("Kind", kind),
+            ("Mode", info.mode),
+            ("Attempt", f"{info.attempt} ({attempt_label(info.attempt)})"),
+            ("Date", info.created_at.strftime("%Y-%m-%d %H:%M UTC")),
+            ("Duration", hhmmss(self.duration)),
+            ("Audio", audio),
+            ("Consent", consent),
+            ("Session", info.session_id),
+            (
+                "Versions",
+                f"standard {info.standard_version}, question bank {info.bank_version}, "
+                f"software {info.software_version}",
+            ),
+            ("Record hash", self.record_hash or "NOT SEALED (the session has not been closed)"),
+            ("Verification", f"{verdict} ({sealed}, {self.verify.events} events)"),
+        ]
+
+    def recording_lines(self) -> list[str]:
+        """Segments, pauses, gaps, alarms, time marks and recoveries, one line each."""
+        rate = self.info.samplerate
+        lines = []
+        for segment in self.state.segments:
+            end = segment.end_offset(rate)
+            length = "still recording" if end is None else hhmmss(end - segment.start_offset)
+            text = f"{segment.file}: from {hhmmss(segment.start_offset)}, length {length}"
+            if segment.stop_reason:
+                text += f", ended: {segment.stop_reason}"
+            lines.append(text)
+            for pause in segment.pauses:
+                resumed = f"resumed {pause.resumed_at}" if pause.resumed_at else "not resumed"
+                reason = f" ({pause.reason})" if pause.reason else ""
+                lines.append(f"paused at {hhmmss(pause.offset)}{reason}, {resumed}")
+        for gap in self.state.gaps:
+            lines.append(
+                f"gap at {hhmmss(gap.offset)}: {gap.duration_s:.1f} s of silence padded "
+                f"in ({gap.cause})"
+            )
+        for alarm in self.alarms:
+            what = "cleared" if alarm.cleared else "ALARM"
+            message = f": {alarm.message}" if alarm.message else ""
+            lines.append(f"{what} at {hhmmss(alarm.offset)}: {alarm.kind}{message}")
+        for minutes in self.state.time_warnings:
+            lines.append(f"time mark shown: {minutes} minutes")
+        lines += self.recovered_notes()
+        if self.torn_tail:
+            lines.append(f"events.jsonl {self.torn_tail}")
+        return lines
+
+    def recovered_notes(self) -> list[str]:
+        """What each recovery of the session reported."""
+        lines = []
+        for event in self.events:
+            data = event.payload
+            if isinstance(data, RecoveredData):
+                text = f"recovered at {hhmmss(event.offset)}: audio {hhmmss(data.audio_seconds)}"
+                if data.torn_line_set_aside:
+                    text += f"; a torn last line was set aside in {data.torn_file}"
+                if data.repaired_files:
+                    text += f"; repaired {', '.join(data.repaired_files)}"
+                lines.append(text)
+        return lines
+
+
+def build_report(folder: Path, standard: Standard | None = None) -> Report:
+    """Gather the record of `folder` (read-only; works on open, interrupted and closed ones).
+
+    Raises `UserError` (exit 2) when `folder` is missing or not a session folder, and
+    `RecordCorruptError` (exit 1) when the log is damaged before its last line.
+    """
+    if not folder.exists():
+        raise UserError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise UserError(f"{folder} is not a folder (give a session folder)")
+    std = standard or load_standard()
+    info = load_info(folder)
+    scan = read_log(folder)
+    if scan.problem is not None:
+        raise RecordCorruptError(
+            f"{folder.name}: events.jsonl {scan.problem}; see `discussion verify {folder}`"
+        )
+    events = scan.events
+    state = derive_state(info, events, is_owned_by_running_process(folder))
+    grade: GradeResult | None = None
+    grade_error: str | None = None
+    try:
+        grade = grade_session(state, info, std)
+    except UserError as error:
+        grade_error = error.message
+    torn = None
+    if scan.torn is not None:
+        torn = (
+            f"line {scan.torn.line_number} is torn ({scan.torn.reason}); run `discussion recover`"
+        )
+    return Report(
+        folder=folder,
+        info=info,
+        state=state,
+        events=events,
+        verify=verify(folder),
+        standard=std,
+        grade=grade,
+        grade_error=grade_error,
+        undecided=undecided(state, std),
+        decisions=_decisions(state, std),
+        components=[
+            ComponentRow(std.component(r.component).name, r)
+            for r in latest_component_results(state.component_results)
+            if r.component in {c.id for c in std.components}
+        ],
+        alarms=_alarms(events),
+        consent_statement=_consent_statement(events),
+        torn_tail=torn,
+    )
+
+
+def _decisions(state: SessionState, std: Standard) -> list[DecisionRow]:
+    rows = []
+    for criterion in std.component("discussion").criteria:
+        evidence = state.criteria.get(criterion.id)
+        decision = evidence.decision if evidence else None
+        notes: list[NoteView] = []
+        missing: list[int] = []
+        for seq in decision.note_seqs if decision else []:
+            note = state.note(seq)
+            if note is None:
+                missing.append(seq)
+            else:
+                notes.append(note)
+        superseded = list(evidence.superseded) if evidence else []
+        rows.append(DecisionRow(criterion, decision, notes, superseded, missing))
+    return rows
+
+
+def _alarms(events: list[Event]) -> list[AlarmRow]:
+    rows = []
+    for event in events:
+        data = event.payload
+        if isinstance(data, AlarmData):
+            rows.append(AlarmRow(event.seq, event.offset, data.kind, data.message, False))
+        elif isinstance(data, AlarmClearedData):
+            rows.append(AlarmRow(event.seq, event.offset, data.kind, data.message, True))
+    return rows
+
+
+def _consent_statement(events: list[Event]) -> str:
+    statement = ""
+    for event in events:
+        if isinstance(event.payload, ConsentRecordedData):
+            statement = event.payload.statement
+    return statement

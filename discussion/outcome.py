@@ -1,0 +1,175 @@
+"""The outcome of a session: its discussion attempt plus the other components' results, graded.
+
+Headless glue between the session record and the grading engine (which runs unchanged):
+
+- `grading_input(state, info)`: the engine's input. The discussion attempt is the session's
+  (`session.json` attempt) with `achieved` = the criteria whose latest decision is "met"; the
+  Showcase and Observation come from `component_result` events, the latest event per
+  (component, attempt) winning and earlier attempts kept as separate attempts.
+- `grade_session(state, info, standard)`: that input through `discussion.grading.grade`.
+- `undecided(state, standard)`: discussion criteria with no decision yet (closing needs none).
+- `parse_component_results(text)`: a file in the grade input format (Showcase and Observation
+  entries only) as `ComponentResultData`, each problem a `UserError` naming the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from pydantic import ValidationError
+
+from discussion.errors import UserError
+from discussion.grading import (
+    AttemptInput,
+    GradeResult,
+    GradingInput,
+    GradingInputError,
+    grade,
+    parse_json,
+)
+from discussion.record import ComponentResultData, SessionInfo, SessionState
+from discussion.standard import Standard, load_standard
+
+DISCUSSION: Final = "discussion"
+# The components whose results come from outside this session.
+OTHER_COMPONENTS = ("showcase", "observation")
+_ENTRY = re.compile(r"attempts\[(\d+)\]")
+
+
+def latest_component_results(
+    results: Iterable[ComponentResultData],
+) -> list[ComponentResultData]:
+    """One result per (component, attempt): the last one given wins (a correction).
+
+    Discussion entries are dropped: the discussion's result is this session's decisions.
+    Ordered by component (Showcase, Observation) then attempt.
+    """
+    latest: dict[tuple[str, int], ComponentResultData] = {}
+    for result in results:
+        if result.component != DISCUSSION:
+            latest[(result.component, result.attempt)] = result
+    order = {cid: i for i, cid in enumerate(OTHER_COMPONENTS)}
+    return sorted(latest.values(), key=lambda r: (order.get(r.component, 99), r.attempt))
+
+
+def grading_input(
+    state: SessionState,
+    info: SessionInfo | None = None,
+    extra: Sequence[ComponentResultData] = (),
+) -> GradingInput:
+    """The grading engine's input for this session as it stands.
+
+    `info` defaults to `state.info`. `extra` results are treated as logged after every event
+    (used to preview an entry before it is saved).
+    """
+    session = info if info is not None else state.info
+    tally = state.tally()
+    attempts = [
+        AttemptInput(component=DISCUSSION, attempt=session.attempt, achieved=tally.achieved)
+    ]
+    for result in latest_component_results([*state.component_results, *extra]):
+        attempts.append(_attempt(result))
+    return GradingInput(attempts=attempts)
+
+
+def grade_session(
+    state: SessionState,
+    info: SessionInfo | None = None,
+    standard: Standard | None = None,
+    extra: Sequence[ComponentResultData] = (),
+) -> GradeResult:
+    """The overall grade as it stands (the engine unchanged).
+
+    Raises `GradingInputError` (a `UserError`) when the recorded results cannot be graded
+    together, e.g. an attempt recorded after one that already passed.
+    """
+    std = standard or load_standard()
+    graded = grading_input(state, info, extra)
+    try:
+        return grade(graded, std)
+    except GradingInputError as error:
+        # The indexes of our own input mean nothing to the assessor: name the entries.
+        def label(match: re.Match[str]) -> str:
+            entry = graded.attempts[int(match.group(1))]
+            return f"{std.component(entry.component).name} attempt {entry.attempt}"
+
+        raise GradingInputError(_ENTRY.sub(label, error.message)) from None
+
+
+def undecided(state: SessionState, standard: Standard) -> list[str]:
+    """Discussion criteria (in the standard's order) with no decision recorded."""
+    component = standard.component(DISCUSSION)
+    return [
+        c.id
+        for c in component.criteria
+        if (evidence := state.criteria.get(c.id)) is None or evidence.decision is None
+    ]
+
+
+def parse_component_results(
+    json_text: str, standard: Standard | None = None
+) -> list[ComponentResultData]:
+    """Read Showcase and Observation results from a file in the grade input format.
+
+    Raises `UserError` naming the entry at fault (`attempts[2]` is the third): malformed JSON,
+    the input's own strict checks, a `discussion` entry (its result comes from this session),
+    unknown criterion ids for the component, attempts out of range or repeated, an attempt after
+    one that passed, or a file with no entries.
+    """
+    std = standard or load_standard()
+    parsed = parse_json(json_text, std)
+    if not parsed.attempts:
+        raise UserError("the file holds no results: its `attempts` list is empty")
+    for index, entry in enumerate(parsed.attempts):
+        if entry.component == DISCUSSION:
+            raise UserError(
+                f"attempts[{index}]: a discussion entry cannot be imported: the discussion's "
+                "result comes from this session's decisions; remove the entry and import again"
+            )
+    grade(parsed, std)  # every other check of the engine: ids, attempts, passes, modes
+    return [
+        ComponentResultData(
+            component=entry.component,
+            attempt=entry.attempt,
+            achieved=list(dict.fromkeys(entry.achieved)),
+            modes=list(entry.modes or []),
+        )
+        for entry in parsed.attempts
+    ]
+
+
+def check_results(
+    state: SessionState,
+    new: Sequence[ComponentResultData],
+    standard: Standard,
+    info: SessionInfo | None = None,
+) -> GradeResult:
+    """Grade the session as if `new` were saved; `UserError` if they cannot stand together.
+
+    Call before appending results so the record never holds a set the engine refuses.
+    """
+    try:
+        return grade_session(state, info, standard, new)
+    except UserError as error:
+        raise UserError(f"not saved: {error.message}") from None
+
+
+def _attempt(result: ComponentResultData) -> AttemptInput:
+    try:
+        return AttemptInput.model_validate(
+            {
+                "component": result.component,
+                "attempt": result.attempt,
+                "achieved": list(result.achieved),
+                "modes": list(result.modes) or None,
+            }
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise GradingInputError(
+            f"the recorded {result.component} attempt {result.attempt} result is not gradable "
+            f"({where}: {first['msg']})"
+        ) from None
