@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "discussion.cli.bank_cmd",
     "discussion.cli.grade_cmd",
     "discussion.cli.verify_cmd",
+    "discussion.cli.export_cmd",
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",
 )
