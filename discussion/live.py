@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -165,7 +166,9 @@ class LiveSession:
             self._fallback_base = summary.end_offset
             self._fallback_origin = time.monotonic()
         self._append(
-            RecordingStoppedData(segment=self._relative(segment), frames=summary.frames, reason=reason),
+            RecordingStoppedData(
+                segment=self._relative(segment), frames=summary.frames, reason=reason
+            ),
             summary.end_offset,
         )
         return summary
@@ -220,6 +223,41 @@ class LiveSession:
         self.stop_recording(reason="session left open")
         self._detach_log()
         self.record.release()
+
+    def abandon_start(self) -> bool:
+        """Give up a recording run that never received audio, then let go of the session.
+
+        Used when the device never delivered a block (or could not be opened): the run is
+        stopped without a `recording_stopped` event and its empty segment file deleted (no
+        event names it). If the log then holds nothing but `created`, nothing was recorded and
+        the whole folder is removed (returns True); otherwise the session is released and stays
+        interrupted, to be resumed or closed later (returns False). If audio did arrive in the
+        meantime the run is stopped and logged normally.
+        """
+        with self._lock:
+            recorder, segment = self.recorder, self._segment
+        if recorder is not None and recorder.wait_until_recording(0):
+            self.release()
+            return False
+        if recorder is not None:
+            recorder.stop(timeout=2.0)
+            with self._lock:
+                self.recorder = None
+        if recorder is not None and recorder.wait_until_recording(0):
+            # The first block raced the stop: the run is evidence after all.
+            with self._lock:
+                self.recorder = recorder
+            self.release()
+            return False
+        if segment is not None:
+            segment.unlink(missing_ok=True)
+        self._segment = None
+        self._detach_log()
+        nothing_recorded = [e.type for e in self.record.events] == ["created"]
+        self.record.release()
+        if nothing_recorded:
+            shutil.rmtree(self.record.folder, ignore_errors=True)
+        return nothing_recorded
 
     # ------------------------------------------------------------------ internals
     def _relative(self, path: Path) -> str:

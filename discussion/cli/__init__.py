@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "discussion.cli.export_cmd",
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",
+    "discussion.cli.record_cmd",
 )
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as error:  # noqa: BLE001 - last line of defence: no traceback on screen
+    except Exception as error:  # last line of defence: no traceback on screen
         log.exception("unexpected error")
         print(
             f"discussion: internal error: {type(error).__name__}: {error}. "

@@ -10,8 +10,10 @@ to `events.torn-<n>.jsonl` before truncating the log to its last good line.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +38,35 @@ from discussion.record.events import (
 
 FILE_MODE = 0o600
 TORN_PREFIX = "events.torn-"
+# Disk blocks kept allocated past the end of the log (fallocate KEEP_SIZE: the file's size and
+# content do not change) so that notes can still be written when the audio has filled the disk.
+RESERVE_BYTES = 64 * 1024
+_FALLOC_FL_KEEP_SIZE = 1
+
+
+def _load_fallocate() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).fallocate
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+    function.restype = ctypes.c_int
+    return function
+
+
+_fallocate = _load_fallocate()
+
+
+def reserve_space(fd: int, offset: int, length: int) -> bool:
+    """Allocate disk blocks for `offset..offset+length` without changing the file size.
+
+    Best effort (Linux, file systems that support it): False when it could not be done.
+    """
+    if _fallocate is None:
+        return False
+    return int(_fallocate(fd, _FALLOC_FL_KEEP_SIZE, offset, length)) == 0
 
 
 def fsync_dir(path: Path) -> None:
@@ -145,6 +176,14 @@ class EventLog:
         self._broken: str | None = None
         self.torn: TornTail | None = None
         self.fsync_stats = FsyncStats()
+        self._reserved_end = 0
+        self._keep_reserve()
+
+    def _keep_reserve(self) -> None:
+        """Keep at least half of `RESERVE_BYTES` allocated beyond the last line."""
+        low = self._reserved_end - self._size < RESERVE_BYTES // 2
+        if self._fd >= 0 and low and reserve_space(self._fd, self._size, RESERVE_BYTES):
+            self._reserved_end = self._size + RESERVE_BYTES
 
     @classmethod
     def create(cls, path: Path) -> EventLog:
@@ -250,10 +289,12 @@ class EventLog:
             ) from error
         self._size += len(line)
         self._events.append(event)
+        self._keep_reserve()
         return event
 
     def _roll_back(self) -> None:
         """Cut the file back to its last good line after a failed append."""
+        self._reserved_end = 0  # truncating may have freed the reserve: take it again later
         try:
             os.ftruncate(self._fd, self._size)
             os.fsync(self._fd)
