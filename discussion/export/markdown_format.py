@@ -17,7 +17,10 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&])")
 def md_escape(text: str) -> str:
     """Escape Markdown and HTML punctuation; keep line breaks as hard breaks."""
     escaped = _SPECIAL.sub(r"\\\1", text)
-    lines = [re.sub(r"^(\s*)([-+=]|\d+\.)", r"\1\\\2", line) for line in escaped.splitlines()]
+    lines = [
+        re.sub(r"^(\s*)(\d+)\.", r"\1\2\\.", re.sub(r"^(\s*)([-+=])", r"\1\\\2", line))
+        for line in escaped.splitlines()
+    ]
     return "  \n".join(lines) if lines else ""
 
 

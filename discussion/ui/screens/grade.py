@@ -1,0 +1,490 @@
+"""The grade: the discussion's result, the other components' results, closing and sealing.
+
+Opened with the `LiveSession` of the discussion just held (its decisions are made on the
+decisions screen), or read-only on a closed session (`GradeScreen.for_closed`). The overall
+grade is the grading engine's, recomputed after every change, unsaved entries included (and
+said so). Results are saved as `component_result` events only on ctrl+r or by importing a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+
+from discussion.errors import UserError
+from discussion.grading import GradeResult
+from discussion.live import LiveSession
+from discussion.outcome import (
+    OTHER_COMPONENTS,
+    check_results,
+    grade_session,
+    latest_component_results,
+    parse_component_results,
+    undecided,
+)
+from discussion.record import ComponentResultData, Event, RecordWriteError, SessionState, load_state
+from discussion.record.session import read_log
+from discussion.standard import Standard
+from discussion.ui.messages import EventLogged, RecorderReported
+from discussion.ui.screens.grade_confirm import GradeConfirm
+from discussion.ui.screens.grade_export import GradeExport
+from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.widgets.component_result_form import ComponentResultForm
+from discussion.ui.widgets.grade_summary import GRADE_STYLE, GradeSummary
+
+log = logging.getLogger(__name__)
+
+IMPORT_HELP = (
+    "Import Showcase and Observation results from a JSON file in the grade input format "
+    "(`discussion grade --schema`), e.g.\n"
+    '{"attempts": [{"component": "observation", "attempt": 1, "achieved": ["P1", "P2"], '
+    '"modes": ["face-to-face"]}]}\n'
+    "The file's results are saved to the record at once; a discussion entry is refused."
+)
+
+
+class GradeScreen(Screen[bool]):
+    """Dismisses True once the session was closed and sealed here, False otherwise."""
+
+    TITLE = "Grade"
+
+    BINDINGS = [
+        Binding("ctrl+s", "close_session", "Close and seal", id="grade.close",
+                tooltip="Seal the record (every discussion criterion must be decided)"),
+        Binding("ctrl+r", "save_result", "Save result", id="grade.save",
+                tooltip="Save the Showcase or Observation result shown to the record"),
+        Binding("e", "export", "Export", id="grade.export",
+                tooltip="Write the assessment record (md, html or csv) to a file"),
+        Binding("escape", "back", "Back", id="grade.back",
+                tooltip="Back to the decisions, without closing the session"),
+        Binding("g", "show_tab('result')", "Result", show=False, id="grade.tab_result",
+                tooltip="The discussion's result and the overall grade with its reasons"),
+        Binding("s", "show_tab('showcase')", "Showcase", show=False, id="grade.tab_showcase",
+                tooltip="Enter the Apprentice Showcase result"),
+        Binding("o", "show_tab('observation')", "Observation", show=False,
+                id="grade.tab_observation", tooltip="Enter the Practical Observation result"),
+        Binding("i", "show_tab('import')", "Import", show=False, id="grade.tab_import",
+                tooltip="Import Showcase and Observation results from a JSON file"),
+        Binding("1", "set_attempt(1)", "Attempt 1", show=False, id="grade.attempt1",
+                tooltip="The result shown is of the first assessment"),
+        Binding("2", "set_attempt(2)", "Attempt 2", show=False, id="grade.attempt2",
+                tooltip="The result shown is of the first reassessment"),
+        Binding("3", "set_attempt(3)", "Attempt 3", show=False, id="grade.attempt3",
+                tooltip="The result shown is of the second reassessment (capped at Pass)"),
+        Binding("a", "tick_all_pass", "All pass", show=False, id="grade.all_pass",
+                tooltip="Tick every pass criterion that applies"),
+        Binding("f", "toggle_mode('face-to-face')", "Face-to-face", show=False,
+                id="grade.mode_f2f", tooltip="Observation: face-to-face interactions observed"),
+        Binding("v", "toggle_mode('non-face-to-face')", "Non-face-to-face", show=False,
+                id="grade.mode_nf2f",
+                tooltip="Observation: non-face-to-face interactions observed"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    GradeScreen #grade-bar { height: 1; padding: 0 1; background: $panel; }
+    GradeScreen #notice { height: auto; max-height: 3; padding: 0 1; display: none; }
+    GradeScreen #notice.shown { display: block; }
+    GradeScreen #notice.error { background: $error 40%; }
+    GradeScreen #notice.ok { background: $success 30%; }
+    GradeScreen TabbedContent { height: 1fr; }
+    GradeScreen ContentSwitcher { height: 1fr; }
+    GradeScreen TabPane { padding: 0; height: 1fr; }
+    GradeScreen #import-help { height: auto; padding: 0 1 1 1; }
+    GradeScreen #import-status { height: auto; padding: 0 1; }
+    GradeScreen #import-status.error { color: $error; }
+    """
+
+    def __init__(self, live_or_record: LiveSession | Path, standard: Standard) -> None:
+        super().__init__()
+        self.standard = standard
+        self.live: LiveSession | None = None
+        if isinstance(live_or_record, LiveSession):
+            self.live = live_or_record
+            self.folder = live_or_record.folder
+            self.state: SessionState = live_or_record.record.state()
+        else:
+            self.folder = live_or_record
+            self.state = load_state(live_or_record)
+        self.read_only = self.live is None or self.state.status == "closed"
+        self.chain_head: str | None = self._closed_hash() if self.live is None else None
+        self.closing = False
+        self.sealed_here = False
+        self.result: GradeResult | None = None
+        self.grade_error: str | None = None
+        info = self.state.info
+        self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
+
+    @classmethod
+    def for_closed(cls, folder: Path, standard: Standard) -> GradeScreen:
+        """Read-only view of a session folder (closed, or interrupted), with export.
+
+        Raises `RecordError` when the folder is not a readable session.
+        """
+        return cls(folder, standard)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="grade-bar")
+        yield Static(id="notice")
+        saved = latest_component_results(self.state.component_results)
+        attempts = self.standard.rules.max_attempts
+        with TabbedContent(initial="result"):
+            with TabPane("Result (g)", id="result"), VerticalScroll():
+                yield GradeSummary(id="summary")
+            for cid in OTHER_COMPONENTS:
+                component = self.standard.component(cid)
+                label = f"{component.name.split()[-1]} ({cid[0]})"
+                with TabPane(label, id=cid):
+                    yield ComponentResultForm(
+                        component, saved, attempts, read_only=self.read_only, id=f"form-{cid}"
+                    )
+            if not self.read_only:
+                with TabPane("Import (i)", id="import"), Vertical():
+                    yield Static(IMPORT_HELP, id="import-help", markup=False)
+                    yield Input(placeholder="path of the JSON file, then enter", id="import-path")
+                    yield Static(id="import-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw the grade as it stands."""
+        self._refresh()
+
+    # ------------------------------------------------------------------ state
+    def forms(self) -> list[ComponentResultForm]:
+        """The Showcase and Observation forms."""
+        return list(self.query(ComponentResultForm))
+
+    def drafts(self) -> list[ComponentResultForm]:
+        """Forms holding an unsaved entry."""
+        return [form for form in self.forms() if form.draft() is not None]
+
+    def _load_state(self) -> SessionState:
+        if self.live is not None and not self.sealed_here:
+            return self.live.record.state()
+        return load_state(self.folder)
+
+    def _closed_hash(self) -> str | None:
+        events = read_log(self.folder).events
+        return events[-1].hash if events and events[-1].type == "closed" else None
+
+    def _refresh(self) -> None:
+        """Recompute the grade (unsaved entries included) and redraw."""
+        drafts = self.drafts()
+        extra = [entry for form in drafts if (entry := form.draft()) is not None]
+        try:
+            self.result = grade_session(self.state, None, self.standard, extra)
+            self.grade_error = None
+        except UserError as error:
+            self.result, self.grade_error = None, error.message
+        self.query_one(GradeSummary).show(
+            self.state, self.standard, self.result, self.grade_error, [f.label() for f in drafts]
+        )
+        self._draw_bar(len(drafts))
+
+    def _draw_bar(self, unsaved: int) -> None:
+        bar = Text()
+        if self.result is None:
+            bar.append("Grade cannot be computed", "bold red")
+        else:
+            bar.append("Grade as it stands: ")
+            bar.append(self.result.grade.upper(), GRADE_STYLE[self.result.grade])
+        if self.chain_head:
+            bar.append(f" · SEALED {self.chain_head[:12]}…", "bold green")
+        elif self.read_only:
+            bar.append(f" · {self.state.status.upper()}, not sealed · read-only", "bold yellow")
+        pending = undecided(self.state, self.standard)
+        if pending:
+            bar.append(f" · undecided: {' '.join(pending)}", "bold yellow")
+        if unsaved:
+            bar.append(f" · {unsaved} unsaved", "bold yellow")
+        self.query_one("#grade-bar", Static).update(bar)
+
+    def notice(self, text: str, kind: Literal["error", "ok", "info"] = "info") -> None:
+        """Show a message above the tabs until the next one."""
+        box = self.query_one("#notice", Static)
+        box.update(Text(text))
+        box.set_class(bool(text), "shown")
+        box.set_class(kind == "error", "error")
+        box.set_class(kind == "ok", "ok")
+
+    @property
+    def notice_text(self) -> str:
+        """The message shown (for tests and the help)."""
+        return str(self.query_one("#notice", Static).render())
+
+    def _active_form(self) -> ComponentResultForm | None:
+        active = self.query_one(TabbedContent).active
+        if active in OTHER_COMPONENTS:
+            return self.query_one(f"#form-{active}", ComponentResultForm)
+        return None
+
+    # ------------------------------------------------------------------ messages
+    @on(ComponentResultForm.Changed)
+    def _form_changed(self, _event: ComponentResultForm.Changed) -> None:
+        self._refresh()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def on_event_logged(self, message: EventLogged) -> None:
+        """Something was appended (by this screen or the recorder): redraw from the record."""
+        message.stop()
+        if not self.closing:
+            self.state = self._load_state()
+            self._refresh()
+
+    def on_recorder_reported(self, message: RecorderReported) -> None:
+        """Recorder news is the discussion screen's business."""
+        message.stop()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that apply: editing while open, export once closed."""
+        editing = not self.read_only and not self.closing
+        if action == "close_session":
+            return editing
+        if action == "export":
+            return self.read_only
+        if action in {"save_result", "set_attempt", "tick_all_pass"}:
+            return editing and self._active_form() is not None
+        if action == "toggle_mode":
+            form = self._active_form()
+            return editing and form is not None and bool(form.component.observation_modes)
+        if action == "show_tab" and parameters == ("import",):
+            return editing
+        return True
+
+    # ------------------------------------------------------------------ actions
+    def action_show_tab(self, tab: str) -> None:
+        """Switch tab and put the focus where typing goes."""
+        self.query_one(TabbedContent).active = tab
+        if tab in OTHER_COMPONENTS:
+            form = self.query_one(f"#form-{tab}", ComponentResultForm)
+            if not form.read_only:
+                form.criteria_list.focus()
+        elif tab == "import":
+            self.query_one("#import-path", Input).focus()
+
+    def action_set_attempt(self, attempt: int) -> None:
+        """Set the attempt of the result shown."""
+        if (form := self._active_form()) is not None:
+            form.set_attempt(attempt)
+
+    def action_tick_all_pass(self) -> None:
+        """Tick every applicable pass criterion of the result shown."""
+        if (form := self._active_form()) is not None:
+            form.tick_all_pass()
+
+    def action_toggle_mode(self, mode: str) -> None:
+        """Tick or untick an observation mode."""
+        if (form := self._active_form()) is not None:
+            form.toggle_mode(mode)
+
+    def action_save_result(self) -> None:
+        """Save the entry shown as a `component_result` event (checked against the others)."""
+        form = self._active_form()
+        if form is None or self.read_only or self.live is None:
+            return
+        entry = form.entry()
+        try:
+            check_results(self.state, [entry], self.standard)
+            self.live.append(entry)
+        except RecordWriteError as error:
+            form.show_error(f"the record could not be written ({error.message}); ctrl+r retries")
+            self.notice(f"{form.label()} NOT saved: {error.message}", "error")
+            return
+        except UserError as error:
+            form.show_error(error.message)
+            return
+        self._saved([entry])
+
+    def _saved(self, entries: list[ComponentResultData]) -> None:
+        self.state = self._load_state()
+        saved = latest_component_results(self.state.component_results)
+        for form in self.forms():
+            form.load(saved)
+        names = ", ".join(
+            f"{self.standard.component(e.component).name} attempt {e.attempt}" for e in entries
+        )
+        self.notice(f"Saved to the record: {names}.", "ok")
+        self._refresh()
+
+    @on(Input.Submitted, "#import-path")
+    def _import(self, event: Input.Submitted) -> None:
+        status = self.query_one("#import-status", Static)
+        try:
+            results = self._read_import(Path(event.value.strip()).expanduser())
+        except UserError as error:
+            status.update(Text(f"Not imported: {error.message}"))
+            status.add_class("error")
+            return
+        assert self.live is not None
+        saved: list[ComponentResultData] = []
+        try:
+            for result in results:
+                self.live.append(result)
+                saved.append(result)
+        except RecordWriteError as error:
+            status.update(
+                Text(f"Saved {len(saved)} of {len(results)}: the record could not be written "
+                     f"({error.message}); fix it and import again")
+            )  # fmt: skip
+            status.add_class("error")
+            if saved:
+                self._saved(saved)
+            return
+        status.remove_class("error")
+        status.update(Text(f"Imported and saved {len(saved)} result(s) from {event.value}."))
+        self._saved(saved)
+
+    def _read_import(self, path: Path) -> list[ComponentResultData]:
+        if not str(path).strip() or str(path) == ".":
+            raise UserError("type the path of a JSON file first")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UserError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UserError(f"{path} is a folder, not a JSON file") from None
+        except UnicodeDecodeError:
+            raise UserError(f"{path}: not UTF-8 text") from None
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
+        results = parse_component_results(text, self.standard)
+        check_results(self.state, results, self.standard)
+        return results
+
+    def action_back(self) -> None:
+        """Back without closing; unsaved entries are discarded only when confirmed."""
+        if self.closing:
+            return
+        drafts = self.drafts()
+        if not drafts:
+            self.dismiss(self.sealed_here)
+            return
+        names = ", ".join(form.label() for form in drafts)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(self.sealed_here)
+
+        self.app.push_screen(
+            GradeConfirm(
+                "Discard unsaved results?",
+                f"Not saved to the record: {names}.\nctrl+r on its tab saves it.",
+                "Discard",
+            ),
+            answered,
+        )
+
+    def action_close_session(self) -> None:
+        """Refuse while criteria are undecided; else confirm, then seal in a worker."""
+        if self.read_only or self.live is None or self.closing:
+            return
+        self.state = self._load_state()
+        pending = undecided(self.state, self.standard)
+        if pending:
+            message = (
+                f"Cannot close yet: not decided: {', '.join(pending)}. "
+                "Go back (esc) and decide every criterion first."
+            )
+            self.notice(message, "error")
+            self.app.bell()
+            return
+        self.app.push_screen(GradeConfirm("Close and seal this session?", self._close_body(),
+                                          "Close and seal"), self._confirmed)  # fmt: skip
+
+    def _close_body(self) -> Text:
+        tally = self.state.tally()
+        info = self.state.info
+        body = Text()
+        body.append(f"{info.apprentice_name}, attempt {info.attempt}\n", "bold")
+        body.append(f"Met: {' '.join(tally.achieved) or 'none'}\n")
+        body.append(f"Not met: {' '.join(tally.not_met) or 'none'}\n")
+        if self.result is not None:
+            body.append(f"Grade as it stands: {self.result.grade.upper()}\n")
+        body.append(
+            "\nSealing stops the recording and fixes the record: nothing can be added or "
+            "changed afterwards.\n"
+        )
+        drafts = self.drafts()
+        if drafts:
+            names = ", ".join(form.label() for form in drafts)
+            body.append(f"\nNOT saved, will not be in the record: {names}\n", "bold red")
+        return body
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        self.closing = True
+        self.refresh_bindings()
+        self.notice("Sealing the record…")
+        self._close_worker()
+
+    @work(thread=True, exit_on_error=False, group="close")
+    def _close_worker(self) -> None:
+        live = self.live
+        assert live is not None
+        try:
+            event = live.close(reason="closed by the assessor")
+        except UserError as error:
+            self.app.call_from_thread(self._close_failed, error.message)
+            return
+        except Exception as error:  # never crash the app: say so and leave it open
+            log.exception("closing failed")
+            self.app.call_from_thread(self._close_failed, f"{type(error).__name__}: {error}")
+            return
+        self.app.call_from_thread(self._sealed, event)
+
+    def _close_failed(self, message: str) -> None:
+        self.closing = False
+        self.refresh_bindings()
+        self.notice(f"NOT sealed: {message}. The session is still open; ctrl+s retries.", "error")
+
+    def _sealed(self, event: Event) -> None:
+        self.closing = False
+        self.sealed_here = True
+        self.read_only = True
+        self.chain_head = event.hash
+        self.state = self._load_state()
+        for form in self.forms():
+            form.read_only = True
+            form.disabled = True
+        self.refresh_bindings()
+        self.notice(f"Sealed. Final chain head {event.hash}", "ok")
+        self._refresh()
+        grade = self.result.grade if self.result else None
+        self.app.push_screen(GradeSealed(event.hash, self.folder, grade), self._after_sealed)
+
+    def _after_sealed(self, choice: str | None) -> None:
+        if choice != "export":
+            self.dismiss(True)
+            return
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.app.notify(f"Exported to {path}", timeout=10)
+            self.dismiss(True)
+
+        self.app.push_screen(GradeExport(self.folder, self.state.info.session_id), written)
+
+    def action_export(self) -> None:
+        """Write the record to a file the assessor chooses (never into the session folder)."""
+        if not self.read_only:
+            return
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.notice(f"Exported to {path}", "ok")
+
+        self.app.push_screen(GradeExport(self.folder, self.state.info.session_id), written)

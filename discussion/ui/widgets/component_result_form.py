@@ -1,0 +1,279 @@
+"""Entry of another component's result: attempt, criteria achieved and (observation) modes.
+
+The form shows one attempt at a time. Changing the attempt of an untouched form shows what is
+saved for that attempt; changing it while ticks are unsaved keeps them (the entry is being
+typed for that attempt). Nothing is written here: the screen saves `entry()` on request.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from discussion.record import ComponentResultData
+from discussion.standard import Component, Criterion
+
+PROMPT_WIDTH = 68
+
+
+def criterion_prompt(criterion: Criterion) -> Text:
+    """One line: id, level and the wording cut to fit (mode limits said in brackets)."""
+    level = "dist" if criterion.level == "distinction" else "pass"
+    wording = criterion.text
+    if criterion.modes:
+        wording = f"({' / '.join(criterion.modes)} only) {wording}"
+    room = PROMPT_WIDTH - 10
+    if len(wording) > room:
+        wording = wording[: room - 1].rstrip() + "…"
+    style = "bold" if criterion.level == "distinction" else ""
+    return Text.assemble((f"{criterion.id:<4}", "bold"), (f"{level:<5} ", style), wording)
+
+
+class ComponentResultForm(Vertical):
+    """The Showcase or Observation result being entered (or, read-only, as saved)."""
+
+    DEFAULT_CSS = """
+    ComponentResultForm { height: 1fr; }
+    ComponentResultForm .form-bar { height: 1; margin-bottom: 0; }
+    ComponentResultForm .form-bar Label { width: auto; padding: 0 1 0 0; }
+    ComponentResultForm RadioSet { layout: horizontal; border: none; height: 1; width: auto;
+        padding: 0; background: transparent; }
+    ComponentResultForm RadioSet:focus-within { background: $boost; }
+    ComponentResultForm RadioSet > RadioButton { padding: 0 1 0 0; width: auto; background: transparent; }
+    ComponentResultForm Checkbox { border: none; height: 1; padding: 0 1 0 0; width: auto;
+        background: transparent; }
+    ComponentResultForm Checkbox:focus { background: $boost; }
+    ComponentResultForm SelectionList { height: 1fr; }
+    ComponentResultForm .form-status { height: 1; padding: 0 1; }
+    ComponentResultForm .form-status.unsaved { background: $warning 30%; }
+    ComponentResultForm .form-status.error { background: $error 40%; }
+    """
+
+    class Changed(Message):
+        """The entry shown in the form changed (by the assessor or by loading)."""
+
+        def __init__(self, form: ComponentResultForm) -> None:
+            super().__init__()
+            self.form = form
+
+    def __init__(
+        self,
+        component: Component,
+        saved: list[ComponentResultData],
+        max_attempts: int = 3,
+        *,
+        read_only: bool = False,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.component = component
+        self.max_attempts = max_attempts
+        self.read_only = read_only
+        self.saved: dict[int, ComponentResultData] = {}
+        self.attempt = 1
+        self.baseline: ComponentResultData | None = None
+        self._error: str | None = None
+        self._set_saved(saved)
+        latest = max(self.saved, default=None)
+        if latest is not None:
+            self.attempt, self.baseline = latest, self.saved[latest]
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        cid = self.component.id
+        shown = self.baseline
+        with Horizontal(classes="form-bar"):
+            yield Label("Attempt")
+            with RadioSet(id=f"{cid}-attempt", disabled=self.read_only):
+                for n in range(1, self.max_attempts + 1):
+                    yield RadioButton(str(n), value=n == self.attempt)
+        if self.component.observation_modes:
+            with Horizontal(classes="form-bar"):
+                yield Label("Modes observed")
+                for mode in self.component.observation_modes:
+                    yield Checkbox(
+                        mode,
+                        value=bool(shown and mode in shown.modes),
+                        id=f"{cid}-mode-{mode}",
+                        disabled=self.read_only,
+                    )
+        achieved = set(shown.achieved) if shown else set()
+        yield SelectionList[str](
+            *[
+                Selection(criterion_prompt(c), c.id, c.id in achieved)
+                for c in self.component.criteria
+            ],
+            id=f"{cid}-criteria",
+            disabled=self.read_only,
+        )
+        yield Static(id=f"{cid}-status", classes="form-status")
+
+    def on_mount(self) -> None:
+        """Say what the form holds."""
+        self._show_status()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def criteria_list(self) -> SelectionList[str]:
+        """The criteria achieved, as ticks."""
+        return self.query_one(f"#{self.component.id}-criteria", SelectionList)
+
+    def modes(self) -> list[str]:
+        """The observation modes ticked (in the standard's order)."""
+        return [
+            mode
+            for mode in self.component.observation_modes
+            if self.query_one(f"#{self.component.id}-mode-{mode}", Checkbox).value
+        ]
+
+    def achieved(self) -> list[str]:
+        """The criteria ticked, in the standard's order."""
+        ticked = set(self.criteria_list.selected)
+        return [c.id for c in self.component.criteria if c.id in ticked]
+
+    def entry(self) -> ComponentResultData:
+        """What the form says now, as the event to save."""
+        return ComponentResultData(
+            component=self.component.id,
+            attempt=self.attempt,
+            achieved=self.achieved(),
+            modes=self.modes(),
+        )
+
+    @property
+    def touched(self) -> bool:
+        """True when the form differs from what is saved for its attempt (or from blank)."""
+        if self.read_only:
+            return False
+        now = self.entry()
+        if self.baseline is None:
+            return bool(now.achieved or now.modes)
+        return (sorted(now.achieved), sorted(now.modes)) != (
+            sorted(self.baseline.achieved),
+            sorted(self.baseline.modes),
+        )
+
+    def draft(self) -> ComponentResultData | None:
+        """The unsaved entry, or None when the form shows what is saved (or nothing)."""
+        return self.entry() if self.touched else None
+
+    def label(self) -> str:
+        """`Practical Observation attempt 2`."""
+        return f"{self.component.name} attempt {self.attempt}"
+
+    # ------------------------------------------------------------------ changing
+    def set_attempt(self, attempt: int) -> None:
+        """Show `attempt`: its saved entry when the form is untouched, else keep the ticks."""
+        if self.read_only or not 1 <= attempt <= self.max_attempts:
+            return
+        keep = self.touched
+        self.attempt = attempt
+        self.baseline = self.saved.get(attempt)
+        if not keep:
+            self._apply(self.baseline)
+        radio = self.query_one(RadioSet)
+        buttons = list(radio.query(RadioButton))
+        if not buttons[attempt - 1].value:
+            buttons[attempt - 1].value = True
+        self._error = None
+        self._changed()
+
+    def tick_all_pass(self) -> None:
+        """Tick every pass criterion that applies to the modes ticked."""
+        if self.read_only:
+            return
+        modes = set(self.modes()) or None
+        for criterion in self.component.pass_criteria(modes):
+            self.criteria_list.select(criterion.id)
+        self._changed()
+
+    def toggle_mode(self, mode: str) -> None:
+        """Tick or untick an observation mode."""
+        if self.read_only or mode not in self.component.observation_modes:
+            return
+        self.query_one(f"#{self.component.id}-mode-{mode}", Checkbox).toggle()
+
+    def load(self, saved: list[ComponentResultData]) -> None:
+        """New saved results (after a save or an import); an untouched form shows them."""
+        keep = self.touched
+        self._set_saved(saved)
+        if not keep:
+            latest = max(self.saved, default=None)
+            if latest is not None and latest != self.attempt:
+                self.set_attempt(latest)
+                return
+            self.baseline = self.saved.get(self.attempt)
+            self._apply(self.baseline)
+        else:
+            self.baseline = self.saved.get(self.attempt)
+        self._error = None
+        self._changed()
+
+    def show_error(self, message: str) -> None:
+        """Show why the entry was not saved (kept until the next change)."""
+        self._error = message
+        self._show_status()
+
+    # ------------------------------------------------------------------ internals
+    def _set_saved(self, saved: list[ComponentResultData]) -> None:
+        self.saved = {r.attempt: r for r in saved if r.component == self.component.id}
+
+    def _apply(self, result: ComponentResultData | None) -> None:
+        achieved = set(result.achieved) if result else set()
+        selection = self.criteria_list
+        for criterion in self.component.criteria:
+            if criterion.id in achieved:
+                selection.select(criterion.id)
+            else:
+                selection.deselect(criterion.id)
+        for mode in self.component.observation_modes:
+            box = self.query_one(f"#{self.component.id}-mode-{mode}", Checkbox)
+            box.value = bool(result and mode in result.modes)
+
+    def _changed(self) -> None:
+        self._show_status()
+        self.post_message(self.Changed(self))
+
+    def _show_status(self) -> None:
+        status = self.query_one(f"#{self.component.id}-status", Static)
+        status.set_class(False, "unsaved", "error")
+        ticked = len(self.achieved())
+        total = len(self.component.criteria)
+        if self._error:
+            status.update(Text(f"Not saved: {self._error}"))
+            status.add_class("error")
+        elif self.touched:
+            status.update(
+                f"NOT SAVED: attempt {self.attempt}, {ticked}/{total} ticked · ctrl+r saves"
+            )
+            status.add_class("unsaved")
+        elif self.baseline is not None:
+            status.update(f"Saved: attempt {self.attempt}, {ticked} of {total} achieved")
+        elif self.read_only:
+            status.update(f"Attempt {self.attempt}: nothing recorded")
+        else:
+            status.update(f"Attempt {self.attempt}: nothing entered · tick what was achieved")
+
+    @on(RadioSet.Changed)
+    def _attempt_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        attempt = event.index + 1
+        if attempt != self.attempt:
+            self.set_attempt(attempt)
+
+    @on(Checkbox.Changed)
+    def _mode_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._error = None
+        self._changed()
+
+    @on(SelectionList.SelectedChanged)
+    def _ticks_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self._error = None
+        self._changed()

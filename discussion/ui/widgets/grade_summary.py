@@ -1,0 +1,88 @@
+"""The discussion's result and the overall grade as it stands, with the engine's reasons."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from discussion.grading import GradeResult, attempt_label
+from discussion.record import SessionState
+from discussion.standard import Standard
+
+GRADE_STYLE = {
+    "fail": "bold red",
+    "incomplete": "bold yellow",
+    "pass": "bold green",
+    "distinction": "bold magenta",
+}
+
+
+def discussion_lines(state: SessionState, standard: Standard) -> Text:
+    """Met / not met / undecided per level, counts, and the cap on attempt 3."""
+    component = standard.component("discussion")
+    attempt = state.info.attempt
+    text = Text()
+    text.append(f"{component.name}", "bold")
+    text.append(f" · attempt {attempt} ({attempt_label(attempt)})\n")
+    for level, title in (("pass", "Pass"), ("distinction", "Distinction")):
+        criteria = [c for c in component.criteria if c.level == level]
+        met = 0
+        text.append(f"  {title:<12}")
+        for criterion in criteria:
+            evidence = state.criteria.get(criterion.id)
+            decision = evidence.decision if evidence else None
+            if decision is None:
+                text.append(f"{criterion.id}?", "bold yellow")
+            elif decision.met:
+                met += 1
+                text.append(f"{criterion.id}✓", "green")
+            else:
+                text.append(f"{criterion.id}✗", "red")
+            text.append(" ")
+        text.append(f" {met} of {len(criteria)} met\n")
+    distinctions = component.distinction_criteria()
+    counts = attempt in standard.rules.distinction_counts_on_attempts
+    if counts:
+        text.append(
+            f"  Distinctions count on this attempt: {component.threshold} of "
+            f"{len(distinctions)} needed.\n"
+        )
+    else:
+        text.append(
+            f"  Attempt {attempt} is capped at Pass: its distinctions do not count.\n",
+            "bold yellow",
+        )
+    return text
+
+
+class GradeSummary(Static):
+    """The result panel: the discussion's decisions, then the grade and its reasons."""
+
+    DEFAULT_CSS = """
+    GradeSummary { padding: 0 1; height: auto; }
+    """
+
+    def show(
+        self,
+        state: SessionState,
+        standard: Standard,
+        result: GradeResult | None,
+        error: str | None = None,
+        drafts: list[str] | None = None,
+    ) -> None:
+        """Draw the discussion's result and the grade (or why it cannot be computed)."""
+        text = discussion_lines(state, standard)
+        text.append("\n")
+        if result is None:
+            text.append("The grade cannot be computed: ", "bold red")
+            text.append(f"{error or ''}\n")
+        else:
+            text.append("Grade as it stands: ", "bold")
+            text.append(result.grade.upper(), GRADE_STYLE[result.grade])
+            if drafts:
+                text.append(f"  (includes unsaved: {', '.join(drafts)})", "yellow")
+            text.append("\n")
+            for reason in result.reasons[:-1]:
+                text.append(f"  • {reason}\n")
+            text.append(f"  {result.reasons[-1]}\n", "italic")
+        self.update(text)
