@@ -309,7 +309,8 @@ class LiveSession:
         handler = self._log_handler
         if handler is not None:
             logging.getLogger("discussion").removeHandler(handler)
-            handler.close()
+            with contextlib.suppress(OSError):  # a full disk refuses the last flush
+                handler.close()
             self._log_handler = None
 
 
