@@ -1,0 +1,291 @@
+"""The grade screen, driven by keys through Textual's Pilot, on real session records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, Static
+
+from discussion.live import LiveSession
+from discussion.record import ComponentResultData, SessionInfo, load_state, verify
+from discussion.standard import load_standard
+from discussion.ui.screens.grade import GradeScreen
+from discussion.ui.screens.grade_confirm import GradeConfirm
+from discussion.ui.screens.grade_export import GradeExport
+from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.widgets.component_result_form import ComponentResultForm
+
+STANDARD = load_standard()
+DISCUSSION = STANDARD.component("discussion")
+OBS_PASS = [c.id for c in STANDARD.component("observation").pass_criteria({"face-to-face"})]
+SnapCompare = Callable[..., bool]
+
+
+class Host(App[None]):
+    """Pushes one grade screen and keeps what it dismisses with."""
+
+    def __init__(self, screen: GradeScreen) -> None:
+        super().__init__()
+        self.first = screen
+        self.result: object = "not dismissed"
+
+    def on_mount(self) -> None:
+        def done(result: bool | None) -> None:
+            self.result = result
+
+        self.push_screen(self.first, done)
+
+
+def make_live(home: Path, *, attempt: int = 1, leave: tuple[str, ...] = ()) -> LiveSession:
+    """A notes-only session with a note and every discussion criterion decided but `leave`."""
+    info = SessionInfo(
+        apprentice_name="Alex Example",
+        uln="9276308686",
+        assessor="Sam Assessor",
+        mode="virtual",
+        attempt=attempt,
+        epa_window_start=date(2026, 11, 1),
+        standard_version=STANDARD.version,
+        standard_hash=STANDARD.content_hash,
+        bank_version="1",
+        bank_hash="b" * 64,
+        audio=False,
+        no_audio_reason="test without a microphone",
+    )
+    live = LiveSession.create(info, home / "sessions")
+    note = live.note("Named the warehouse team as internal customers", ["1A"], 12.0)
+    for criterion in DISCUSSION.criteria:
+        if criterion.id not in leave:
+            live.decide(criterion.id, criterion.id != "3C", f"why {criterion.id}", [note.seq])
+    return live
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    yield tmp_path
+
+
+def top(app: App[None]) -> object:
+    """The screen on top (typed loosely so mypy does not narrow across awaits)."""
+    return app.screen
+
+
+def bar(screen: GradeScreen) -> str:
+    return str(screen.query_one("#grade-bar", Static).render())
+
+
+async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "INCOMPLETE" in bar(screen)
+        await pilot.press("o", "f", "a")  # observation tab, face-to-face, tick all pass
+        await pilot.pause()
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        assert form.modes() == ["face-to-face"]
+        assert form.achieved() == OBS_PASS
+        assert form.touched and "1 unsaved" in bar(screen)
+        assert screen.result is not None and screen.result.components["observation"].pass_met
+        # untick the first criterion: the observation now fails, and so does the grade
+        await pilot.press("space")
+        await pilot.pause()
+        assert "FAIL" in bar(screen)
+        await pilot.press("space", "ctrl+r")
+        await pilot.pause()
+        assert not form.touched
+        assert "Saved to the record: Practical Observation attempt 1" in screen.notice_text
+        saved = load_state(live.folder).component_results
+        assert [(r.component, r.attempt, r.achieved, r.modes) for r in saved] == [
+            ("observation", 1, OBS_PASS, ["face-to-face"])
+        ]
+        # the showcase: attempt 2, every pass criterion: the grade is a pass
+        await pilot.press("s", "2", "a", "ctrl+r")
+        await pilot.pause()
+        assert "PASS" in bar(screen) and "unsaved" not in bar(screen)
+        assert screen.result is not None and screen.result.grade == "pass"
+    live.release()
+
+
+async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.press("o", "a", "ctrl+r", "2", "ctrl+r")  # attempt 2 after a passed attempt 1
+        await pilot.pause()
+        status = str(screen.query_one("#observation-status", Static).render())
+        assert "Not saved" in status and "already passed" in status
+        assert len(load_state(live.folder).component_results) == 1
+    live.release()
+
+
+async def test_closing_is_refused_while_criteria_are_undecided(home: Path) -> None:
+    live = make_live(home, leave=("6B", "2A"))
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, GradeConfirm)
+        assert "Cannot close yet" in screen.notice_text and "2A, 6B" in screen.notice_text
+        assert "undecided: 2A 6B" in bar(screen)
+    assert not verify(live.folder).sealed
+    live.release()
+
+
+async def test_closing_seals_after_confirmation(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, GradeConfirm)
+        await pilot.press("escape")  # cancel first: nothing happens
+        await pilot.pause()
+        assert top(app) is screen and not verify(live.folder).sealed
+        await pilot.press("ctrl+s", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, GradeSealed)
+        report = verify(live.folder)
+        assert report.ok and report.sealed
+        head = app.screen.chain_head
+        assert screen.chain_head == head
+        last = (live.folder / "events.jsonl").read_text().splitlines()[-1]
+        assert head == json.loads(last)["hash"]
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.result is True
+
+
+async def test_escape_goes_back_without_closing_and_guards_unsaved(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "a", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, GradeConfirm)  # unsaved showcase entry
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.result is False
+    assert load_state(live.folder).status != "closed"
+    live.release()
+
+
+async def test_import_saves_results_and_reports_errors_inline(home: Path) -> None:
+    live = make_live(home)
+    good = home / "results.json"
+    good.write_text(
+        json.dumps(
+            {
+                "attempts": [
+                    {
+                        "component": "observation",
+                        "attempt": 1,
+                        "achieved": OBS_PASS,
+                        "modes": ["face-to-face"],
+                    }
+                ]
+            }
+        )
+    )
+    bad = home / "bad.json"
+    bad.write_text(
+        json.dumps({"attempts": [{"component": "discussion", "attempt": 1, "achieved": []}]})
+    )
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        box = screen.query_one("#import-path", Input)
+        assert screen.app.focused is box
+        box.value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause()
+        status = str(screen.query_one("#import-status", Static).render())
+        assert "Not imported" in status and "discussion entry" in status
+        box.value = str(home / "missing.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no such file" in str(screen.query_one("#import-status", Static).render())
+        box.value = str(good)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Imported and saved 1" in str(screen.query_one("#import-status", Static).render())
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        assert form.achieved() == OBS_PASS and not form.touched
+    assert len(load_state(live.folder).component_results) == 1
+    live.release()
+
+
+async def test_attempt_three_is_shown_capped(home: Path) -> None:
+    live = make_live(home, attempt=3)
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "capped at Pass" in summary
+    live.release()
+
+
+async def test_closed_session_opens_read_only_and_exports(home: Path) -> None:
+    live = make_live(home)
+    live.close()
+    folder = live.folder
+    screen = GradeScreen.for_closed(folder, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "SEALED" in bar(screen)
+        await pilot.press("o", "a", "ctrl+r", "ctrl+s")  # nothing editable
+        await pilot.pause()
+        assert screen.query_one("#form-observation", ComponentResultForm).achieved() == []
+        assert app.screen is screen
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, GradeExport)
+        box = app.screen.query_one(Input)
+        assert box.value == str(home / "exports" / f"{folder.name}.html")
+        box.value = str(folder / "inside.html")  # refused: would break the seal
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "never written inside" in str(
+            app.screen.query_one("#export-status", Static).render()
+        )
+        box.value = str(home / "exports" / "record.html")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Exported to" in screen.notice_text
+    assert (home / "exports" / "record.html").read_text().startswith("<!DOCTYPE html>")
+    assert verify(folder).ok
+
+
+@pytest.fixture
+def snapshot_live(home: Path) -> Iterator[LiveSession]:
+    """Fixed data: 6B undecided, a Showcase attempt 1 with only 1A (no clocks, no levels)."""
+    live = make_live(home, leave=("6B",))
+    live.append(ComponentResultData(component="showcase", attempt=1, achieved=["1A"]))
+    yield live
+    live.release()
+
+
+def test_snapshot_result(snap_compare: SnapCompare, snapshot_live: LiveSession) -> None:
+    app = Host(GradeScreen(snapshot_live, STANDARD))
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_snapshot_observation_entry(snap_compare: SnapCompare, snapshot_live: LiveSession) -> None:
+    app = Host(GradeScreen(snapshot_live, STANDARD))
+    assert snap_compare(app, press=["o", "f", "a", "down"], terminal_size=(80, 24))
