@@ -19,6 +19,7 @@ from discussion.ui.screens.grade_confirm import GradeConfirm
 from discussion.ui.screens.grade_export import GradeExport
 from discussion.ui.screens.grade_sealed import GradeSealed
 from discussion.ui.widgets.component_result_form import ComponentResultForm
+from discussion.ui.widgets.grade_summary import GradeSummary
 
 STANDARD = load_standard()
 DISCUSSION = STANDARD.component("discussion")
@@ -232,8 +233,9 @@ async def test_attempt_three_is_shown_capped(home: Path) -> None:
     screen = GradeScreen(live, STANDARD)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        summary = str(screen.query_one("#summary", Static).render())
-        assert "capped at Pass" in summary
+        summary = screen.query_one(GradeSummary).plain_text
+        assert "Attempt 3 is capped at Pass" in summary
+        assert "distinction criteria achieved on this attempt do not count" in summary
     live.release()
 
 

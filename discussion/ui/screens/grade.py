@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
 
 from discussion.errors import UserError
 from discussion.grading import GradeResult
@@ -255,7 +255,9 @@ class GradeScreen(Screen[bool]):
             return editing
         if action == "export":
             return self.read_only
-        if action in {"save_result", "set_attempt", "tick_all_pass"}:
+        if action == "set_attempt":  # also to look at the attempts of a closed session
+            return self._active_form() is not None and not self.closing
+        if action in {"save_result", "tick_all_pass"}:
             return editing and self._active_form() is not None
         if action == "toggle_mode":
             form = self._active_form()
@@ -345,6 +347,8 @@ class GradeScreen(Screen[bool]):
             return
         status.remove_class("error")
         status.update(Text(f"Imported and saved {len(saved)} result(s) from {event.value}."))
+        event.input.value = ""
+        self.query_one(Tabs).focus()  # letter keys switch tabs again
         self._saved(saved)
 
     def _read_import(self, path: Path) -> list[ComponentResultData]:
@@ -367,6 +371,9 @@ class GradeScreen(Screen[bool]):
     def action_back(self) -> None:
         """Back without closing; unsaved entries are discarded only when confirmed."""
         if self.closing:
+            return
+        if isinstance(self.focused, Input):  # leave the text box first, not the screen
+            self.query_one(Tabs).focus()
             return
         drafts = self.drafts()
         if not drafts:

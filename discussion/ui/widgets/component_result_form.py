@@ -44,7 +44,8 @@ class ComponentResultForm(Vertical):
     ComponentResultForm RadioSet { layout: horizontal; border: none; height: 1; width: auto;
         padding: 0; background: transparent; }
     ComponentResultForm RadioSet:focus-within { background: $boost; }
-    ComponentResultForm RadioSet > RadioButton { padding: 0 1 0 0; width: auto; background: transparent; }
+    ComponentResultForm RadioSet > RadioButton { padding: 0 1 0 0; width: auto;
+        background: transparent; }
     ComponentResultForm Checkbox { border: none; height: 1; padding: 0 1 0 0; width: auto;
         background: transparent; }
     ComponentResultForm Checkbox:focus { background: $boost; }
@@ -168,8 +169,11 @@ class ComponentResultForm(Vertical):
 
     # ------------------------------------------------------------------ changing
     def set_attempt(self, attempt: int) -> None:
-        """Show `attempt`: its saved entry when the form is untouched, else keep the ticks."""
-        if self.read_only or not 1 <= attempt <= self.max_attempts:
+        """Show `attempt`: its saved entry when the form is untouched, else keep the ticks.
+
+        Read-only forms can still be switched between the attempts saved.
+        """
+        if not 1 <= attempt <= self.max_attempts:
             return
         keep = self.touched
         self.attempt = attempt

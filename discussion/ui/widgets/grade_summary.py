@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -62,6 +64,9 @@ class GradeSummary(Static):
     GradeSummary { padding: 0 1; height: auto; }
     """
 
+    plain_text = ""
+    """What is shown, as plain text (for tests and screen readers)."""
+
     def show(
         self,
         state: SessionState,
@@ -73,16 +78,24 @@ class GradeSummary(Static):
         """Draw the discussion's result and the grade (or why it cannot be computed)."""
         text = discussion_lines(state, standard)
         text.append("\n")
+        parts: list[RenderableType] = [text]
+        plain = [text.plain]
         if result is None:
             text.append("The grade cannot be computed: ", "bold red")
-            text.append(f"{error or ''}\n")
+            text.append(f"{error or ''}")
         else:
             text.append("Grade as it stands: ", "bold")
             text.append(result.grade.upper(), GRADE_STYLE[result.grade])
             if drafts:
                 text.append(f"  (includes unsaved: {', '.join(drafts)})", "yellow")
-            text.append("\n")
+            # A grid gives each reason a hanging indent when it wraps.
+            reasons = Table.grid(padding=(0, 1))
+            reasons.add_column(width=3, justify="right")
+            reasons.add_column(ratio=1)
             for reason in result.reasons[:-1]:
-                text.append(f"  • {reason}\n")
-            text.append(f"  {result.reasons[-1]}\n", "italic")
-        self.update(text)
+                reasons.add_row("•", reason)
+            reasons.add_row("", Text(result.reasons[-1], style="italic"))
+            parts.append(reasons)
+            plain += result.reasons
+        self.plain_text = "\n".join(plain)
+        self.update(Group(*parts))
