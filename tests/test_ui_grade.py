@@ -12,7 +12,13 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from discussion.live import LiveSession
-from discussion.record import ComponentResultData, SessionInfo, load_state, verify
+from discussion.record import (
+    ComponentResultData,
+    RecordWriteError,
+    SessionInfo,
+    load_state,
+    verify,
+)
 from discussion.standard import load_standard
 from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.grade_confirm import GradeConfirm
@@ -291,3 +297,49 @@ def test_snapshot_result(snap_compare: SnapCompare, snapshot_live: LiveSession) 
 def test_snapshot_observation_entry(snap_compare: SnapCompare, snapshot_live: LiveSession) -> None:
     app = Host(GradeScreen(snapshot_live, STANDARD))
     assert snap_compare(app, press=["o", "f", "a", "down"], terminal_size=(80, 24))
+
+
+async def test_a_result_that_cannot_be_written_stays_on_screen(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = make_live(home)
+
+    def full_disk(*_args: object, **_kwargs: object) -> object:
+        raise RecordWriteError("No space left on device")
+
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(live, "append", full_disk)
+        await pilot.press("o", "a", "ctrl+r")
+        await pilot.pause()
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        assert form.touched and form.achieved()  # the ticks are kept for a retry
+        assert "NOT saved" in screen.notice_text and "No space left" in screen.notice_text
+        monkeypatch.undo()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not form.touched
+    assert len(load_state(live.folder).component_results) == 1
+    live.release()
+
+
+async def test_a_failed_seal_leaves_the_session_open(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = make_live(home)
+
+    def broken_close(*_args: object, **_kwargs: object) -> object:
+        raise RecordWriteError("I/O error")
+
+    monkeypatch.setattr(live, "close", broken_close)
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert top(app) is screen and not screen.closing
+        assert "NOT sealed: I/O error" in screen.notice_text
+    assert app.result == "not dismissed"
+    assert not verify(live.folder).sealed
+    live.release()
