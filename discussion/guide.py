@@ -43,7 +43,9 @@ def minutes_to_cover(
     """Shortest suggested minutes to put one question to each of `criteria`."""
     total = 0.0
     for criterion in criteria:
-        options = [q.minutes for q in bank.for_criterion(criterion.id, question_set) if q.id not in asked]
+        options = [
+            q.minutes for q in bank.for_criterion(criterion.id, question_set) if q.id not in asked
+        ]
         total += min(options, default=0.0)
     return total
 
@@ -73,12 +75,15 @@ def suggest_next(
             f"{needed:.0f} min: use the shortest questions or probe several at once."
         )
     ready = [
-        c for c in pending
+        c
+        for c in pending
         if c.level == "pass" or not c.builds_on or evidence.get(c.builds_on, 0) > 0
     ]
     open_ids = {c.id for c in pending}
     for criterion in ready:
-        candidates = [q for q in bank.for_criterion(criterion.id, question_set) if q.id not in asked_ids]
+        candidates = [
+            q for q in bank.for_criterion(criterion.id, question_set) if q.id not in asked_ids
+        ]
         if not candidates:
             continue
         fitting = [q for q in candidates if q.minutes <= max(minutes_left, 0.0)] or candidates
@@ -90,7 +95,12 @@ def suggest_next(
         return Suggestion(best, criterion.id, reason, tuple(warnings))
     if pending:
         ids = " ".join(c.id for c in pending)
-        return Suggestion(None, None, f"Still open: {ids}, but no unasked question fits; probe "
-                          "from the notes so far.", tuple(warnings))
-    return Suggestion(None, None, "Every criterion has evidence: probe for depth or close.",
-                      tuple(warnings))
+        return Suggestion(
+            None,
+            None,
+            f"Still open: {ids}, but no unasked question fits; probe from the notes so far.",
+            tuple(warnings),
+        )
+    return Suggestion(
+        None, None, "Every criterion has evidence: probe for depth or close.", tuple(warnings)
+    )

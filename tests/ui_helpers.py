@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from discussion.ui.app import DiscussionApp
 from discussion.ui.catalog import Catalog
+
+if TYPE_CHECKING:
+    from discussion.ui.app import DiscussionApp
 
 
 @cache
@@ -15,5 +18,7 @@ def catalog() -> Catalog:
 
 
 def make_app() -> DiscussionApp:
-    """The app as `make run` opens it, with the text cursor not blinking (stable snapshots)."""
-    return DiscussionApp(catalog(), cursor_blink=False)
+    """The app opened on the browser, with the text cursor not blinking (stable snapshots)."""
+    from discussion.ui.app import DiscussionApp
+
+    return DiscussionApp(catalog(), cursor_blink=False, start_on_browser=True)

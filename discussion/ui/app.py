@@ -1,19 +1,49 @@
-"""The Textual application: loads the catalog, opens the first screen, hosts help and palette."""
+"""The Textual application: the flow from home to set-up, discussion, decisions and grade.
+
+The app owns at most one `LiveSession` (the discussion being recorded). Its recorder reports
+from its own threads through `post_message`; the app hands those messages to the screen on top.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
+from discussion.audio import AudioUnavailable, RecorderConfig, RecorderEvent
 from discussion.errors import UserError
+from discussion.live import LiveSession
+from discussion.paths import data_home
+from discussion.record import Event, RecordError
+from discussion.settings import Settings, load_settings
 from discussion.ui.catalog import Catalog
-from discussion.ui.commands import BrowserCommands
+from discussion.ui.commands import AppCommands, BrowserCommands
+from discussion.ui.messages import (
+    BrowserRequested,
+    EventLogged,
+    NewDiscussionRequested,
+    RecorderReported,
+    SessionOpenRequested,
+    SessionResumeRequested,
+)
 from discussion.ui.screens.browser import BrowserScreen
+from discussion.ui.screens.consent import ConsentScreen
+from discussion.ui.screens.decisions import DecisionsScreen
+from discussion.ui.screens.discussion import Clock, DiscussionScreen
+from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.help import HelpScreen
+from discussion.ui.screens.home import HomeScreen
+from discussion.ui.screens.setup import SetupResult, SetupScreen
+
+log = logging.getLogger(__name__)
 
 
 class DiscussionApp(App[None]):
@@ -21,36 +51,66 @@ class DiscussionApp(App[None]):
 
     TITLE = "discussion"
     SUB_TITLE = "CSP Level 2 · Professional Discussion"
-    COMMANDS = App.COMMANDS | {BrowserCommands}
+    COMMANDS = App.COMMANDS | {AppCommands, BrowserCommands}
 
     BINDINGS = [
-        Binding(
-            "f1,question_mark", "help", "Help", id="app.help", tooltip="Keys and how to use the app"
-        ),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and how to use the app"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave the app"),
     ]
 
-    def __init__(self, catalog: Catalog, *, cursor_blink: bool = True) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        settings: Settings | None = None,
+        home: Path | None = None,
+        cursor_blink: bool = True,
+        recorder_config: RecorderConfig | None = None,
+        clock: Clock | None = None,
+        start_on_browser: bool = False,
+    ) -> None:
         super().__init__()
         self.catalog = catalog
+        self.settings = settings or Settings()
+        self.home = home
         # Snapshot tests turn blinking off so every frame is the same.
         self.cursor_blink = cursor_blink
+        self.recorder_config = recorder_config or RecorderConfig(
+            silence_after_s=self.settings.silence_alarm_s
+        )
+        self.clock = clock
+        self.start_on_browser = start_on_browser
+        self.live: LiveSession | None = None
+
+    # ------------------------------------------------------------------ start and stop
+    def on_mount(self) -> None:
+        """Open the home screen (or the browser, for the browser's own tests)."""
+        if self.start_on_browser:
+            self.push_screen(BrowserScreen(self.catalog))
+        else:
+            self.push_screen(HomeScreen(self.catalog, self.home))
+
+    def on_unmount(self) -> None:
+        """Never leave a recorder running: stop it and leave the session resumable."""
+        live, self.live = self.live, None
+        if live is not None:
+            try:
+                live.release()
+            except Exception:
+                log.exception("releasing the live session failed")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Apply the app's blink setting to a text box as it takes focus."""
         if isinstance(event.widget, Input) and event.widget.cursor_blink != self.cursor_blink:
             event.widget.cursor_blink = self.cursor_blink
 
-    def on_mount(self) -> None:
-        """Open the browser on the bundled standard and bank."""
-        self.push_screen(BrowserScreen(self.catalog))
-
+    # ------------------------------------------------------------------ help
     def action_help(self) -> None:
         """Show every binding of the current screen and the app."""
         if isinstance(self.screen, HelpScreen):
             return
         rows = []
-        for _key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             rows.append(
                 (
@@ -61,13 +121,219 @@ class DiscussionApp(App[None]):
             )
         self.push_screen(HelpScreen(rows))
 
+    # ------------------------------------------------------------------ navigation
+    def on_browser_requested(self, _message: BrowserRequested) -> None:
+        """Open the standard and bank browser over the current screen."""
+        self.push_screen(BrowserScreen(self.catalog))
+
+    def on_new_discussion_requested(self, _message: NewDiscussionRequested) -> None:
+        """Set-up first; recording starts when it is complete."""
+        if self.live is not None:
+            self.notify("A discussion is already open.", severity="error")
+            return
+        self.push_screen(
+            SetupScreen(self.catalog, self.settings, recorder_config=self.recorder_config),
+            self._setup_done,
+        )
+
+    def _setup_done(self, result: SetupResult | None) -> None:
+        if result is None:
+            return
+        try:
+            live = LiveSession.create(
+                result.info,
+                self.home,
+                device=result.device,
+                config=self.recorder_config,
+                listener=self._from_session,
+            )
+        except (OSError, RecordError, UserError) as error:
+            self.notify(f"Could not create the session: {error}", severity="error", timeout=15)
+            return
+        self.live = live
+        if live.has_audio:
+            try:
+                live.start_recording()
+            except (AudioUnavailable, OSError) as error:
+                message = error.message if isinstance(error, UserError) else str(error)
+                self.notify(f"Recording did not start: {message}", severity="error", timeout=20)
+        self.push_screen(ConsentScreen(live, self.catalog.standard), self._consent_given)
+
+    def _consent_given(self, agreed: bool | None) -> None:
+        live = self.live
+        if live is None:
+            return
+        if not agreed:
+            self.notify(
+                "Consent declined: the session is closed and nothing more is recorded.",
+                severity="warning",
+                timeout=10,
+            )
+            self._close_declined(live)
+            return
+        self._open_discussion(live)
+
+    @work(thread=True, exit_on_error=False, group="session")
+    def _close_declined(self, live: LiveSession) -> None:
+        live.close("consent declined")
+        self.live = None
+
+    def _open_discussion(self, live: LiveSession) -> None:
+        self.push_screen(
+            DiscussionScreen(live, self.catalog, self.settings, clock=self.clock),
+            self._discussion_ended,
+        )
+
+    def _discussion_ended(self, ended: bool | None) -> None:
+        live = self.live
+        if live is None or not ended:
+            return
+        self.push_screen(DecisionsScreen(live, self.catalog.standard), self._decisions_done)
+
+    def _decisions_done(self, to_grade: bool | None) -> None:
+        live = self.live
+        if live is None or not to_grade:
+            return
+        self.push_screen(GradeScreen(live, self.catalog.standard), self._grade_done)
+
+    def _grade_done(self, closed: bool | None) -> None:
+        if closed:
+            self.live = None
+            self._back_home()
+        elif self.live is not None:
+            self.push_screen(
+                DecisionsScreen(self.live, self.catalog.standard), self._decisions_done
+            )
+
+    def _back_home(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_sessions()
+
+    def on_session_resume_requested(self, message: SessionResumeRequested) -> None:
+        """Resume an interrupted discussion: recover it, continue the timeline, go on."""
+        if self.live is not None:
+            self.notify("A discussion is already open.", severity="error")
+            return
+        self._resume(message.folder)
+
+    @work(thread=True, exit_on_error=False, group="session")
+    def _resume(self, folder: Path) -> None:
+        try:
+            live = LiveSession.resume(
+                folder,
+                config=self.recorder_config,
+                device=self.settings.device,
+                listener=self._from_session,
+            )
+        except (OSError, RecordError, UserError) as error:
+            self.call_from_thread(
+                self.notify, f"Could not resume: {error}", severity="error", timeout=15
+            )
+            return
+        self.live = live
+        ended = any(
+            e.type == "recording_stopped" and e.data.get("reason") == "discussion ended"
+            for e in live.record.events
+        )
+        if ended:
+            self.call_from_thread(self._discussion_ended, True)
+            return
+        if live.has_audio:
+            try:
+                live.start_recording()
+            except (AudioUnavailable, OSError) as error:
+                text = error.message if isinstance(error, UserError) else str(error)
+                self.call_from_thread(
+                    self.notify, f"Recording did not start: {text}", severity="error", timeout=20
+                )
+        consent = live.record.state().consent
+        if consent:
+            self.call_from_thread(self._open_discussion, live)
+        else:
+            self.call_from_thread(
+                self.push_screen, ConsentScreen(live, self.catalog.standard), self._consent_given
+            )
+
+    def on_session_open_requested(self, message: SessionOpenRequested) -> None:
+        """A closed session: show its result read-only, with export."""
+        try:
+            screen = GradeScreen.for_closed(message.folder, self.catalog.standard)
+        except (OSError, RecordError, UserError) as error:
+            self.notify(f"Could not open the session: {error}", severity="error", timeout=15)
+            return
+        self.push_screen(screen)
+
+    # ------------------------------------------------------------------ recorder → screens
+    def _from_session(self, item: RecorderEvent | Event) -> None:
+        """Listener of the live session; runs on recorder threads or the UI thread."""
+        if isinstance(item, Event):
+            self.post_message(EventLogged(item))
+        else:
+            self.post_message(RecorderReported(item))
+
+    def on_recorder_reported(self, message: RecorderReported) -> None:
+        """Hand recorder news to the screen on top (the meter, the banner)."""
+        if self.screen_stack:
+            self.screen.post_message(RecorderReported(message.event))
+
+    def on_event_logged(self, message: EventLogged) -> None:
+        """Hand log news to the screen on top."""
+        if self.screen_stack:
+            self.screen.post_message(EventLogged(message.event))
+
+    def on_worker_state_changed(self, event: object) -> None:
+        """Failures of background work are shown in one place, never as a traceback."""
+        from textual.worker import Worker, WorkerState
+
+        worker = getattr(event, "worker", None)
+        state = getattr(event, "state", None)
+        if isinstance(worker, Worker) and state == WorkerState.ERROR:
+            error = worker.error
+            log.error("background task %s failed: %r", worker.name, error)
+            text = (
+                error.message
+                if isinstance(error, UserError)
+                else f"{type(error).__name__}: {error}"
+            )
+            self.notify(f"{worker.name or 'task'} failed: {text}", severity="error", timeout=20)
+
 
 def run_app() -> int:
-    """Load the catalog (failing with a one-line error) and run the app."""
+    """Load the catalog and settings (failing with a one-line error) and run the app."""
     try:
         catalog = Catalog.load()
+        settings = load_settings()
+        log_dir = data_home() / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except UserError as error:
         print(f"discussion: error: {error.message}", file=sys.stderr)
         return error.exit_code
-    DiscussionApp(catalog).run()
+    logging.basicConfig(
+        filename=log_dir / "app.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    with _native_stderr_to_log(log_dir / "native.log"):
+        DiscussionApp(catalog, settings=settings).run()
     return 0
+
+
+@contextlib.contextmanager
+def _native_stderr_to_log(log_path: Path) -> Iterator[None]:
+    """PortAudio and ALSA print to fd 2, which is garbage over a TUI: send fd 2 to a log.
+
+    Textual draws on `sys.__stderr__` (fd 2) too, so it gets a duplicate of the terminal first.
+    """
+    from discussion.audio import redirect_native_stderr
+
+    original = sys.__stderr__
+    terminal = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")
+    sys.__stderr__ = terminal
+    try:
+        with redirect_native_stderr(log_path):
+            yield
+    finally:
+        sys.__stderr__ = original
+        terminal.close()

@@ -6,7 +6,41 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from discussion.ui.messages import BrowserRequested, NewDiscussionRequested
 from discussion.ui.screens.browser import BrowserScreen
+
+
+class AppCommands(Provider):
+    """Commands available on every screen: start a discussion, open the browser."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        return [
+            (
+                "New discussion",
+                "Set up and record a new Professional Discussion",
+                partial(app.post_message, NewDiscussionRequested()),
+            ),
+            (
+                "Browse the standard and question bank",
+                "Criteria, questions, probes, look-fors",
+                partial(app.post_message, BrowserRequested()),
+            ),
+            ("Help", "Keys of this screen", app.action_help),  # type: ignore[attr-defined]
+        ]
+
+    async def discover(self) -> Hits:
+        """Shown before anything is typed."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match the app commands."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
 
 
 class BrowserCommands(Provider):

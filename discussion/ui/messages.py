@@ -10,8 +10,11 @@ from discussion.audio import Level, RecorderEvent
 from discussion.record import Event
 
 
-class RecorderReported(Message):
-    """The live session's recorder reported something (posted from a recorder thread)."""
+class RecorderReported(Message, bubble=False):
+    """The live session's recorder reported something (posted from a recorder thread).
+
+    Not bubbling: the app forwards it to the screen on top, which must not send it back up.
+    """
 
     def __init__(self, event: RecorderEvent) -> None:
         super().__init__()
@@ -26,8 +29,8 @@ class RecorderReported(Message):
         )
 
 
-class EventLogged(Message):
-    """An event was appended (durably) to the session's evidence log."""
+class EventLogged(Message, bubble=False):
+    """An event was appended (durably) to the session's evidence log (not bubbling, as above)."""
 
     def __init__(self, event: Event) -> None:
         super().__init__()

@@ -1,0 +1,403 @@
+"""The live discussion: recording state, time, the question, the criteria board and notes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from discussion.audio import Alarm, AlarmCleared, Level
+from discussion.bank import Question
+from discussion.guide import Suggestion, suggest_next
+from discussion.live import LiveSession
+from discussion.notes import format_clock, parse_note
+from discussion.record import RecordWriteError, SessionState
+from discussion.settings import Settings
+from discussion.ui.catalog import Catalog
+from discussion.ui.messages import EventLogged, RecorderReported
+from discussion.ui.screens.amend_note import AmendNoteScreen
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.question_picker import QuestionPicker
+from discussion.ui.widgets.alarm_banner import AlarmBanner
+from discussion.ui.widgets.criteria_board import TAG_KEYS, CriteriaBoard
+from discussion.ui.widgets.note_entry import NoteEntry
+from discussion.ui.widgets.question_panel import QuestionPanel
+from discussion.ui.widgets.recent_notes import RecentNotes
+from discussion.ui.widgets.recording_status import RecordingStatus
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+class DiscussionScreen(Screen[bool]):
+    """Dismisses with True when the assessor ends the discussion (recording stopped)."""
+
+    BINDINGS = [
+        Binding(
+            "f2",
+            "mark_asked",
+            "Asked",
+            id="discussion.asked",
+            tooltip="Record that the current question has been asked",
+        ),
+        Binding(
+            "f3",
+            "next_question",
+            "Next Q",
+            id="discussion.next",
+            tooltip="Show the guide's next question",
+        ),
+        Binding(
+            "f4",
+            "choose_question",
+            "Choose Q",
+            id="discussion.choose",
+            tooltip="Pick any question of the assessment set",
+        ),
+        Binding(
+            "f5",
+            "mark_moment",
+            "Mark",
+            id="discussion.mark",
+            tooltip="Mark this moment on the recording (a note with no text)",
+        ),
+        Binding(
+            "f6",
+            "toggle_pause",
+            "Pause",
+            id="discussion.pause",
+            tooltip="Pause or resume the recording",
+        ),
+        Binding(
+            "f7",
+            "amend",
+            "Amend",
+            id="discussion.amend",
+            tooltip="Correct a past note (the original is kept)",
+        ),
+        Binding(
+            "f10",
+            "end",
+            "End",
+            id="discussion.end",
+            tooltip="End the discussion and go to the decisions",
+        ),
+        Binding(
+            "ctrl+t",
+            "clear_tags",
+            "Clear tags",
+            show=False,
+            id="discussion.clear_tags",
+            tooltip="Remove the criterion tags the next note would get",
+        ),
+        *[
+            Binding(
+                f"alt+{key}",
+                f"toggle_tag({index})",
+                f"Tag {index + 1}",
+                show=False,
+                id=f"discussion.tag{index + 1}",
+                tooltip="Tag the next note with the criterion at this place on the board",
+            )
+            for index, key in enumerate(TAG_KEYS)
+        ],
+    ]
+
+    DEFAULT_CSS = """
+    DiscussionScreen #middle { height: 1fr; }
+    DiscussionScreen #question-scroll { width: 1fr; height: 1fr; }
+    DiscussionScreen #entry-row { height: 3; }
+    DiscussionScreen #tags { width: auto; min-width: 8; padding: 1 1 0 1; color: $accent; }
+    DiscussionScreen NoteEntry { width: 1fr; }
+    DiscussionScreen #save-status { width: 19; padding: 1 0 0 1; }
+    """
+
+    def __init__(
+        self,
+        live: LiveSession,
+        catalog: Catalog,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        tick_seconds: float = 0.25,
+    ) -> None:
+        super().__init__()
+        self.live = live
+        self.catalog = catalog
+        self.settings = settings
+        self.component = catalog.standard.component("discussion")
+        self.limit_minutes = catalog.standard.discussion_conduct.max_minutes
+        self.clock: Clock = clock or live.offset_now
+        self.tick_seconds = tick_seconds
+        self.tags: list[str] = []
+        self.alarms: dict[str, str] = {}
+        self.state: SessionState = live.record.state()
+        self.alarms.update(self.state.active_alarms)
+        self.current: Question | None = None
+        self.suggestion = Suggestion(None, None, "")
+        self.skipped: set[str] = set()
+        self.warned: set[int] = set(self.state.time_warnings)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield RecordingStatus()
+        yield AlarmBanner()
+        with Horizontal(id="middle"):
+            yield CriteriaBoard()
+            with VerticalScroll(id="question-scroll"):
+                yield QuestionPanel()
+        yield RecentNotes()
+        with Horizontal(id="entry-row"):
+            yield Label("", id="tags")
+            yield NoteEntry(
+                self.clock, placeholder="type a note · 3a,3b: tags it · Enter saves", id="note"
+            )
+            yield Label("", id="save-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Pick the first question, draw everything and start the clock tick."""
+        self._choose_suggested()
+        self.refresh_all()
+        self.set_interval(self.tick_seconds, self._tick)
+        self.query_one(NoteEntry).focus()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh_all(self) -> None:
+        """Re-derive the session state and redraw the board, question, notes and alarms."""
+        self.state = self.live.record.state()
+        self.suggestion = self._suggest(exclude_current=False)
+        self.query_one(CriteriaBoard).show(self.component, self.state, self.tags)
+        self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
+        self.query_one(RecentNotes).show(self.state, self.settings.recent_notes)
+        self.query_one(AlarmBanner).show(self.alarms)
+        self.query_one("#tags", Label).update(",".join(self.tags) or "untagged")
+        self._tick()
+
+    def _tick(self) -> None:
+        elapsed = self.clock()
+        state = self.live.recorder_state.value if self.live.has_audio else "notes only"
+        self.query_one(RecordingStatus).show(
+            state, elapsed, self.limit_minutes, self.settings.warn_at_minutes
+        )
+        self._time_marks(elapsed)
+
+    def _time_marks(self, elapsed: float) -> None:
+        """Warn once at each configured minute and at the limit; each warning is logged."""
+        for minutes in sorted({*self.settings.warn_at_minutes, self.limit_minutes}):
+            if minutes in self.warned or elapsed < minutes * 60:
+                continue
+            self.warned.add(minutes)
+            if minutes >= self.limit_minutes:
+                message = (
+                    f"{minutes} minutes reached: the discussion is now over its limit. "
+                    "You may finish the point in hand; the overrun is recorded."
+                )
+            else:
+                left = self.limit_minutes - minutes
+                message = f"{minutes} minutes gone, {left} left."
+            self.notify(message, title="Time", severity="warning", timeout=10)
+            try:
+                self.live.time_warning(minutes)
+            except RecordWriteError as error:
+                self._alarm("write_error", f"time mark not logged: {error}")
+
+    # ------------------------------------------------------------------ questions
+    def _asked_ids(self) -> set[str]:
+        return {q.question_id for q in self.state.questions}
+
+    def _asked(self, question: Question | None) -> bool:
+        return question is not None and question.id in self._asked_ids()
+
+    def _evidence(self) -> dict[str, int]:
+        return {cid: e.note_count for cid, e in self.state.criteria.items()}
+
+    def _suggest(self, *, exclude_current: bool) -> Suggestion:
+        excluded = self._asked_ids() | self.skipped
+        if exclude_current and self.current is not None:
+            excluded.add(self.current.id)
+        minutes_left = self.limit_minutes - self.clock() / 60
+        return suggest_next(
+            self.component, self.catalog.bank, self._evidence(), excluded, minutes_left
+        )
+
+    def _choose_suggested(self) -> None:
+        suggestion = self._suggest(exclude_current=self.current is not None)
+        if self.current is not None and not self._asked(self.current):
+            self.skipped.add(self.current.id)
+        self.current = suggestion.question
+
+    def action_next_question(self) -> None:
+        """Move on to the guide's suggestion (the current question counts as skipped)."""
+        self._choose_suggested()
+        self.refresh_all()
+
+    def action_choose_question(self) -> None:
+        """Open the question picker."""
+
+        def chosen(question: Question | None) -> None:
+            if question is not None:
+                self.current = question
+                self.skipped.discard(question.id)
+                self.refresh_all()
+
+        self.app.push_screen(
+            QuestionPicker(self.component, self.catalog.bank, self._asked_ids()), chosen
+        )
+
+    def action_mark_asked(self) -> None:
+        """Log the current question as asked; later notes are tagged with its criteria."""
+        if self.current is None:
+            self.notify("No question selected: F3 for the guide's next, F4 to choose.")
+            return
+        try:
+            self.live.ask(self.current.id, list(self.current.criteria))
+        except RecordWriteError as error:
+            self._alarm("write_error", f"question not logged: {error}")
+            return
+        self.tags = list(self.current.criteria)
+        self.refresh_all()
+
+    # ------------------------------------------------------------------ notes
+    @on(Input.Changed, "#note")
+    def _note_changed(self, event: Input.Changed) -> None:
+        if not event.value:
+            self.query_one(NoteEntry).first_keystroke = None
+
+    @on(Input.Submitted, "#note")
+    def _note_submitted(self) -> None:
+        entry = self.query_one(NoteEntry)
+        line, stamp = entry.take()
+        if stamp is None:
+            stamp = self.clock()
+        self._save_note(line, stamp, entry)
+
+    def action_mark_moment(self) -> None:
+        """A note with no text at this moment, tagged with the current tags."""
+        self._save_note("", self.clock(), None)
+
+    def _save_note(self, line: str, stamp: float, entry: NoteEntry | None) -> None:
+        ids = [c.id for c in self.component.criteria]
+        parsed = parse_note(line, ids)
+        criteria = list(parsed.criteria) if parsed.criteria else list(self.tags)
+        if parsed.unknown:
+            self.notify(
+                f"Unknown criterion {', '.join(parsed.unknown)}: note saved untagged, as typed.",
+                severity="warning",
+            )
+            criteria = []
+        try:
+            event = self.live.note(parsed.text, criteria, stamp)
+        except RecordWriteError as error:
+            # Nothing typed is lost: the text goes back in the box with its original stamp.
+            if entry is not None:
+                entry.restore(line, stamp)
+            self._alarm(
+                "note_not_saved", f"{error}. The note is still in the box: press Enter to retry."
+            )
+            return
+        self.alarms.pop("note_not_saved", None)
+        self.query_one("#save-status", Label).update(
+            f"[green]✔ saved[/] #{event.seq} {format_clock(event.offset)}"
+        )
+        self.refresh_all()
+
+    def action_toggle_tag(self, index: int) -> None:
+        """Add or remove the criterion at `index` on the board from the next note's tags."""
+        if index >= len(self.component.criteria):
+            return
+        cid = self.component.criteria[index].id
+        if cid in self.tags:
+            self.tags.remove(cid)
+        else:
+            self.tags.append(cid)
+        self.refresh_all()
+
+    def action_clear_tags(self) -> None:
+        """Notes are untagged until a question is asked or a tag is chosen."""
+        self.tags = []
+        self.refresh_all()
+
+    def action_amend(self) -> None:
+        """Correct a past note."""
+        if not self.state.notes:
+            self.notify("No notes to amend yet.")
+            return
+
+        def amended(result: tuple[int, str] | None) -> None:
+            if result is None:
+                return
+            seq, line = result
+            parsed = parse_note(line, [c.id for c in self.component.criteria])
+            note = self.state.note(seq)
+            criteria = list(parsed.criteria) if parsed.criteria else (note.criteria if note else [])
+            try:
+                self.live.amend(seq, parsed.text, criteria)
+            except RecordWriteError as error:
+                self._alarm("note_not_saved", f"amendment not saved: {error}")
+                return
+            self.notify(f"note #{seq} amended (original kept)")
+            self.refresh_all()
+
+        self.app.push_screen(AmendNoteScreen(self.state), amended)
+
+    # ------------------------------------------------------------------ recording
+    def action_toggle_pause(self) -> None:
+        """Pause or resume the recording (both logged)."""
+        if not self.live.has_audio or self.live.recorder is None:
+            self.notify("Nothing is recording.")
+            return
+        if self.live.recorder_state.value == "paused":
+            self.live.resume_recording()
+            self.notify("Recording resumed.")
+        else:
+            self.live.pause("paused by the assessor")
+            self.notify("Recording paused: the clock stands still.", severity="warning")
+        self._tick()
+
+    def action_end(self) -> None:
+        """Ask, then stop the recording and hand over to the decisions."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._stop_and_finish()
+
+        open_pass = [c.id for c in self.component.pass_criteria() if not self._evidence().get(c.id)]
+        detail = "The recording stops. You then decide each criterion."
+        if open_pass:
+            detail += f"\nPass criteria with no notes: {' '.join(open_pass)}."
+        self.app.push_screen(ConfirmScreen("End the discussion?", detail), answered)
+
+    @work(thread=True, exit_on_error=False, group="stop")
+    def _stop_and_finish(self) -> None:
+        self.live.stop_recording(reason="discussion ended")
+        self.app.call_from_thread(self.dismiss, True)
+
+    # ------------------------------------------------------------------ recorder events
+    def on_recorder_reported(self, message: RecorderReported) -> None:
+        """Level to the meter; alarms to the banner; the rest triggers a redraw."""
+        event = message.event
+        if isinstance(event, Level):
+            self.query_one(RecordingStatus).set_level(event.rms_dbfs, event.peak_dbfs)
+            return
+        if isinstance(event, Alarm):
+            self._alarm(event.kind, event.message)
+        elif isinstance(event, AlarmCleared):
+            self.alarms.pop(event.kind, None)
+        self.refresh_all()
+
+    def on_event_logged(self, _message: EventLogged) -> None:
+        """Something was written to the log from elsewhere (a recorder thread)."""
+        self.refresh_all()
+
+    def _alarm(self, kind: str, message: str) -> None:
+        self.alarms[kind] = message
+        self.query_one(AlarmBanner).show(self.alarms)
+        self.app.bell()

@@ -1,0 +1,43 @@
+"""The note box: remembers where on the recording the assessor started typing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.widgets import Input
+
+
+class NoteEntry(Input):
+    """An Input that stamps the session clock at the first keystroke of each note.
+
+    The stamp is taken when a printable key arrives in an empty box, before the character is
+    inserted, so typing speed never shifts a note later on the recording.
+    """
+
+    DEFAULT_CSS = """
+    NoteEntry { border: tall $accent; }
+    """
+
+    def __init__(self, clock: Callable[[], float], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.first_keystroke: float | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.first_keystroke is None and event.is_printable and not self.value:
+            self.first_keystroke = self.clock()
+        await super()._on_key(event)
+
+    def take(self) -> tuple[str, float | None]:
+        """The typed text and its first-keystroke offset; empties the box for the next note."""
+        text, stamp = self.value, self.first_keystroke
+        self.value = ""
+        self.first_keystroke = None
+        return text, stamp
+
+    def restore(self, text: str, stamp: float | None) -> None:
+        """Put back a note that could not be saved, keeping its original stamp."""
+        self.value = text
+        self.first_keystroke = stamp
+        self.cursor_position = len(text)

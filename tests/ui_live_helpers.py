@@ -1,0 +1,87 @@
+"""A small host app for testing one live screen, and sessions to feed it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+from ui_helpers import catalog
+
+from discussion.live import LiveSession
+from discussion.record import SessionInfo
+from discussion.ui.messages import EventLogged, RecorderReported
+
+
+def session_info(**overrides: Any) -> SessionInfo:
+    """A valid assessment SessionInfo on the bundled standard and bank (fictional apprentice)."""
+    cat = catalog()
+    fields: dict[str, Any] = {
+        "apprentice_name": "Alex Example",
+        "uln": "9276308686",
+        "assessor": "Sam Assessor",
+        "mode": "virtual",
+        "attempt": 1,
+        "epa_window_start": date.today(),
+        "standard_version": cat.standard.version,
+        "standard_hash": cat.standard.content_hash,
+        "bank_version": cat.bank.version,
+        "bank_hash": cat.bank.content_hash,
+        "reaction_lag_s": 0.0,
+    }
+    fields.update(overrides)
+    return SessionInfo(**fields)
+
+
+def notes_only_session(home: Path, **overrides: Any) -> LiveSession:
+    """A notes-only session (explicitly chosen: audio False with a reason)."""
+    info = session_info(audio=False, no_audio_reason="test without a microphone", **overrides)
+    return LiveSession.create(info, home)
+
+
+class Clock:
+    """A settable session clock for screens under test."""
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class HostApp(App[None]):
+    """Pushes one screen and forwards live-session news to it, as DiscussionApp does."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.first = screen
+        self.result: object = "not dismissed"
+
+    def on_mount(self) -> None:
+        """Show the screen under test; keep what it dismisses with."""
+
+        def done(result: object) -> None:
+            self.result = result
+
+        self.push_screen(self.first, done)
+
+    def listener(self, item: object) -> None:
+        """A LiveSession listener posting like the real app."""
+        from discussion.record import Event
+
+        if isinstance(item, Event):
+            self.post_message(EventLogged(item))
+        else:
+            self.post_message(RecorderReported(item))  # type: ignore[arg-type]
+
+    def on_recorder_reported(self, message: RecorderReported) -> None:
+        """Forward to the screen on top."""
+        if self.screen_stack:
+            self.screen.post_message(RecorderReported(message.event))
+
+    def on_event_logged(self, message: EventLogged) -> None:
+        """Forward to the screen on top."""
+        if self.screen_stack:
+            self.screen.post_message(EventLogged(message.event))
