@@ -209,7 +209,7 @@ class DiscussionApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
-            self.screen.refresh_sessions()
+            self.screen.action_refresh()
 
     def on_session_resume_requested(self, message: SessionResumeRequested) -> None:
         """Resume an interrupted discussion: recover it, continue the timeline, go on."""

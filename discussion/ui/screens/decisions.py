@@ -84,10 +84,13 @@ class DecisionsScreen(Screen[bool]):
         """Start on the first undecided criterion."""
         self._refresh_criteria()
         undecided = self._undecided()
-        if undecided:
-            self._select(undecided[0])
-        else:
-            self._select(self.selected)
+        self._select(undecided[0] if undecided else self.selected)
+        self._highlight(self.selected)
+        self.query_one("#rationale", Input).focus()
+
+    def _highlight(self, criterion_id: str) -> None:
+        ids = [c.id for c in self.component.criteria]
+        self.query_one("#criteria", OptionList).highlighted = ids.index(criterion_id)
 
     # ------------------------------------------------------------------ drawing
     def _undecided(self) -> list[str]:
@@ -199,8 +202,7 @@ class DecisionsScreen(Screen[bool]):
         undecided = self._undecided()
         if undecided:
             self._select(undecided[0])
-            option_list = self.query_one("#criteria", OptionList)
-            option_list.highlighted = [c.id for c in self.component.criteria].index(undecided[0])
+            self._highlight(undecided[0])
             self.query_one("#rationale", Input).focus()
         else:
             self._select(self.selected)

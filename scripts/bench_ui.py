@@ -1,0 +1,114 @@
+"""UI benchmarks, added to `make bench` by scripts/bench.py.
+
+- ui.first_frame_s: `discussion` started in a real terminal (tmux, 80×24) until its home
+  screen is on the pane (median of several launches).
+- ui.keypress_to_saved_note_ms_p99: Enter in the note box until the note is durable, while
+  recording (Pilot, real recorder on the test PulseAudio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+LAUNCHES = 2 if QUICK else 5
+NOTES = 20 if QUICK else 200
+HOME_MARKER = "New discussion"
+
+
+def _tmux(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+
+
+def first_frame_seconds(home: Path) -> float:
+    """Seconds from starting `discussion` in a fresh 80×24 tmux pane to the home screen shown."""
+    session = f"bench-{os.getpid()}"
+    exe = Path(sys.executable).parent / "discussion"
+    env = f"DISCUSSION_HOME={home}"
+    _tmux("kill-session", "-t", session)
+    _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24")
+    try:
+        started = time.perf_counter()
+        _tmux("send-keys", "-t", session, f"{env} {exe}", "Enter")
+        deadline = started + 30
+        while time.perf_counter() < deadline:
+            pane = _tmux("capture-pane", "-p", "-t", session).stdout
+            if HOME_MARKER in pane:
+                return time.perf_counter() - started
+            time.sleep(0.005)
+        raise RuntimeError(f"the home screen did not appear in 30 s:\n{pane}")
+    finally:
+        _tmux("send-keys", "-t", session, "C-q", "")
+        time.sleep(0.3)
+        _tmux("kill-session", "-t", session)
+
+
+async def _note_latencies(home: Path, count: int) -> list[float]:
+    """Per note: Enter pressed until `live.note` has returned (durable), while recording."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from ui_helpers import catalog
+    from ui_live_helpers import HostApp, session_info
+
+    from discussion.live import LiveSession
+    from discussion.record import Event
+    from discussion.settings import Settings
+    from discussion.ui.screens.discussion import DiscussionScreen
+
+    live = LiveSession.create(session_info(), home)
+    live.start_recording()
+    if not live.wait_until_recording(10):
+        raise RuntimeError("the recorder did not start: is the test PulseAudio running?")
+    screen = DiscussionScreen(live, catalog(), Settings())
+    app = HostApp(screen)
+    live.listener = app.listener
+    durable_at: list[float] = []
+    note = live.note
+
+    def timed_note(text: str, criteria: list[str], first: float) -> Event:
+        event = note(text, criteria, first)
+        durable_at.append(time.perf_counter())
+        return event
+
+    live.note = timed_note  # type: ignore[method-assign, assignment]
+    latencies: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for index in range(count):
+            await pilot.press(*f"3a: n{index}")
+            pressed = time.perf_counter()
+            await pilot.press("enter")
+            latencies.append(durable_at[-1] - pressed)
+    live.close("benchmark")
+    return latencies
+
+
+def bench_ui(results: dict[str, float]) -> None:
+    """Measure both UI figures into `results`."""
+    if shutil.which("tmux") is None:
+        raise RuntimeError("tmux is needed for ui.first_frame_s: apt-get install tmux")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        times = [first_frame_seconds(home) for _ in range(LAUNCHES)]
+        results["ui.first_frame_s"] = round(statistics.median(times), 3)
+        results["ui.first_frame_s_max"] = round(max(times), 3)
+        latencies = asyncio.run(_note_latencies(home, NOTES))
+        ordered = sorted(latencies)
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        results["ui.keypress_to_saved_note_ms_p50"] = round(statistics.median(latencies) * 1000, 2)
+        results["ui.keypress_to_saved_note_ms_p99"] = round(p99 * 1000, 2)
+
+
+if __name__ == "__main__":
+    figures: dict[str, float] = {}
+    bench_ui(figures)
+    for key, value in figures.items():
+        print(f"{key:40} {value}")
