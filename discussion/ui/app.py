@@ -330,10 +330,10 @@ def _native_stderr_to_log(log_path: Path) -> Iterator[None]:
 
     original = sys.__stderr__
     terminal = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")
-    sys.__stderr__ = terminal
+    sys.__stderr__ = terminal  # type: ignore[misc]
     try:
         with redirect_native_stderr(log_path):
             yield
     finally:
-        sys.__stderr__ = original
+        sys.__stderr__ = original  # type: ignore[misc]
         terminal.close()
