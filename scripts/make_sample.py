@@ -41,7 +41,7 @@ ASSESSOR_VOICE = "en-gb"
 APPRENTICE_VOICE = "en-us+f3"
 RATE = 16000
 LAG_S = 1.5
-PAUSE_S = 0.7
+PAUSE_S = 1.0
 
 CONSENT_ASK = (
     "Before we start: this discussion is recorded as evidence for your end-point assessment. "
@@ -123,7 +123,9 @@ DECISIONS = {
 def synthesise(text: str, voice: str, path: Path) -> ah.FloatArray:
     """espeak-ng speech as 16 kHz mono float samples."""
     raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True, timeout=60)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True, timeout=60
+    )
     subprocess.run(
         ["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(path)],
         check=True,
