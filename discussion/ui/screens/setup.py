@@ -1,0 +1,485 @@
+"""Setting up a discussion: who, which attempt, the gateway, the conduct points, the audio check.
+
+Dismissed with a `SetupResult` (the `SessionInfo` to create and the microphone) or None.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+
+from discussion.audio import RecorderConfig
+from discussion.record import SessionInfo
+from discussion.settings import Settings
+from discussion.standard import Standard
+from discussion.ui.catalog import Catalog
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
+from discussion.ui.widgets.checklist import CheckItem, Checklist
+from discussion.uln import check_uln
+
+MODES = (("virtual", "Virtual"), ("face-to-face", "Face-to-face"))
+
+# The gateway declaration (Annexe B of the specification), in the project's words.
+GATEWAY_ITEMS = [
+    CheckItem(
+        "employer-ready",
+        "The employer has signed the apprentice off as ready for the end-point assessment",
+        "gateway: employer sign-off",
+    ),
+    CheckItem(
+        "english-l1",
+        "English at Level 1 or above achieved: certificate seen",
+        "gateway: English Level 1 evidence",
+    ),
+    CheckItem(
+        "maths-l1",
+        "Maths at Level 1 or above achieved: certificate seen",
+        "gateway: Maths Level 1 evidence",
+    ),
+    CheckItem("level2", "English and Maths at Level 2 taken", "gateway: Level 2 taken"),
+    CheckItem(
+        "other-evidence",
+        "Other evidence reviewed (including at least 12 months on programme)",
+        "gateway: other evidence",
+    ),
+    CheckItem(
+        "employer-declaration",
+        "Employer declaration signed and dated (name, date, signature)",
+        "gateway: employer declaration",
+    ),
+    CheckItem(
+        "apprentice-declaration",
+        "Apprentice declaration signed and dated",
+        "gateway: apprentice declaration",
+    ),
+]
+
+# Conduct points to confirm, found in standard.discussion_conduct by a phrase; the fallback
+# wording is used only if the standard's data no longer contains the phrase.
+CONDUCT_POINTS = [
+    (
+        "quiet-place",
+        "quiet place",
+        "A quiet place away from the everyday workplace, with no interruptions or distractions.",
+        "conduct: quiet place, no interruptions",
+    ),
+    (
+        "confidentiality",
+        "confidentiality",
+        "The apprentice keeps confidentiality and data protection in mind in work examples.",
+        "conduct: confidentiality in examples",
+    ),
+    (
+        "questions",
+        "must not share",
+        "The apprentice knows the questions must not be shared with others.",
+        "conduct: questions not shared",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    """What the set-up screen produced: the session to create and the microphone to use."""
+
+    info: SessionInfo
+    device: str | int | None
+
+
+def add_months(start: date, months: int = 1) -> date:
+    """The same day `months` later; a day the later month lacks becomes its last day.
+
+    31 January + 1 month = 28 (or 29) February; 15 March + 1 month = 15 April.
+    """
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def check_window(text: str, today: date) -> tuple[date | None, str]:
+    """Parse the EPA window start; (start, "") when today falls in [start, start + 1 month]."""
+    value = text.strip()
+    if not value:
+        return None, "the EPA window start date is empty (YYYY-MM-DD)"
+    try:
+        start = date.fromisoformat(value)
+    except ValueError:
+        return None, f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. {today.isoformat()}"
+    end = add_months(start)
+    if today < start:
+        return None, (
+            f"the window starts on {start.isoformat()}, after today ({today.isoformat()}): "
+            "the discussion cannot come before the EPA period"
+        )
+    if today > end:
+        return None, (
+            f"the window ended on {end.isoformat()} (one month after {start.isoformat()}): "
+            f"today ({today.isoformat()}) is outside it"
+        )
+    return start, ""
+
+
+def conduct_items(standard: Standard) -> list[CheckItem]:
+    """The conduct points to confirm, in the specification's wording where it has them."""
+    points = standard.discussion_conduct.points
+    items = []
+    for key, phrase, fallback, short in CONDUCT_POINTS:
+        wording = next((p for p in points if phrase in p.lower()), fallback)
+        items.append(CheckItem(key, wording, short))
+    return items
+
+
+def attempt_label(attempt: int) -> str:
+    """1 → '1 (first)', 2 → '2 (1st resit)', 3 → '3 (2nd resit)'."""
+    if attempt == 1:
+        return "1 (first)"
+    ordinals = {1: "1st", 2: "2nd", 3: "3rd"}
+    return f"{attempt} ({ordinals.get(attempt - 1, f'{attempt - 1}th')} resit)"
+
+
+class SetupScreen(Screen[SetupResult | None]):
+    """The form the assessor completes with the apprentice before recording starts."""
+
+    TITLE = "New discussion"
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "start",
+            "Start recording",
+            id="setup.start",
+            tooltip="Check the form and start the discussion (lists anything missing)",
+        ),
+        Binding("escape", "cancel", "Cancel", id="setup.cancel", tooltip="Back without starting"),
+    ]
+
+    DEFAULT_CSS = """
+    SetupScreen VerticalScroll { padding: 0 1; }
+    SetupScreen .section { text-style: bold; margin-top: 1; color: $accent; }
+    SetupScreen .row { height: auto; }
+    SetupScreen .label { width: 14; padding: 0 1 0 0; }
+    SetupScreen Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
+    SetupScreen Input:focus { border: none; background: $primary 30%; }
+    SetupScreen Input.-invalid { background: $error 20%; }
+    SetupScreen #uln { width: 16; }
+    SetupScreen #window-start { width: 16; }
+    SetupScreen .hint { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
+    SetupScreen .hint.-error { color: $error; }
+    SetupScreen .hint.-ok { color: $success; }
+    SetupScreen RadioSet { layout: horizontal; border: none; padding: 0; width: 1fr; }
+    SetupScreen RadioSet:focus { border: none; background: $boost; }
+    SetupScreen RadioButton { padding: 0 2 0 0; }
+    SetupScreen #attempt-note { color: $warning; text-style: bold; padding: 0 0 0 14; }
+    SetupScreen #attempt-note.-hidden { display: none; }
+    SetupScreen #setup-buttons { height: auto; margin: 1 0; }
+    SetupScreen #setup-buttons Button { margin-right: 2; }
+    SetupScreen #setup-missing {
+        height: auto; max-height: 5; padding: 0 1; color: $error; background: $error 10%;
+    }
+    SetupScreen #setup-missing.-hidden { display: none; }
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        *,
+        recorder_config: RecorderConfig | None = None,
+        recorder_factory: RecorderFactory | None = None,
+        devices_provider: DevicesProvider | None = None,
+        today: date | None = None,
+    ) -> None:
+        """`recorder_factory`, `devices_provider` and `today` are for tests and snapshots."""
+        super().__init__()
+        self.catalog = catalog
+        self.settings = settings
+        self.recorder_config = recorder_config
+        self.recorder_factory = recorder_factory
+        self.devices_provider = devices_provider
+        self.today = today
+        self.rules = catalog.standard.rules
+        self._attempted = False
+        self._finishing = False
+
+    def _today(self) -> date:
+        return self.today or date.today()
+
+    def compose(self) -> ComposeResult:
+        conduct = self.catalog.standard.discussion_conduct
+        yield Header()
+        with VerticalScroll(id="setup-form"):
+            yield Label("Apprentice", classes="section")
+            with Horizontal(classes="row"):
+                yield Label("Name", classes="label")
+                yield Input(placeholder="apprentice's full name", id="apprentice")
+            with Horizontal(classes="row"):
+                yield Label("ULN", classes="label")
+                yield Input(placeholder="10 digits", id="uln", max_length=10, restrict=r"[0-9 ]*")
+                yield Static("", id="uln-hint", classes="hint")
+            with Horizontal(classes="row"):
+                yield Label("Assessor", classes="label")
+                yield Input(self.settings.assessor, placeholder="your name", id="assessor")
+            yield Label("Discussion", classes="section")
+            with Horizontal(classes="row"):
+                yield Label("Mode", classes="label")
+                with RadioSet(id="mode"):
+                    for _value, text in MODES:
+                        yield RadioButton(text)
+            with Horizontal(classes="row"):
+                yield Label("Attempt", classes="label")
+                with RadioSet(id="attempt"):
+                    for number in range(1, self.rules.max_attempts + 1):
+                        yield RadioButton(attempt_label(number), value=number == 1)
+            yield Static("", id="attempt-note", classes="-hidden")
+            with Horizontal(classes="row"):
+                yield Label("EPA window", classes="label")
+                yield Input(placeholder="YYYY-MM-DD", id="window-start", max_length=10)
+                yield Static(
+                    "start date of the one-month EPA period", id="window-hint", classes="hint"
+                )
+            yield Checklist(
+                "Gateway (declaration form, Annexe B)",
+                GATEWAY_ITEMS,
+                hint="Tick each item seen on the signed declaration.",
+                id="gateway",
+            )
+            yield Checklist(
+                "Conduct (specification)",
+                conduct_items(self.catalog.standard),
+                hint=f"Confirm with the apprentice. The discussion lasts at most "
+                f"{conduct.max_minutes} minutes.",
+                id="conduct",
+            )
+            yield Label("Audio check", classes="section")
+            yield AudioCheck(
+                preferred_device=self.settings.device,
+                recorder_config=self.recorder_config,
+                recorder_factory=self.recorder_factory,
+                devices_provider=self.devices_provider,
+                id="audio-check",
+            )
+            with Horizontal(id="setup-buttons"):
+                yield Button("Start recording (ctrl+s)", variant="primary", id="setup-start")
+                yield Button("Cancel (esc)", id="setup-cancel")
+        yield Static("", id="setup-missing", classes="-hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start with the apprentice's name."""
+        self.query_one("#apprentice").focus()
+        self._attempt_changed()
+
+    # ------------------------------------------------------------------ live feedback
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    @on(Input.Changed, "#uln")
+    def _uln_changed(self, event: Input.Changed) -> None:
+        hint = self.query_one("#uln-hint", Static)
+        if not event.value.strip():
+            self._hint(hint, "", "")
+            event.input.remove_class("-invalid")
+            return
+        result = check_uln(event.value, self.catalog.standard.uln)
+        if result.ok:
+            self._hint(hint, "✓ valid ULN", "-ok")
+        elif len(event.value.strip()) < self.catalog.standard.uln.length:
+            self._hint(hint, f"{len(event.value.strip())} of 10 digits", "")
+        else:
+            self._hint(hint, f"✗ {result.reason}", "-error")
+        event.input.set_class(not result.ok and hint.has_class("-error"), "-invalid")
+
+    @on(Input.Changed, "#window-start")
+    def _window_changed(self, event: Input.Changed) -> None:
+        hint = self.query_one("#window-hint", Static)
+        if len(event.value.strip()) < 10:
+            self._hint(hint, "start date of the one-month EPA period", "")
+            event.input.remove_class("-invalid")
+            return
+        start, problem = check_window(event.value, self._today())
+        if start is not None:
+            self._hint(
+                hint, f"✓ window {start.isoformat()} to {add_months(start).isoformat()}", "-ok"
+            )
+        else:
+            self._hint(hint, f"✗ {problem}", "-error")
+        event.input.set_class(start is None, "-invalid")
+
+    @on(RadioSet.Changed)
+    def _choice_made(self, event: RadioSet.Changed) -> None:
+        """A choice made from the keyboard moves on to the next field, like Enter in a box."""
+        if event.radio_set.has_focus:
+            self.focus_next()
+
+    @on(RadioSet.Changed, "#attempt")
+    def _attempt_changed(self) -> None:
+        attempt = self._attempt()
+        note = self.query_one("#attempt-note", Static)
+        counts = attempt in self.rules.distinction_counts_on_attempts
+        note.set_class(counts, "-hidden")
+        if not counts:
+            note.update(
+                f"⚠ Attempt {attempt}: distinction criteria will not count on this attempt; "
+                "the grade is capped at Pass."
+            )
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    @on(AudioCheck.Changed)
+    def _form_changed(self) -> None:
+        if self._attempted:
+            self._show_missing(self.missing())
+
+    @staticmethod
+    def _hint(widget: Static, text: str, style: str) -> None:
+        widget.update(text)
+        widget.set_class(style == "-ok", "-ok")
+        widget.set_class(style == "-error", "-error")
+
+    # ------------------------------------------------------------------ reading the form
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _attempt(self) -> int:
+        return self.query_one("#attempt", RadioSet).pressed_index + 1
+
+    def _mode(self) -> str | None:
+        index = self.query_one("#mode", RadioSet).pressed_index
+        return MODES[index][0] if index >= 0 else None
+
+    def missing(self) -> list[str]:
+        """Everything that stops the discussion from starting, in form order."""
+        problems = []
+        if not self._value("#apprentice"):
+            problems.append("apprentice name")
+        uln = check_uln(self._value("#uln"), self.catalog.standard.uln)
+        if not uln.ok:
+            problems.append(f"ULN: {uln.reason}")
+        if not self._value("#assessor"):
+            problems.append("assessor name")
+        if self._mode() is None:
+            problems.append("mode: virtual or face-to-face")
+        if self._attempt() < 1:
+            problems.append("attempt")
+        _start, window = check_window(self._value("#window-start"), self._today())
+        if window:
+            problems.append(f"EPA window: {window}")
+        problems += self.query_one("#gateway", Checklist).missing()
+        problems += self.query_one("#conduct", Checklist).missing()
+        problems += self.query_one(AudioCheck).problems()
+        return problems
+
+    def _show_missing(self, problems: list[str]) -> None:
+        box = self.query_one("#setup-missing", Static)
+        box.set_class(not problems, "-hidden")
+        box.update("Before starting: " + "; ".join(problems) if problems else "")
+
+    def build_info(self) -> SessionInfo:
+        """The session the form describes (call only when `missing()` is empty)."""
+        standard, bank = self.catalog.standard, self.catalog.bank
+        audio = self.query_one(AudioCheck)
+        start, _problem = check_window(self._value("#window-start"), self._today())
+        extra: dict[str, object] = {}
+        if audio.notes_only:
+            extra = {"audio": False, "no_audio_reason": audio.no_audio_reason}
+        return SessionInfo.model_validate(
+            {
+                "kind": "assessment",
+                "apprentice_name": self._value("#apprentice"),
+                "uln": check_uln(self._value("#uln"), standard.uln).uln,
+                "assessor": self._value("#assessor"),
+                "mode": self._mode(),
+                "attempt": self._attempt(),
+                "epa_window_start": start,
+                "standard_version": standard.version,
+                "standard_hash": standard.content_hash,
+                "bank_version": bank.version,
+                "bank_hash": bank.content_hash,
+                "reaction_lag_s": self.settings.reaction_lag_s,
+                **extra,
+            }
+        )
+
+    # ------------------------------------------------------------------ actions
+    @on(Button.Pressed, "#setup-start")
+    def action_start(self) -> None:
+        """Validate; list what is missing, or hand the session over to be created."""
+        if self._finishing:
+            return
+        self._attempted = True
+        problems = self.missing()
+        self._show_missing(problems)
+        if problems:
+            count = len(problems)
+            self.notify(
+                f"{count} item{'s' if count > 1 else ''} missing: see the list at the bottom.",
+                severity="warning",
+            )
+            return
+        try:
+            info = self.build_info()
+        except ValidationError as error:
+            self._show_missing([str(e["msg"]) for e in error.errors()])
+            return
+        audio = self.query_one(AudioCheck)
+        device = None if audio.notes_only else audio.device_name
+        self._finishing = True
+        self._finish(SetupResult(info, device), audio)
+
+    @on(Button.Pressed, "#setup-cancel")
+    def action_cancel(self) -> None:
+        """Leave without starting; asks first when something was typed."""
+        if self._finishing:
+            return
+        if not (self._value("#apprentice") or self._value("#uln")):
+            self._finishing = True
+            self._finish(None, self.query_one(AudioCheck))
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard and not self._finishing:
+                self._finishing = True
+                self._finish(None, self.query_one(AudioCheck))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard this set-up?",
+                "Nothing has been recorded or saved yet.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exit_on_error=False, group="setup-finish")
+    def _finish(self, result: SetupResult | None, audio: AudioCheck) -> None:
+        """Release the microphone before the app starts the real recording, then close."""
+        audio.stop_check()
+        # Not `call_from_thread(self.dismiss, ...)`: that would await the pop of this screen,
+        # which waits for this very worker.
+        self.app.call_from_thread(self._close, result)
+
+    def _close(self, result: SetupResult | None) -> None:
+        self.dismiss(result)
