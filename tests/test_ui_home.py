@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from ui_helpers import catalog
 
-from discussion.record import SessionInfo, SessionRecord, list_sessions
+from discussion.record import SessionInfo, SessionRecord, SessionSummary, list_sessions
+from discussion.record.listing import ListedStatus
 from discussion.record.session import read_log
 from discussion.ui.messages import (
     BrowserRequested,
@@ -24,7 +25,10 @@ from discussion.ui.messages import (
 )
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.home import HomeScreen
-from discussion.ui.widgets.session_table import SessionTable
+from discussion.ui.widgets.session_table import SessionRow, SessionTable
+
+SnapCompare = Callable[..., bool]
+SNAPSHOT_HOME = Path("/home/assessor/.local/share/discussion/sessions")
 
 
 def make_info(name: str, created: datetime, **changes: Any) -> SessionInfo:
@@ -207,3 +211,54 @@ async def test_refresh_picks_up_new_sessions(home: Path) -> None:
         assert not app.screen.has_class("-empty")
         assert len(list_sessions(home)) == 1
         assert json.loads((record.folder / "session.json").read_text())["apprentice_name"]
+
+
+# ---------------------------------------------------------------------------- snapshots
+def fixed_rows() -> list[SessionRow]:
+    """A stable session list: every state, dates fixed, shown in UTC."""
+
+    def row(
+        name: str | None, when: datetime | None, attempt: int | None, status: ListedStatus
+    ) -> SessionRow:
+        stamp = when.strftime("%Y-%m-%dT%H%M") if when else "2026-02-01T0000"
+        folder = SNAPSHOT_HOME / f"{stamp}-{status}"
+        summary = SessionSummary(
+            folder,
+            folder.name,
+            name,
+            when.date() if when else None,
+            attempt,
+            "assessment" if name else None,
+            status,
+            "session.json: not valid JSON" if status == "broken" else None,
+        )
+        return SessionRow(summary, when)
+
+    return [
+        row("Priya Patel", datetime(2026, 3, 14, 9, 30, tzinfo=UTC), 1, "interrupted"),
+        row("Tom Okafor", datetime(2026, 3, 12, 14, 0, tzinfo=UTC), 2, "closed"),
+        row("Jo Evans", datetime(2026, 3, 10, 10, 15, tzinfo=UTC), 1, "open"),
+        row("Sam Lee", datetime(2026, 3, 2, 11, 45, tzinfo=UTC), 3, "closed"),
+        row(None, None, None, "broken"),
+    ]
+
+
+def snapshot_home(offer: bool) -> ScreenHost:
+    return ScreenHost(
+        lambda: HomeScreen(
+            catalog(), SNAPSHOT_HOME, rows_provider=fixed_rows, tz=UTC, offer_recovery=offer
+        )
+    )
+
+
+def test_snapshot_home(snap_compare: SnapCompare) -> None:
+    assert snap_compare(snapshot_home(False), terminal_size=(80, 24), run_before=settle)
+
+
+def test_snapshot_home_recovery_offer(snap_compare: SnapCompare) -> None:
+    assert snap_compare(snapshot_home(True), terminal_size=(80, 24), run_before=settle)
+
+
+def test_snapshot_home_empty(snap_compare: SnapCompare) -> None:
+    app = ScreenHost(lambda: HomeScreen(catalog(), SNAPSHOT_HOME, rows_provider=list, tz=UTC))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

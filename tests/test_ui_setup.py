@@ -29,6 +29,7 @@ from discussion.ui.screens.setup import (
 from discussion.ui.widgets.audio_check import AudioCheck
 from discussion.ui.widgets.checklist import Checklist
 
+SnapCompare = Callable[..., bool]
 TODAY = date(2026, 3, 14)
 VALID_ULN = "9276308686"
 
@@ -319,3 +320,28 @@ async def test_dead_sound_server_shows_the_fix_and_allows_notes_only(
         assert result.info.audio is False
         assert result.info.no_audio_reason == "Microphone broken; apprentice agreed to notes"
         assert result.device is None
+
+
+# ---------------------------------------------------------------------------- snapshots
+def test_snapshot_setup(snap_compare: SnapCompare) -> None:
+    assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=settle)
+
+
+def test_snapshot_setup_uln_error(snap_compare: SnapCompare) -> None:
+    async def type_bad_uln(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(*"Alex Apprentice", "enter", *"9276308687")
+        await pilot.pause()
+
+    assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=type_bad_uln)
+
+
+def test_snapshot_setup_missing_and_audio(snap_compare: SnapCompare) -> None:
+    async def start_too_soon(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        pilot.app.screen.query_one("#audio-heard-ok").focus()
+        await pilot.pause()
+
+    assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=start_too_soon)

@@ -53,6 +53,7 @@ class HomeScreen(Screen[None]):
             "Open",
             id="home.open",
             tooltip="Resume an interrupted session, or open a finished one for decisions and grade",
+            priority=True,
         ),
         Binding(
             "r",

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -194,7 +195,7 @@ class SetupScreen(Screen[SetupResult | None]):
     SetupScreen #setup-buttons { height: auto; margin: 1 0; }
     SetupScreen #setup-buttons Button { margin-right: 2; }
     SetupScreen #setup-missing {
-        height: auto; max-height: 5; padding: 0 1; color: $error; background: $error 10%;
+        height: auto; max-height: 9; padding: 0 1; color: $error; background: $error 10%;
     }
     SetupScreen #setup-missing.-hidden { display: none; }
     """
@@ -392,9 +393,43 @@ class SetupScreen(Screen[SetupResult | None]):
         return problems
 
     def _show_missing(self, problems: list[str]) -> None:
+        """One line per kind of problem: `gateway: a, b` rather than a line per checkbox."""
+        lines: dict[str, list[str]] = {}
+        for problem in problems:
+            head, _, rest = problem.partition(": ")
+            if head in ("gateway", "conduct") and rest:
+                lines.setdefault(head, []).append(rest)
+            else:
+                lines.setdefault(problem, [])
+        sizes = {"gateway": len(GATEWAY_ITEMS), "conduct": len(CONDUCT_POINTS)}
+        for head, size in sizes.items():
+            if len(lines.get(head, [])) == size > 1:
+                lines[head] = [f"nothing ticked yet ({size} items)"]
+        text = "\n".join(
+            f"• {head}: {', '.join(parts)}" if parts else f"• {head}"
+            for head, parts in lines.items()
+        )
         box = self.query_one("#setup-missing", Static)
         box.set_class(not problems, "-hidden")
-        box.update("Before starting: " + "; ".join(problems) if problems else "")
+        box.update(f"Before starting ({len(problems)} missing):\n{text}" if problems else "")
+
+    def _first_problem(self) -> Widget | None:
+        """The field to fix first, in form order."""
+        if not self._value("#apprentice"):
+            return self.query_one("#apprentice")
+        if not check_uln(self._value("#uln"), self.catalog.standard.uln).ok:
+            return self.query_one("#uln")
+        if not self._value("#assessor"):
+            return self.query_one("#assessor")
+        if self._mode() is None:
+            return self.query_one("#mode")
+        if check_window(self._value("#window-start"), self._today())[1]:
+            return self.query_one("#window-start")
+        for checklist in self.query(Checklist):
+            box = checklist.first_unticked()
+            if box is not None:
+                return box
+        return self.query_one(AudioCheck).problem_widget()
 
     def build_info(self) -> SessionInfo:
         """The session the form describes (call only when `missing()` is empty)."""
@@ -432,11 +467,10 @@ class SetupScreen(Screen[SetupResult | None]):
         problems = self.missing()
         self._show_missing(problems)
         if problems:
-            count = len(problems)
-            self.notify(
-                f"{count} item{'s' if count > 1 else ''} missing: see the list at the bottom.",
-                severity="warning",
-            )
+            target = self._first_problem()
+            if target is not None:
+                target.focus()
+                target.scroll_visible()
             return
         try:
             info = self.build_info()

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from discussion.audio import (
@@ -212,6 +213,16 @@ class AudioCheck(Vertical):
         if not self.passed:
             return ["audio check: no speech heard yet (or tick 'I heard the apprentice clearly')"]
         return []
+
+    def problem_widget(self) -> Widget | None:
+        """Where the assessor fixes the first audio problem (None when there is none)."""
+        if not self.problems():
+            return None
+        if self.notes_only:
+            return self.query_one("#audio-reason")
+        if self.unavailable is not None:
+            return self.query_one("#audio-notes-only")
+        return self.query_one("#audio-heard-ok")
 
     # ------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:

@@ -68,3 +68,7 @@ class Checklist(Vertical):
     def missing(self) -> list[str]:
         """The short names of the unticked items, in order."""
         return [item.short for item in self.items if not self.box(item.key).value]
+
+    def first_unticked(self) -> Checkbox | None:
+        """The first unticked checkbox (to move the focus to), or None."""
+        return next((self.box(i.key) for i in self.items if not self.box(i.key).value), None)

@@ -1,0 +1,189 @@
+"""Consent, asked on the recording: the assessor reads a short notice aloud and records the answer.
+
+The app starts the recording before showing this screen, so the notice and the apprentice's
+answer are on the audio. "Apprentice agreed" appends a `consent_recorded` event (its offset is on
+the recording's sample clock) and dismisses with True; "Apprentice declined" asks to confirm and
+dismisses with False.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Static
+
+from discussion.audio import Level, RecorderState, Started
+from discussion.errors import UserError
+from discussion.live import LiveSession
+from discussion.record import RecordError
+from discussion.standard import Standard
+from discussion.ui.messages import RecorderReported
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.widgets.level_meter import LevelMeter
+
+STATE_TEXT = {
+    RecorderState.IDLE: ("○ not recording", "-warn"),
+    RecorderState.WAITING: ("◌ waiting for audio…", "-warn"),
+    RecorderState.RECORDING: ("● recording", "-ok"),
+    RecorderState.PAUSED: ("❚❚ paused", "-warn"),
+    RecorderState.DEVICE_LOST: ("⚠ microphone lost: no audio is arriving", "-error"),
+    RecorderState.STOPPED: ("■ recording stopped", "-error"),
+}
+
+
+def consent_notice(has_audio: bool, max_minutes: int) -> str:
+    """What the assessor reads aloud (the project's own words); also the consent statement."""
+    confidential = (
+        "The questions I ask are confidential: please do not share them with anyone. "
+        "When you give examples from your work, please do not name or otherwise identify "
+        "customers or colleagues. "
+    )
+    if has_audio:
+        return (
+            "Before we start: this Professional Discussion is being audio recorded from now "
+            f"until the end, which is at most {max_minutes} minutes. The recording and my notes "
+            "support my assessment decisions, and the assessment organisation's quality "
+            "assurance team may listen to it to check that the assessment was fair and "
+            "accurate. Only people involved in your assessment and its quality assurance will "
+            "hear it. It is stored securely and kept for as long as the organisation's "
+            "retention policy requires, then deleted. "
+            + confidential
+            + "Do you agree to the discussion being recorded?"
+        )
+    return (
+        "Before we start: this Professional Discussion is not audio recorded. I will take "
+        f"written notes of what you say during the discussion, which lasts at most {max_minutes} "
+        "minutes. The notes support my assessment decisions, and the assessment "
+        "organisation's quality assurance team may read them to check that the assessment was "
+        "fair and accurate. They are stored securely and kept for as long as the "
+        "organisation's retention policy requires, then deleted. "
+        + confidential
+        + "Do you agree to notes being taken?"
+    )
+
+
+class ConsentScreen(Screen[bool]):
+    """The consent notice, the recording status and level, and the apprentice's answer."""
+
+    TITLE = "Consent"
+    AUTO_FOCUS = None  # Enter must never answer for the apprentice: only a or d
+
+    BINDINGS = [
+        Binding(
+            "a",
+            "agreed",
+            "Apprentice agreed",
+            id="consent.agreed",
+            tooltip="Record the apprentice's consent at this point of the recording and begin",
+        ),
+        Binding(
+            "d",
+            "declined",
+            "Apprentice declined",
+            id="consent.declined",
+            tooltip="The apprentice does not agree: the discussion does not go ahead",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    ConsentScreen #consent-bar { height: 1; padding: 0 1; }
+    ConsentScreen #consent-status { width: auto; padding: 0 2 0 0; text-style: bold; }
+    ConsentScreen #consent-status.-ok { color: $success; }
+    ConsentScreen #consent-status.-warn { color: $warning; }
+    ConsentScreen #consent-status.-error { color: $error; }
+    ConsentScreen #consent-meter { width: 1fr; }
+    ConsentScreen #consent-lead { padding: 1 1 0 1; color: $text-muted; }
+    ConsentScreen #consent-notice {
+        border: round $primary; padding: 0 1; margin: 0 1; height: auto;
+    }
+    ConsentScreen #consent-buttons { height: auto; padding: 1 1 0 1; }
+    ConsentScreen #consent-buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self, live: LiveSession, standard: Standard) -> None:
+        super().__init__()
+        self.live = live
+        self.standard = standard
+        self.notice = consent_notice(live.has_audio, standard.discussion_conduct.max_minutes)
+        self.recorded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="consent-bar"):
+            yield Label("", id="consent-status")
+            if self.live.has_audio:
+                yield LevelMeter(id="consent-meter")
+        with VerticalScroll():
+            yield Static("Read this to the apprentice, then record the answer:", id="consent-lead")
+            yield Static(self.notice, id="consent-notice")
+            with Horizontal(id="consent-buttons"):
+                yield Button("Apprentice agreed (a)", variant="success", id="consent-agreed")
+                yield Button("Apprentice declined (d)", variant="error", id="consent-declined")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the recorder's state now and every 0.2 s."""
+        self._show_state()
+        if self.live.has_audio:
+            self.set_interval(0.2, self._show_state)
+
+    def _show_state(self) -> None:
+        status = self.query_one("#consent-status", Label)
+        if not self.live.has_audio:
+            text, style = "Notes-only session: nothing is audio recorded", "-warn"
+        else:
+            text, style = STATE_TEXT.get(self.live.recorder_state, ("?", "-warn"))
+        status.update(text)
+        for name in ("-ok", "-warn", "-error"):
+            status.set_class(name == style, name)
+
+    def on_recorder_reported(self, message: RecorderReported) -> None:
+        """Recorder news forwarded by the app: the level, and recording confirmed."""
+        message.stop()  # handled here; never bubble back to the app that forwarded it
+        event = message.event
+        if isinstance(event, Level) and self.live.has_audio:
+            self.query_one(LevelMeter).set_level(event.rms_dbfs, event.peak_dbfs)
+        elif isinstance(event, Started):
+            self._show_state()
+
+    @on(Button.Pressed, "#consent-agreed")
+    def action_agreed(self) -> None:
+        """Log the consent at this moment of the recording, then begin the discussion."""
+        if self.recorded:
+            return
+        if self.live.has_audio and self.live.recorder_state is not RecorderState.RECORDING:
+            self.notify(
+                "The recording is not running yet: wait for ● recording so that the consent "
+                "is on the recording.",
+                severity="warning",
+            )
+            return
+        try:
+            self.live.consent(self.notice)
+        except (OSError, RecordError, UserError) as error:
+            self.notify(f"Consent could not be saved: {error}", severity="error", timeout=15)
+            return
+        self.recorded = True
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#consent-declined")
+    def action_declined(self) -> None:
+        """Confirm, then end without a discussion."""
+
+        def answered(declined: bool | None) -> None:
+            if declined:
+                self.dismiss(False)
+
+        what = "recording" if self.live.has_audio else "notes"
+        self.app.push_screen(
+            ConfirmScreen(
+                "The apprentice declined?",
+                f"The apprentice does not agree to the {what}. The discussion will not go ahead.",
+                yes="Declined",
+                no="Back",
+            ),
+            answered,
+        )
