@@ -83,7 +83,7 @@ class HomeScreen(Screen[None]):
     HomeScreen #home-folder { height: 1; color: $text-muted; padding: 0 1; }
     HomeScreen.-empty SessionTable { display: none; }
     HomeScreen #home-empty { display: none; }
-    HomeScreen.-empty #home-empty { display: block; }
+    HomeScreen.-empty #home-empty { display: block; height: 1fr; }
     """
 
     def __init__(
