@@ -38,11 +38,21 @@ class _Status:
         self.input_overflow = overflow
 
 
-class FakeStream:
-    """Calls the callback from its own thread with 512-frame blocks at real-time pace."""
+BLOCK = RecorderConfig().blocksize
 
-    def __init__(self, callback: AudioCallback, value: int = 1000, hang_on_close: bool = False):
+
+class FakeStream:
+    """Calls the callback from its own thread with blocks of `blocksize` at real-time pace."""
+
+    def __init__(
+        self,
+        callback: AudioCallback,
+        value: int = 1000,
+        hang_on_close: bool = False,
+        blocksize: int = BLOCK,
+    ):
         self.callback = callback
+        self.blocksize = blocksize
         self.value = value
         self.hang_on_close = hang_on_close
         self.delivering = threading.Event()
@@ -63,10 +73,10 @@ class FakeStream:
         next_at = time.monotonic()
         while not self._stop.is_set():
             if self.delivering.is_set():
-                block = np.full((512, 1), self.value, dtype=np.int16)
+                block = np.full((self.blocksize, 1), self.value, dtype=np.int16)
                 overflow, self.overflow_next = self.overflow_next, False
-                self.callback(block, 512, None, _Status(overflow))
-            next_at += 0.032
+                self.callback(block, self.blocksize, None, _Status(overflow))
+            next_at += self.blocksize / 16000
             time.sleep(max(0.0, next_at - time.monotonic()))
 
     def stop(self) -> None:
@@ -89,8 +99,8 @@ class Factory:
     def __call__(
         self, device: str | int | None, rate: int, blocksize: int, channels: int, cb: AudioCallback
     ) -> FakeStream:
-        assert (rate, blocksize, channels) == (16000, 512, 1)
-        stream = FakeStream(cb, **self.options)
+        assert (rate, blocksize, channels) == (16000, BLOCK, 1)
+        stream = FakeStream(cb, blocksize=blocksize, **self.options)
         self.streams.append(stream)
         return stream
 
@@ -113,7 +123,7 @@ def test_clock_is_the_frame_count_from_the_timeline_start(tmp_path: Path) -> Non
     assert 100.3 < offset < 100.7
     events.wait_for(Level, 1)
     summary = recorder.stop()
-    assert summary.frames == _frames(path) and summary.frames % 512 == 0
+    assert summary.frames == _frames(path) and summary.frames % BLOCK == 0
     assert summary.end_offset == pytest.approx(100.0 + summary.frames / 16000)
     assert events.wait_for(Stopped, 1).frames == summary.frames
     assert str(recorder.state) == "stopped"  # str(): mypy narrowed the property above
