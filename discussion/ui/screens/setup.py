@@ -511,9 +511,4 @@ class SetupScreen(Screen[SetupResult | None]):
     def _finish(self, result: SetupResult | None, audio: AudioCheck) -> None:
         """Release the microphone before the app starts the real recording, then close."""
         audio.stop_check()
-        # Not `call_from_thread(self.dismiss, ...)`: that would await the pop of this screen,
-        # which waits for this very worker.
-        self.app.call_from_thread(self._close, result)
-
-    def _close(self, result: SetupResult | None) -> None:
-        self.dismiss(result)
+        self.app.call_from_thread(self.dismiss, result)
