@@ -65,6 +65,16 @@ class ConsentRecordedData(EventData):
     statement: str = ""
 
 
+class SetupConfirmedData(EventData):
+    """What the assessor confirmed before recording: the gateway declaration's items, the
+    conduct points of the specification, and how the audio check passed."""
+
+    TYPE: ClassVar[str] = "setup_confirmed"
+    gateway: list[str] = Field(default_factory=list)
+    conduct: list[str] = Field(default_factory=list)
+    audio_check: str = ""
+
+
 class RecordingStartedData(EventData):
     """A recording run starts writing `segment` at `start_offset` on the session timeline."""
 
@@ -209,6 +219,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
     for model in (
         CreatedData,
         ConsentRecordedData,
+        SetupConfirmedData,
         RecordingStartedData,
         RecordingPausedData,
         RecordingResumedData,

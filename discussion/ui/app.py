@@ -22,7 +22,7 @@ from discussion.audio import AudioUnavailable, RecorderConfig, RecorderEvent
 from discussion.errors import UserError
 from discussion.live import LiveSession
 from discussion.paths import data_home
-from discussion.record import Event, RecordError
+from discussion.record import Event, RecordError, SetupConfirmedData
 from discussion.settings import Settings, load_settings
 from discussion.ui.catalog import Catalog
 from discussion.ui.commands import AppCommands, BrowserCommands
@@ -147,6 +147,13 @@ class DiscussionApp(App[None]):
                 config=self.recorder_config,
                 listener=self._from_session,
             )
+            live.append(
+                SetupConfirmedData(
+                    gateway=list(result.gateway),
+                    conduct=list(result.conduct),
+                    audio_check=result.audio_check,
+                )
+            )
         except (OSError, RecordError, UserError) as error:
             self.notify(f"Could not create the session: {error}", severity="error", timeout=15)
             return
@@ -156,8 +163,24 @@ class DiscussionApp(App[None]):
                 live.start_recording()
             except (AudioUnavailable, OSError) as error:
                 message = error.message if isinstance(error, UserError) else str(error)
-                self.notify(f"Recording did not start: {message}", severity="error", timeout=20)
+                self._recording_failed(live, message)
+                return
         self.push_screen(ConsentScreen(live, self.catalog.standard), self._consent_given)
+
+    def _recording_failed(self, live: LiveSession, message: str) -> None:
+        """No recording, so no discussion: undo the empty session and go back to set-up."""
+        self.live = None
+        try:
+            live.abandon_start()
+        except Exception:  # the session stays interrupted and can be recovered later
+            log.exception("abandoning a session whose recording did not start")
+        self.notify(
+            f"Recording did not start: {message} Check the microphone, or choose a notes-only "
+            "session in set-up.",
+            severity="error",
+            timeout=20,
+        )
+        self.post_message(NewDiscussionRequested())
 
     def _consent_given(self, agreed: bool | None) -> None:
         live = self.live

@@ -101,10 +101,15 @@ CONDUCT_POINTS = [
 
 @dataclass(frozen=True)
 class SetupResult:
-    """What the set-up screen produced: the session to create and the microphone to use."""
+    """What the set-up screen produced: the session to create, the microphone to use, and what
+    the assessor confirmed before starting."""
 
     info: SessionInfo
     device: str | int | None
+    # What was confirmed (all items must be ticked to start), for the record.
+    gateway: tuple[str, ...] = ()
+    conduct: tuple[str, ...] = ()
+    audio_check: str = ""
 
 
 def add_months(start: date, months: int = 1) -> date:
@@ -480,7 +485,20 @@ class SetupScreen(Screen[SetupResult | None]):
         audio = self.query_one(AudioCheck)
         device = None if audio.notes_only else audio.device_name
         self._finishing = True
-        self._finish(SetupResult(info, device), audio)
+        if audio.notes_only:
+            audio_check = "notes only: " + audio.no_audio_reason
+        elif audio.heard:
+            audio_check = "speech heard by the level check"
+        else:
+            audio_check = "the assessor heard the apprentice clearly"
+        result = SetupResult(
+            info,
+            device,
+            gateway=tuple(item.label for item in GATEWAY_ITEMS),
+            conduct=tuple(item.label for item in conduct_items(self.catalog.standard)),
+            audio_check=audio_check,
+        )
+        self._finish(result, audio)
 
     @on(Button.Pressed, "#setup-cancel")
     def action_cancel(self) -> None:
