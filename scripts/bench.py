@@ -66,6 +66,8 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "notes.timestamp_error_ms_max": ("<= 32", lambda v: v <= 32),
     "recovery.kill9_recovered": (f"{KILLS}", lambda v: v == KILLS),
     "recovery.notes_lost": ("0", lambda v: v == 0),
+    "ui.first_frame_s": ("<= 1.0", lambda v: v <= 1.0),
+    "ui.keypress_to_saved_note_ms_p99": ("<= 50", lambda v: v <= 50),
 }
 
 
@@ -258,6 +260,13 @@ def bench_kills(work: Path, results: dict[str, float]) -> None:
     results["recovery.notes_lost"] = float(lost)
 
 
+def bench_ui_step(_work: Path, results: dict[str, float]) -> None:
+    """The terminal UI's figures (scripts/bench_ui.py): first frame, Enter to durable note."""
+    from scripts.bench_ui import bench_ui
+
+    bench_ui(results)
+
+
 def print_table(results: dict[str, float]) -> None:
     """Every key with its value and, where there is one, the goal and whether it is met."""
     print(f"{'key':38} {'value':>10}  {'goal':>8}  ok")
@@ -276,7 +285,15 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, float] = {"bench.quick": float(QUICK)}
     work = Path(tempfile.mkdtemp(prefix="discussion-bench-"))
     try:
-        for step in (bench_fsync, bench_timestamps, bench_kills, bench_load, bench_cpu_and_memory):
+        steps = (
+            bench_fsync,
+            bench_timestamps,
+            bench_kills,
+            bench_load,
+            bench_cpu_and_memory,
+            bench_ui_step,
+        )
+        for step in steps:
             began = time.monotonic()
             step(work, results)
             print(f"{step.__name__}: {time.monotonic() - began:.1f} s", file=sys.stderr)

@@ -12,7 +12,7 @@ import audio_helpers as ah
 import pytest
 
 from discussion.audio import AudioUnavailable, list_input_devices, resolve_device
-from discussion.audio.native_stderr import redirect_native_stderr
+from discussion.native_stderr import redirect_native_stderr
 
 REPO = Path(__file__).resolve().parent.parent
 

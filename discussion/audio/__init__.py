@@ -21,9 +21,9 @@ from discussion.audio.events import (
     Stopped,
     StopSummary,
 )
-from discussion.audio.native_stderr import redirect_native_stderr
 from discussion.audio.recorder import Recorder, RecorderConfig, RecorderState
 from discussion.audio.wavfile import RepairResult, repair_wav_header, wav_duration
+from discussion.native_stderr import redirect_native_stderr
 
 __all__ = [
     "Alarm",

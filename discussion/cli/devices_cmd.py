@@ -16,8 +16,8 @@ from typing import Any
 from discussion.audio.devices import InputDevice, list_input_devices
 from discussion.audio.errors import NO_INPUT_DEVICE, AudioUnavailable
 from discussion.audio.events import Level, RecorderEvent
-from discussion.audio.native_stderr import redirect_native_stderr
 from discussion.audio.recorder import Recorder, RecorderConfig
+from discussion.native_stderr import redirect_native_stderr
 from discussion.paths import data_home
 
 log = logging.getLogger(__name__)

@@ -12,17 +12,15 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
-from discussion.audio import AudioUnavailable, RecorderConfig, RecorderEvent
 from discussion.errors import UserError
-from discussion.live import LiveSession
 from discussion.paths import data_home
-from discussion.record import Event, RecordError, SetupConfirmedData
 from discussion.settings import Settings, load_settings
 from discussion.ui.catalog import Catalog
 from discussion.ui.commands import AppCommands, BrowserCommands
@@ -35,13 +33,17 @@ from discussion.ui.messages import (
     SessionResumeRequested,
 )
 from discussion.ui.screens.browser import BrowserScreen
-from discussion.ui.screens.consent import ConsentScreen
-from discussion.ui.screens.decisions import DecisionsScreen
-from discussion.ui.screens.discussion import Clock, DiscussionScreen
-from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.help import HelpScreen
 from discussion.ui.screens.home import HomeScreen
-from discussion.ui.screens.setup import SetupResult, SetupScreen
+
+if TYPE_CHECKING:
+    # The live-discussion modules (numpy, PortAudio, the recorder) load on first use, so the
+    # home screen paints without waiting for them.
+    from discussion.audio import RecorderConfig, RecorderEvent
+    from discussion.live import LiveSession
+    from discussion.record import Event
+    from discussion.ui.screens.discussion import Clock
+    from discussion.ui.screens.setup import SetupResult
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +77,19 @@ class DiscussionApp(App[None]):
         self.home = home
         # Snapshot tests turn blinking off so every frame is the same.
         self.cursor_blink = cursor_blink
-        self.recorder_config = recorder_config or RecorderConfig(
-            silence_after_s=self.settings.silence_alarm_s
-        )
+        self._recorder_config = recorder_config
         self.clock = clock
         self.start_on_browser = start_on_browser
         self.live: LiveSession | None = None
+
+    @property
+    def recorder_config(self) -> RecorderConfig:
+        """The recorder's settings (built on first use: importing the recorder loads numpy)."""
+        if self._recorder_config is None:
+            from discussion.audio import RecorderConfig
+
+            self._recorder_config = RecorderConfig(silence_after_s=self.settings.silence_alarm_s)
+        return self._recorder_config
 
     # ------------------------------------------------------------------ start and stop
     def on_mount(self) -> None:
@@ -131,6 +140,8 @@ class DiscussionApp(App[None]):
         if self.live is not None:
             self.notify("A discussion is already open.", severity="error")
             return
+        from discussion.ui.screens.setup import SetupScreen
+
         self.push_screen(
             SetupScreen(self.catalog, self.settings, recorder_config=self.recorder_config),
             self._setup_done,
@@ -139,6 +150,11 @@ class DiscussionApp(App[None]):
     def _setup_done(self, result: SetupResult | None) -> None:
         if result is None:
             return
+        from discussion.audio import AudioUnavailable
+        from discussion.live import LiveSession
+        from discussion.record import RecordError, SetupConfirmedData
+        from discussion.ui.screens.consent import ConsentScreen
+
         try:
             live = LiveSession.create(
                 result.info,
@@ -202,6 +218,8 @@ class DiscussionApp(App[None]):
         self.live = None
 
     def _open_discussion(self, live: LiveSession) -> None:
+        from discussion.ui.screens.discussion import DiscussionScreen
+
         self.push_screen(
             DiscussionScreen(live, self.catalog, self.settings, clock=self.clock),
             self._discussion_ended,
@@ -211,12 +229,16 @@ class DiscussionApp(App[None]):
         live = self.live
         if live is None or not ended:
             return
+        from discussion.ui.screens.decisions import DecisionsScreen
+
         self.push_screen(DecisionsScreen(live, self.catalog.standard), self._decisions_done)
 
     def _decisions_done(self, to_grade: bool | None) -> None:
         live = self.live
         if live is None or not to_grade:
             return
+        from discussion.ui.screens.grade import GradeScreen
+
         self.push_screen(GradeScreen(live, self.catalog.standard), self._grade_done)
 
     def _grade_done(self, closed: bool | None) -> None:
@@ -224,6 +246,8 @@ class DiscussionApp(App[None]):
             self.live = None
             self._back_home()
         elif self.live is not None:
+            from discussion.ui.screens.decisions import DecisionsScreen
+
             self.push_screen(
                 DecisionsScreen(self.live, self.catalog.standard), self._decisions_done
             )
@@ -243,6 +267,11 @@ class DiscussionApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="session")
     def _resume(self, folder: Path) -> None:
+        from discussion.audio import AudioUnavailable
+        from discussion.live import LiveSession
+        from discussion.record import RecordError
+        from discussion.ui.screens.consent import ConsentScreen
+
         try:
             live = LiveSession.resume(
                 folder,
@@ -281,6 +310,9 @@ class DiscussionApp(App[None]):
 
     def on_session_open_requested(self, message: SessionOpenRequested) -> None:
         """A closed session: show its result read-only, with export."""
+        from discussion.record import RecordError
+        from discussion.ui.screens.grade import GradeScreen
+
         try:
             screen = GradeScreen.for_closed(message.folder, self.catalog.standard)
         except (OSError, RecordError, UserError) as error:
@@ -291,6 +323,8 @@ class DiscussionApp(App[None]):
     # ------------------------------------------------------------------ recorder → screens
     def _from_session(self, item: RecorderEvent | Event) -> None:
         """Listener of the live session; runs on recorder threads or the UI thread."""
+        from discussion.record import Event
+
         if isinstance(item, Event):
             self.post_message(EventLogged(item))
         else:
@@ -349,7 +383,7 @@ def _native_stderr_to_log(log_path: Path) -> Iterator[None]:
 
     Textual draws on `sys.__stderr__` (fd 2) too, so it gets a duplicate of the terminal first.
     """
-    from discussion.audio import redirect_native_stderr
+    from discussion.native_stderr import redirect_native_stderr
 
     original = sys.__stderr__
     terminal = os.fdopen(os.dup(2), "w", encoding="utf-8", errors="replace")

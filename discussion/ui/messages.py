@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from discussion.audio import Level, RecorderEvent
-from discussion.record import Event
+if TYPE_CHECKING:  # imported lazily: the first screen must not wait for numpy and PortAudio
+    from discussion.audio import RecorderEvent
+    from discussion.record import Event
 
 
 class RecorderReported(Message, bubble=False):
@@ -22,6 +24,8 @@ class RecorderReported(Message, bubble=False):
 
     def can_replace(self, message: Message) -> bool:
         """Level readings arrive at 10 Hz: a newer one replaces an unprocessed older one."""
+        from discussion.audio import Level
+
         return (
             isinstance(message, RecorderReported)
             and isinstance(self.event, Level)
