@@ -75,7 +75,7 @@ class RecorderConfig:
     samplerate: int = 16000
     channels: int = 1
     # 32 ms at 16 kHz: a note is stamped within one block of the sound it refers to. (1024-frame
-    # blocks would halve the per-block CPU but double that bound; measured in docs.)
+    # blocks would cut the recorder's CPU by about a third but double that bound.)
     blocksize: int = 512
     # Blocks may be written in batches of about this long (0: each block as it arrives). Each
     # write also rewrites the WAV header (crash safety), so batches cost less CPU, but audio
@@ -203,8 +203,7 @@ class Recorder:
             if self._paused or self._state is not RecorderState.RECORDING:
                 return
             now = time.monotonic()
-            # Whole frames only: the clock stands still at exactly this point while paused.
-            offset = self._offset_locked(now, interpolate=False)
+            offset = self._offset_locked(now)
             if self._gap_since is not None:
                 self._gap_accum += now - self._gap_since
                 self._gap_since = None
@@ -220,7 +219,7 @@ class Recorder:
             now = time.monotonic()
             if self._gap_cause is not None:
                 self._gap_since = now
-            offset = self._offset_locked(now, interpolate=False)
+            offset = self._offset_locked(now)
         self._emit(Resumed(offset))
 
     def stop(self, timeout: float = 5.0) -> StopSummary:
@@ -267,16 +266,12 @@ class Recorder:
         running = now - self._gap_since if self._gap_since is not None else 0.0
         return self._gap_accum + running
 
-    def _offset_locked(self, now: float, *, interpolate: bool = True) -> float:
-        cfg = self.config
-        offset = self.timeline_start + self._frames / cfg.samplerate
+    def _offset_locked(self, now: float) -> float:
+        # Whole blocks: the clock is the frames received, so a note is stamped at the end of the
+        # last block that arrived before it: never later than the sound, at most one block early.
+        offset = self.timeline_start + self._frames / self.config.samplerate
         if self._gap_cause is not None:
             offset += self._gap_elapsed(now)
-        elif interpolate and self._state is RecorderState.RECORDING and not self._paused:
-            # Frames are counted when a block arrives; between arrivals the sample clock keeps
-            # running, so interpolate up to one block (never past: a late block is a gap).
-            block_s = cfg.blocksize / cfg.samplerate
-            offset += min(max(0.0, now - self._last_block_at), block_s)
         return offset
 
     # ----------------------------------------------------------------- audio callback
