@@ -227,6 +227,11 @@ def test_full_discussion_in_tmux(pulse: Path, tmp_path: Path) -> None:
     folder = only_session(home)
     verify_sealed(folder)
     assert_notes_recorded(folder, typed)
+    # What set-up confirmed is on record, before the recording started.
+    types = [event.type for event in read_log(folder).events]
+    assert types.index("setup_confirmed") < types.index("recording_started")
+    confirmed = next(e for e in read_log(folder).events if e.type == "setup_confirmed").data
+    assert len(confirmed["gateway"]) == 7 and len(confirmed["conduct"]) == 3
 
     # The apprentice's answer is in the recording.
     recording, rate = ah.read_mono(folder / "audio" / "segment-001.wav")

@@ -92,7 +92,8 @@ async def fill_form(
     await pilot.press(*uln, "enter")
     await pilot.press("enter")  # assessor is prefilled from the settings
     await pilot.press("enter")  # mode: the highlighted first button, Virtual
-    await pilot.press("tab")  # attempt: 1 is preselected
+    await pilot.press("enter")  # attempt: 1 is preselected; Enter keeps it and moves on
+    assert pilot.app.focused is not None and pilot.app.focused.id == "window-start"
     await pilot.press(*"2026-03-02", "enter")
     screen = pilot.app.screen
     assert isinstance(screen, SetupScreen)
@@ -175,6 +176,8 @@ async def test_complete_form_dismisses_with_the_session_info() -> None:
         assert info.reaction_lag_s == Settings().reaction_lag_s
         assert info.audio == AudioSettings() and info.no_audio_reason is None
         assert result.device == "default"
+        assert len(result.gateway) == 7 and len(result.conduct) == 3
+        assert result.audio_check == "the assessor heard the apprentice clearly"
 
 
 async def test_settings_device_is_preselected() -> None:

@@ -99,6 +99,22 @@ CONDUCT_POINTS = [
 ]
 
 
+class ChoiceSet(RadioSet):
+    """A RadioSet where Enter on the option already chosen moves on, as Enter does in a box.
+
+    (A plain RadioSet ignores it, and whatever is typed next lands nowhere.)
+    """
+
+    def action_toggle_button(self) -> None:
+        """Choose the highlighted option; if it is already chosen, go to the next field."""
+        selected = self._selected
+        buttons = list(self.query(RadioButton))
+        if selected is not None and selected < len(buttons) and buttons[selected].value:
+            self.screen.focus_next()
+            return
+        super().action_toggle_button()
+
+
 @dataclass(frozen=True)
 class SetupResult:
     """What the set-up screen produced: the session to create, the microphone to use, and what
@@ -248,12 +264,12 @@ class SetupScreen(Screen[SetupResult | None]):
             yield Label("Discussion", classes="section")
             with Horizontal(classes="row"):
                 yield Label("Mode", classes="label")
-                with RadioSet(id="mode"):
+                with ChoiceSet(id="mode"):
                     for _value, text in MODES:
                         yield RadioButton(text)
             with Horizontal(classes="row"):
                 yield Label("Attempt", classes="label")
-                with RadioSet(id="attempt"):
+                with ChoiceSet(id="attempt"):
                     for number in range(1, self.rules.max_attempts + 1):
                         yield RadioButton(attempt_label(number), value=number == 1)
             yield Static("", id="attempt-note", classes="-hidden")
