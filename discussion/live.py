@@ -107,6 +107,10 @@ class LiveSession:
         recorder = self.recorder
         if recorder is not None:
             return recorder.offset_seconds()
+        if self.has_audio:
+            # Between recording runs (and after the last) nothing moves the audio clock: events
+            # then sit at the end of the recording, where a verifier would look for them.
+            return self._fallback_base
         return self._fallback_base + (time.monotonic() - self._fallback_origin)
 
     # ------------------------------------------------------------------ recording
