@@ -55,10 +55,11 @@ def pulse_pid() -> int | None:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if process_alive(pid) else None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, killed but not yet reaped, counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -97,7 +98,7 @@ def kill_pulse(sig: int = signal.SIGKILL, timeout: float = 5.0) -> None:
     _kill_keepalive()
     os.kill(pid, sig)
     deadline = time.monotonic() + timeout
-    while _alive(pid):
+    while process_alive(pid):
         if time.monotonic() > deadline:
             raise TimeoutError(f"pulseaudio pid {pid} did not exit after signal {sig}")
         time.sleep(0.02)

@@ -14,13 +14,17 @@ import re
 import shlex
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 from types import TracebackType
 
+from audio_helpers import process_alive
+
 REPO = Path(__file__).resolve().parent.parent
-APP = REPO / ".venv" / "bin" / "discussion"
+# The console script of the interpreter running the tests (the project's virtualenv).
+APP = Path(sys.executable).parent / "discussion"
 
 # Passed through to the app when set: the private PulseAudio of scripts/test-audio.sh.
 PASSED_ENV = ("PULSE_SERVER", "DISCUSSION_TEST_PULSE_DIR", "PATH", "LANG", "LC_ALL")
@@ -155,7 +159,7 @@ class TmuxApp:
         pid = self.pid
         os.kill(pid, sig)
         deadline = time.monotonic() + timeout
-        while _alive(pid):
+        while process_alive(pid):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"app pid {pid} still alive after signal {sig}")
             time.sleep(0.05)
@@ -163,7 +167,7 @@ class TmuxApp:
     def app_alive(self) -> bool:
         """True while the app process runs."""
         try:
-            return _alive(self.pid)
+            return process_alive(self.pid)
         except (OSError, ValueError):
             return False
 
@@ -176,7 +180,7 @@ class TmuxApp:
             self.socket_path.unlink(missing_ok=True)  # kill-server leaves the socket file
         with contextlib.suppress(OSError, ValueError):
             pid = int(self.pid_file.read_text().strip())
-            if _alive(pid):
+            if process_alive(pid):
                 os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
 
@@ -191,16 +195,3 @@ class TmuxApp:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    return False
