@@ -25,18 +25,28 @@ def to_dbfs(amplitude: float) -> float:
 
 
 def block_stats(block: npt.NDArray[np.int16]) -> tuple[float, float, int]:
-    """(sum of squares, peak) of an int16 block normalised to full scale, and its sample count."""
+    """(sum of squares, peak) of an int16 block normalised to full scale, and its sample count.
+
+    Integer maths first (exact, and cheaper than converting every sample to float): this runs
+    for every block of the recording.
+    """
     if block.size == 0:
         return 0.0, 0.0, 0
-    samples = block.astype(np.float64) / FULL_SCALE
-    flat = samples.ravel()
-    return float(np.dot(flat, flat)), float(np.max(np.abs(flat))), int(flat.size)
+    flat = block.ravel().astype(np.int64)
+    squares = int(np.dot(flat, flat)) / (FULL_SCALE * FULL_SCALE)
+    peak = int(np.max(np.abs(flat))) / FULL_SCALE
+    return squares, peak, int(flat.size)
+
+
+def stats_rms_dbfs(squares: float, count: int) -> float:
+    """RMS level in dBFS from `block_stats` figures."""
+    return to_dbfs(math.sqrt(squares / count)) if count else FLOOR_DBFS
 
 
 def block_rms_dbfs(block: npt.NDArray[np.int16]) -> float:
     """RMS level of one block in dBFS."""
     squares, _, count = block_stats(block)
-    return to_dbfs(math.sqrt(squares / count)) if count else FLOOR_DBFS
+    return stats_rms_dbfs(squares, count)
 
 
 @dataclass
@@ -49,7 +59,10 @@ class LevelMeter:
 
     def add(self, block: npt.NDArray[np.int16]) -> None:
         """Add one block to the running window."""
-        squares, peak, count = block_stats(block)
+        self.add_stats(*block_stats(block))
+
+    def add_stats(self, squares: float, peak: float, count: int) -> None:
+        """Add one block's `block_stats` figures (computed once, shared with other meters)."""
         self._squares += squares
         self._peak = max(self._peak, peak)
         self._count += count

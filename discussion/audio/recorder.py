@@ -43,7 +43,7 @@ from discussion.audio.events import (
     Stopped,
     StopSummary,
 )
-from discussion.audio.levels import LevelMeter, SilenceDetector, block_rms_dbfs
+from discussion.audio.levels import LevelMeter, SilenceDetector, block_stats, stats_rms_dbfs
 from discussion.audio.segment import SegmentWriteError, SegmentWriter
 from discussion.audio.stream import (
     AudioCallback,
@@ -341,12 +341,13 @@ class Recorder:
                         overflow_alarm = True
                         message = "input overflow: audio was lost (the computer is too busy)"
                         self._emit(Alarm("overflow", message, self.offset_seconds()))
-                meter.add(block)
+                squares, peak, count = block_stats(block)  # once, for the meter and silence
+                meter.add_stats(squares, peak, count)
                 if not paused:
                     self._account(block)
                     pending.append(block)
                     pending_frames += len(block)
-                    self._account_silence(silence, block)
+                    self._account_silence(silence, stats_rms_dbfs(squares, count), len(block))
             if pending and (pending_frames >= batch_frames or self._finish.is_set()):
                 write_alarm = self._write_pending(writer, pending, write_alarm)
                 pending_frames = 0
@@ -448,8 +449,8 @@ class Recorder:
             return True
         return alarmed if writer.failing else self._clear_write_alarm(alarmed)
 
-    def _account_silence(self, detector: SilenceDetector, block: npt.NDArray[np.int16]) -> None:
-        change = detector.feed(block_rms_dbfs(block), len(block))
+    def _account_silence(self, detector: SilenceDetector, rms_dbfs: float, frames: int) -> None:
+        change = detector.feed(rms_dbfs, frames)
         if change == "silence":
             seconds = self.config.silence_after_s
             message = f"no sound for {seconds:g} s: check the microphone"
