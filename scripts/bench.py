@@ -41,7 +41,6 @@ sys.path.insert(0, str(REPO / "tests"))
 import audio_helpers as ah  # noqa: E402
 import numpy as np  # noqa: E402
 from record_cli_helpers import (  # noqa: E402
-    LowLatencyFeeder,
     RecordProcess,
     discussion,
     parse_saved,
@@ -204,7 +203,7 @@ def _first_loud_byte(path: Path, start: int) -> int | None:
 
 def bench_timestamps(work: Path, results: dict[str, float]) -> None:
     """Notes sent as tone bursts reach the recording vs the onsets found in the file."""
-    feeder = LowLatencyFeeder(latency_ms=10)
+    feeder = ah.SinkFeeder(latency_ms=10)
     offsets = []
     try:
         with RecordProcess(work / "home-ts", "--reaction-lag", "0") as rec:

@@ -27,7 +27,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 import audio_helpers as ah  # noqa: E402
-from record_cli_helpers import LowLatencyFeeder  # noqa: E402
 
 from discussion.bank import load_bank  # noqa: E402
 from discussion.live import LiveSession  # noqa: E402
@@ -138,7 +137,7 @@ def synthesise(text: str, voice: str, path: Path) -> ah.FloatArray:
 class Player:
     """Plays lines into the sink, waits for them to finish, and keeps the script."""
 
-    def __init__(self, live: LiveSession, feeder: LowLatencyFeeder, work: Path) -> None:
+    def __init__(self, live: LiveSession, feeder: ah.SinkFeeder, work: Path) -> None:
         self.live = live
         self.feeder = feeder
         self.work = work
@@ -184,7 +183,7 @@ def record(work: Path) -> list[str]:
     if target.exists():
         shutil.rmtree(target)
     live = LiveSession.create(session_info(), home=OUT)
-    feeder = LowLatencyFeeder(latency_ms=20)
+    feeder = ah.SinkFeeder(latency_ms=20)
     try:
         live.start_recording()
         if not live.wait_until_recording(10):

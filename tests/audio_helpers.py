@@ -8,10 +8,13 @@ make test sounds, compare recordings with what was played, and kill/restart the 
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
+import termios
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -228,20 +231,25 @@ class SinkFeeder:
         buffer = np.zeros(0, dtype="<i2")
         stdin = self._process.stdin
         assert stdin is not None
+        limit = 2 * chunk * 2  # bytes: two chunks of int16
         while not self._stop.is_set():
             with self._lock:
                 if self._pending:
                     buffer = np.concatenate([buffer, *self._pending])
                     self._pending.clear()
-            out = buffer[:chunk]
-            buffer = buffer[chunk:]
-            if len(out) < chunk:
-                out = np.concatenate([out, silence[: chunk - len(out)]])
-            try:
-                stdin.write(out.tobytes())
-                stdin.flush()
-            except (BrokenPipeError, ValueError):
-                return
+            # pacat reads its stdin only as its stream asks for data (not at all while it
+            # connects): silence written meanwhile would wait in the pipe and delay every later
+            # sound by that backlog. So silence is skipped while the pipe holds two chunks.
+            if len(buffer) or _pipe_bytes(stdin.fileno()) <= limit:
+                out = buffer[:chunk]
+                buffer = buffer[chunk:]
+                if len(out) < chunk:
+                    out = np.concatenate([out, silence[: chunk - len(out)]])
+                try:
+                    stdin.write(out.tobytes())
+                    stdin.flush()
+                except (BrokenPipeError, ValueError):
+                    return
             next_at += self.CHUNK_S
             time.sleep(max(0.0, next_at - time.monotonic()))
 
@@ -376,3 +384,10 @@ class EventCollector:
                         f"no {kind.__name__} within {timeout} s; events so far: {names}"
                     )
                 self._condition.wait(remaining)
+
+
+def _pipe_bytes(fd: int) -> int:
+    """Bytes waiting in a pipe (FIONREAD works on either end on Linux)."""
+    value = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, value)
+    return int(value[0])

@@ -5,21 +5,15 @@ Used by the end-to-end, kill and fault tests, the benchmark and the sample gener
 
 from __future__ import annotations
 
-import array
 import contextlib
-import fcntl
 import os
 import queue
 import signal
 import subprocess
 import sys
-import termios
 import threading
 import time
 from pathlib import Path
-
-import numpy as np
-from audio_helpers import SinkFeeder
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,46 +158,3 @@ def wait_for(predicate: object, timeout: float, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
-
-
-class LowLatencyFeeder(SinkFeeder):
-    """A `SinkFeeder` that never lets silence pile up in the pipe to `pacat`.
-
-    pacat reads its stdin only as its stream asks for data, and not at all while it connects:
-    silence written at real-time pace meanwhile would wait in the pipe and delay every later
-    sound by that backlog (seconds, measured). Silence is skipped while the pipe still holds
-    more than two chunks, so a sound queued with `play()` reaches the sink within ~latency.
-    """
-
-    def _run(self) -> None:
-        chunk = int(self.rate * self.CHUNK_S)
-        silence = np.zeros(chunk, dtype="<i2")
-        next_at = time.monotonic()
-        buffer = np.zeros(0, dtype="<i2")
-        stdin = self._process.stdin
-        assert stdin is not None
-        limit = 2 * chunk * 2  # bytes: two chunks of int16
-        while not self._stop.is_set():
-            with self._lock:
-                if self._pending:
-                    buffer = np.concatenate([buffer, *self._pending])
-                    self._pending.clear()
-            if len(buffer) or _pipe_bytes(stdin.fileno()) <= limit:
-                out = buffer[:chunk]
-                buffer = buffer[chunk:]
-                if len(out) < chunk:
-                    out = np.concatenate([out, silence[: chunk - len(out)]])
-                try:
-                    stdin.write(out.tobytes())
-                    stdin.flush()
-                except (BrokenPipeError, ValueError):
-                    return
-            next_at += self.CHUNK_S
-            time.sleep(max(0.0, next_at - time.monotonic()))
-
-
-def _pipe_bytes(fd: int) -> int:
-    """Bytes waiting in a pipe (FIONREAD works on either end on Linux)."""
-    value = array.array("i", [0])
-    fcntl.ioctl(fd, termios.FIONREAD, value)
-    return int(value[0])

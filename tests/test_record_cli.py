@@ -12,7 +12,8 @@ from pathlib import Path
 
 import audio_helpers as ah
 import numpy as np
-from record_cli_helpers import LowLatencyFeeder, RecordProcess, discussion, parse_saved
+from audio_helpers import SinkFeeder
+from record_cli_helpers import RecordProcess, discussion, parse_saved
 
 from discussion.record import Event, load_state
 from discussion.record.session import read_log
@@ -42,7 +43,7 @@ def test_record_speech_notes_bursts_then_verify(pulse: Path, tmp_path: Path) -> 
         "Tell me about a customer whose needs were different from most.", tmp_path / "s.wav"
     )
     reference, _ = ah.read_mono(speech)
-    feeder = LowLatencyFeeder(latency_ms=10)
+    feeder = SinkFeeder(latency_ms=10)
     try:
         with RecordProcess(tmp_path / "home", "--reaction-lag", "0", "--consent", CONSENT) as rec:
             folder = rec.start()
