@@ -77,10 +77,6 @@ class RecorderConfig:
     # 32 ms at 16 kHz: a note is stamped within one block of the sound it refers to. (1024-frame
     # blocks would cut the recorder's CPU by about a third but double that bound.)
     blocksize: int = 512
-    # Blocks may be written in batches of about this long (0: each block as it arrives). Each
-    # write also rewrites the WAV header (crash safety), so batches cost less CPU, but audio
-    # then reaches the file later; a kill loses at most this much unwritten audio.
-    write_batch_s: float = 0.0
     fsync_interval_s: float = 2.0
     level_interval_s: float = 0.1
     silence_threshold_dbfs: float = -60.0
@@ -309,9 +305,6 @@ class Recorder:
         last_overflow = 0.0
         next_overflow_alarm = 0.0
         write_alarm = False
-        pending: list[npt.NDArray[np.int16]] = []  # accounted on the clock, not yet written
-        pending_frames = 0
-        batch_frames = max(1, round(cfg.write_batch_s * cfg.samplerate))
         while True:
             try:
                 item = self._queue.get(timeout=0.1)
@@ -331,8 +324,6 @@ class Recorder:
                 if first is not None:
                     self._emit(Started(first))
                 if gap_end is not None:
-                    write_alarm = self._write_pending(writer, pending, write_alarm)
-                    pending_frames = 0
                     write_alarm = self._write_gap(writer, *gap_end, write_alarm)
                 if overflow:
                     last_overflow = now
@@ -344,13 +335,8 @@ class Recorder:
                 squares, peak, count = block_stats(block)  # once, for the meter and silence
                 meter.add_stats(squares, peak, count)
                 if not paused:
-                    self._account(block)
-                    pending.append(block)
-                    pending_frames += len(block)
+                    write_alarm = self._write(writer, block, write_alarm)
                     self._account_silence(silence, stats_rms_dbfs(squares, count), len(block))
-            if pending and (pending_frames >= batch_frames or self._finish.is_set()):
-                write_alarm = self._write_pending(writer, pending, write_alarm)
-                pending_frames = 0
             if overflow_alarm and now - last_overflow >= cfg.overflow_alarm_interval_s:
                 overflow_alarm = False
                 self._emit(AlarmCleared("overflow", self.offset_seconds()))
@@ -364,10 +350,7 @@ class Recorder:
                     write_alarm = self._clear_write_alarm(write_alarm)
             if now >= next_sync:
                 next_sync = now + cfg.fsync_interval_s
-                write_alarm = self._write_pending(writer, pending, write_alarm)
-                pending_frames = 0
                 write_alarm = self._sync(writer, write_alarm)
-        self._write_pending(writer, pending, write_alarm)
         self._finish_file(writer)
 
     def _accept_block(
@@ -400,20 +383,11 @@ class Recorder:
         self._gap_cause, self._gap_since, self._gap_accum = None, None, 0.0
         return gap, self._offset_locked(now)
 
-    def _account(self, block: npt.NDArray[np.int16]) -> None:
-        """Put an arriving block on the clock (its frames are written in the next batch)."""
+    def _write(self, writer: SegmentWriter, block: npt.NDArray[np.int16], alarmed: bool) -> bool:
+        """Put a block on the clock and write it; returns whether the write alarm is raised."""
         with self._lock:
             self._frames += len(block)
-
-    def _write_pending(
-        self, writer: SegmentWriter, pending: list[npt.NDArray[np.int16]], alarmed: bool
-    ) -> bool:
-        """Write the accounted blocks as one batch and empty `pending`; returns the alarm flag."""
-        if not pending:
-            return alarmed
-        batch = pending[0] if len(pending) == 1 else np.concatenate(pending)
-        pending.clear()
-        return self._guarded(lambda: writer.write(batch), alarmed)
+        return self._guarded(lambda: writer.write(block), alarmed)
 
     def _write_gap(self, writer: SegmentWriter, gap: GapInfo, offset: float, alarmed: bool) -> bool:
         """Pad an ended gap with silence (its frames are already on the clock), then report it."""
