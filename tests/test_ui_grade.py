@@ -343,3 +343,16 @@ async def test_a_failed_seal_leaves_the_session_open(
     assert app.result == "not dismissed"
     assert not verify(live.folder).sealed
     live.release()
+
+
+async def test_plain_text_holds_the_grade_line(home: Path) -> None:
+    """Fault 7: `plain_text` was taken before the grade line was appended, so it lacked it."""
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        summary = screen.query_one(GradeSummary).plain_text
+        assert "Grade as it stands: INCOMPLETE" in summary
+        assert screen.result is not None
+        assert summary.rstrip().endswith(screen.result.reasons[-1])
+    live.release()

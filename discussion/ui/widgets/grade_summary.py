@@ -79,7 +79,7 @@ class GradeSummary(Static):
         text = discussion_lines(state, standard)
         text.append("\n")
         parts: list[RenderableType] = [text]
-        plain = [text.plain]
+        reasons_plain: list[str] = []
         if result is None:
             text.append("The grade cannot be computed: ", "bold red")
             text.append(f"{error or ''}")
@@ -96,6 +96,7 @@ class GradeSummary(Static):
                 reasons.add_row("•", reason)
             reasons.add_row("", Text(result.reasons[-1], style="italic"))
             parts.append(reasons)
-            plain += result.reasons
-        self.plain_text = "\n".join(plain)
+            reasons_plain = list(result.reasons)
+        # Taken after the grade line is appended: `text.plain` is a copy, not a view.
+        self.plain_text = "\n".join([text.plain, *reasons_plain])
         self.update(Group(*parts))
