@@ -29,6 +29,7 @@ from discussion.audio import (
     Started,
     StopSummary,
 )
+from discussion.audio.stream import StreamFactory
 from discussion.record import (
     AlarmClearedData,
     AlarmData,
@@ -64,13 +65,16 @@ class LiveSession:
         device: str | int | None = None,
         config: RecorderConfig | None = None,
         listener: Listener | None = None,
+        stream_factory: StreamFactory | None = None,
     ) -> None:
         self.record = record
         self.device = device
         self.config = config or RecorderConfig()
         self.listener = listener
+        self.stream_factory = stream_factory  # None: the real PortAudio input
         self.recorder: Recorder | None = None
         self._segment: Path | None = None
+        self._pause_reason = ""
         self._lock = threading.Lock()
         # Notes-only sessions have no sample clock: their offsets count monotonic seconds from
         # where the timeline stood when this process took the session over.
@@ -125,16 +129,25 @@ class LiveSession:
             if self.recorder is not None:
                 return self.recorder
             segment = self.record.next_segment_path()
+
+            def on_event(event: RecorderEvent) -> None:
+                # Bound to this run's segment: `Started` may arrive before `start()` returns.
+                self._on_recorder_event(event, segment)
+
             recorder = Recorder(
                 segment,
                 timeline_start=self.record.timeline_end_offset(),
                 device=self.device,
-                on_event=self._on_recorder_event,
+                on_event=on_event,
                 config=self.config,
+                stream_factory=self.stream_factory,
             )
-            recorder.start()
-            self.recorder = recorder
-            self._segment = segment
+            self.recorder, self._segment = recorder, segment
+            try:
+                recorder.start()
+            except BaseException:
+                self.recorder, self._segment = None, None
+                raise
             return recorder
 
     def wait_until_recording(self, timeout: float) -> bool:
@@ -279,13 +292,13 @@ class LiveSession:
             except Exception:  # a UI problem must never stop the recording
                 log.exception("listener failed")
 
-    def _on_recorder_event(self, event: RecorderEvent) -> None:
-        """Called from recorder threads: log what is evidence, pass everything on."""
+    def _on_recorder_event(self, event: RecorderEvent, segment: Path) -> None:
+        """Called from the threads of the recorder writing `segment`: log evidence, pass all on."""
         data: EventData | None = None
         offset = getattr(event, "offset", None)
-        if isinstance(event, Started) and self._segment is not None:
+        if isinstance(event, Started):
             data = RecordingStartedData(
-                segment=self._relative(self._segment),
+                segment=self._relative(segment),
                 start_offset=event.offset,
                 device="" if self.device is None else str(self.device),
             )
@@ -297,7 +310,7 @@ class LiveSession:
         elif isinstance(event, AlarmCleared):
             data = AlarmClearedData(kind=event.kind)
         elif isinstance(event, Paused):
-            data = RecordingPausedData(reason=getattr(self, "_pause_reason", ""))
+            data = RecordingPausedData(reason=self._pause_reason)
         elif isinstance(event, Resumed):
             data = RecordingResumedData()
         if data is not None:

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -391,3 +391,112 @@ def _pipe_bytes(fd: int) -> int:
     value = array.array("i", [0])
     fcntl.ioctl(fd, termios.FIONREAD, value)
     return int(value[0])
+
+
+# ---------------------------------------------------------------- fake input streams
+FAKE_BLOCK = 512  # RecorderConfig().blocksize
+
+
+class FakeStatus:
+    """The `status` argument of a PortAudio callback (only the overflow flag is read)."""
+
+    def __init__(self, overflow: bool) -> None:
+        self.input_overflow = overflow
+
+
+class FakeStream:
+    """Calls the callback from its own thread with blocks of `blocksize` at real-time pace.
+
+    Faults on request: `start_delay` (start() returns late, blocks already flowing),
+    `start_error` (start() raises it), `bad_block_after` (that many good blocks, then one with
+    the wrong channel count: the writer cannot write it), `hang_on_close`.
+    """
+
+    def __init__(
+        self,
+        callback: Callable[[object, int, object, object], None],
+        value: int = 1000,
+        hang_on_close: bool = False,
+        blocksize: int = FAKE_BLOCK,
+        start_delay: float = 0.0,
+        start_error: BaseException | None = None,
+        bad_block_after: int | None = None,
+    ) -> None:
+        self.callback = callback
+        self.blocksize = blocksize
+        self.value = value
+        self.hang_on_close = hang_on_close
+        self.start_delay = start_delay
+        self.start_error = start_error
+        self.bad_block_after = bad_block_after
+        self.delivering = threading.Event()
+        self.delivering.set()
+        self.overflow_next = False
+        self.blocks = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.closed = False
+
+    @property
+    def active(self) -> bool:
+        """True until stopped or aborted."""
+        return not self._stop.is_set()
+
+    def start(self) -> None:
+        """Start delivering (after raising `start_error`, if any)."""
+        if self.start_error is not None:
+            raise self.start_error
+        self._thread.start()
+        time.sleep(self.start_delay)
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            if self.delivering.is_set():
+                channels = 1
+                if self.bad_block_after is not None and self.blocks == self.bad_block_after:
+                    channels = 2
+                block = np.full((self.blocksize, channels), self.value, dtype=np.int16)
+                overflow, self.overflow_next = self.overflow_next, False
+                self.callback(block, self.blocksize, None, FakeStatus(overflow))
+                self.blocks += 1
+            next_at += self.blocksize / 16000
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    def stop(self) -> None:
+        """Stop delivering (or hang for ever, like a stream stuck in a dead sound server)."""
+        if self.hang_on_close:
+            threading.Event().wait()
+        self._stop.set()
+
+    def abort(self) -> None:
+        """Stop delivering at once."""
+        self._stop.set()
+
+    def close(self) -> None:
+        """Mark closed."""
+        self.closed = True
+
+
+class FakeStreamFactory:
+    """A `StreamFactory` making `FakeStream`s; `options` apply to the first stream only when
+    `first_only` (later streams, e.g. after a reopen or a restart, are healthy)."""
+
+    def __init__(self, first_only: bool = False, **options: Any) -> None:
+        self.options = options
+        self.first_only = first_only
+        self.streams: list[FakeStream] = []
+
+    def __call__(
+        self,
+        device: str | int | None,
+        rate: int,
+        blocksize: int,
+        channels: int,
+        callback: Callable[[object, int, object, object], None],
+    ) -> FakeStream:
+        assert (rate, channels) == (16000, 1)
+        options = self.options if not (self.first_only and self.streams) else {}
+        stream = FakeStream(callback, blocksize=blocksize, **options)
+        self.streams.append(stream)
+        return stream

@@ -3,15 +3,13 @@ are tested against real PulseAudio in test_recorder_audio.py; these pin down edg
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import soundfile
-from audio_helpers import EventCollector
+from audio_helpers import EventCollector, FakeStream, FakeStreamFactory
 
 from discussion.audio import (
     Alarm,
@@ -28,81 +26,12 @@ from discussion.audio import (
     Started,
     Stopped,
 )
-from discussion.audio.stream import AudioCallback
 
 FAST = RecorderConfig(gap_after_s=0.3, reopen_interval_s=0.2, stream_close_timeout_s=0.3)
 
 
-class _Status:
-    def __init__(self, overflow: bool) -> None:
-        self.input_overflow = overflow
-
-
 BLOCK = RecorderConfig().blocksize
-
-
-class FakeStream:
-    """Calls the callback from its own thread with blocks of `blocksize` at real-time pace."""
-
-    def __init__(
-        self,
-        callback: AudioCallback,
-        value: int = 1000,
-        hang_on_close: bool = False,
-        blocksize: int = BLOCK,
-    ):
-        self.callback = callback
-        self.blocksize = blocksize
-        self.value = value
-        self.hang_on_close = hang_on_close
-        self.delivering = threading.Event()
-        self.delivering.set()
-        self.overflow_next = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.closed = False
-
-    @property
-    def active(self) -> bool:
-        return not self._stop.is_set()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            if self.delivering.is_set():
-                block = np.full((self.blocksize, 1), self.value, dtype=np.int16)
-                overflow, self.overflow_next = self.overflow_next, False
-                self.callback(block, self.blocksize, None, _Status(overflow))
-            next_at += self.blocksize / 16000
-            time.sleep(max(0.0, next_at - time.monotonic()))
-
-    def stop(self) -> None:
-        if self.hang_on_close:
-            threading.Event().wait()  # a stream stuck in a dead sound server
-        self._stop.set()
-
-    def abort(self) -> None:
-        self._stop.set()
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class Factory:
-    def __init__(self, **options: Any) -> None:
-        self.options = options
-        self.streams: list[FakeStream] = []
-
-    def __call__(
-        self, device: str | int | None, rate: int, blocksize: int, channels: int, cb: AudioCallback
-    ) -> FakeStream:
-        assert (rate, blocksize, channels) == (16000, BLOCK, 1)
-        stream = FakeStream(cb, blocksize=blocksize, **self.options)
-        self.streams.append(stream)
-        return stream
+Factory = FakeStreamFactory
 
 
 def _frames(path: Path) -> int:
