@@ -4,11 +4,15 @@ While it is mounted the widget owns a real `Recorder` writing to a temporary fil
 any session). Recorder events arrive on recorder threads and reach the UI only as posted
 messages; Level readings coalesce. When the microphone cannot be used, the panel shows the
 one-line fix and offers an explicit notes-only session with a required reason.
+
+Threading: the recorder is started and stopped on worker threads only (PortAudio blocks), and
+those threads report by posting messages (`DevicesFound`, `CheckStarted`, `CheckFailed`). The
+lock that serialises starting and stopping is never taken on the UI thread, and never held
+across a call into the UI, so quitting cannot deadlock with a device that is slow to open.
 """
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 import threading
@@ -115,6 +119,28 @@ class AudioCheck(Vertical):
     class Changed(Message):
         """The check passed, became unavailable, or notes-only was chosen or unchosen."""
 
+    class DevicesFound(Message, bubble=False):
+        """The device list was read (on a worker thread)."""
+
+        def __init__(self, devices: list[InputDevice]) -> None:
+            super().__init__()
+            self.devices = devices
+
+    class CheckStarted(Message, bubble=False):
+        """The check recorder of `generation` opened its device (on a worker thread)."""
+
+        def __init__(self, generation: int) -> None:
+            super().__init__()
+            self.generation = generation
+
+    class CheckFailed(Message, bubble=False):
+        """Audio cannot be used: `fix` says what to do (None: whatever the generation)."""
+
+        def __init__(self, fix: str, generation: int | None = None) -> None:
+            super().__init__()
+            self.fix = fix
+            self.generation = generation
+
     DEFAULT_CSS = """
     AudioCheck { height: auto; }
     AudioCheck .row { height: auto; }
@@ -158,11 +184,13 @@ class AudioCheck(Vertical):
         self.devices: list[InputDevice] = []
         self.heard = False
         self.unavailable: str | None = None
-        self._lock = threading.Lock()  # serialises starting and stopping the recorder
+        # Serialises starting and stopping the recorder; taken on worker threads only.
+        self._lock = threading.Lock()
         self._recorder: CheckRecorder | None = None
         self._generation = 0
         self._shutting_down = False
         self._tmpdir: Path | None = None
+        self.shutdown_thread: threading.Thread | None = None  # stops the recorder at unmount
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -231,17 +259,27 @@ class AudioCheck(Vertical):
         self._load_devices(rescan=False)
 
     def on_unmount(self) -> None:
-        """Stop and join the check recorder; remove its temporary file."""
-        with self._lock:
-            self._shutting_down = True
-            self._stop_locked()
+        """Stop the check recorder and remove its temporary file, on a thread of its own.
+
+        The UI thread never waits here: a recorder still opening its device holds the lock.
+        The thread is not a daemon, so the process still waits for the device to be let go.
+        """
+        self._shutting_down = True  # a start still queued gives up; late messages are dropped
+        self._generation += 1
+        self.shutdown_thread = threading.Thread(
+            target=self._shut_down, name="audio-check-shutdown", daemon=False
+        )
+        self.shutdown_thread.start()
+
+    def _shut_down(self) -> None:
+        self.stop_check()
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
 
     def stop_check(self) -> None:
         """Stop the check recorder and let go of the device (blocking: call from a thread)."""
+        self._shutting_down = True
         with self._lock:
-            self._shutting_down = True
             self._stop_locked()
 
     def _stop_locked(self) -> None:
@@ -260,11 +298,15 @@ class AudioCheck(Vertical):
                 reinitialize_portaudio(5.0)
             devices = self.devices_provider()
         except AudioUnavailable as error:
-            self._from_thread(self._set_unavailable, error.message)
+            self.post_message(AudioCheck.CheckFailed(error.message))
             return
-        self._from_thread(self._devices_found, devices)
+        self.post_message(AudioCheck.DevicesFound(devices))
 
-    def _devices_found(self, devices: list[InputDevice]) -> None:
+    def on_audio_check_devices_found(self, message: AudioCheck.DevicesFound) -> None:
+        """Offer the microphones found; select the preferred one (which starts the check)."""
+        if self._shutting_down:
+            return
+        devices = message.devices
         self.devices = devices
         select: Select[int] = self.query_one("#audio-device", Select)
         if not devices:
@@ -300,6 +342,8 @@ class AudioCheck(Vertical):
 
     @work(thread=True, exit_on_error=False, group="audio-check")
     def _start_recorder(self, device: int) -> None:
+        # Only messages leave this thread, and only after the lock is let go.
+        outcome: Message
         with self._lock:
             if self._shutting_down or self._tmpdir is None:
                 return
@@ -321,13 +365,25 @@ class AudioCheck(Vertical):
                 )
                 recorder.start()
             except AudioUnavailable as error:
-                self._from_thread(self._set_unavailable, error.message)
-                return
+                outcome = AudioCheck.CheckFailed(error.message, generation)
             except OSError as error:
-                self._from_thread(self._set_unavailable, f"cannot record a test file: {error}")
-                return
-            self._recorder = recorder
-        self._from_thread(self._set_available)
+                fix = f"cannot record a test file: {error}"
+                outcome = AudioCheck.CheckFailed(fix, generation)
+            else:
+                self._recorder = recorder
+                outcome = AudioCheck.CheckStarted(generation)
+        self.post_message(outcome)
+
+    def on_audio_check_check_started(self, message: AudioCheck.CheckStarted) -> None:
+        """The microphone opened: the notes-only fallback is no longer offered."""
+        if message.generation == self._generation and not self._shutting_down:
+            self._set_available()
+
+    def on_audio_check_check_failed(self, message: AudioCheck.CheckFailed) -> None:
+        """Show the fix and offer notes-only (a failure of an older recorder is ignored)."""
+        stale = message.generation is not None and message.generation != self._generation
+        if not stale and not self._shutting_down:
+            self._set_unavailable(message.fix)
 
     def on_audio_check_reported(self, message: AudioCheck.Reported) -> None:
         """Show the level; pass the check once enough sound above the threshold was heard."""
@@ -377,13 +433,6 @@ class AudioCheck(Vertical):
     @on(Checkbox.Changed, "#audio-heard-ok")
     def _heard_ok_changed(self) -> None:
         self.post_message(AudioCheck.Changed())
-
-    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
-        """Run `callback` on the UI thread unless the widget is going away."""
-        if self._shutting_down or not self.is_attached:
-            return
-        with contextlib.suppress(RuntimeError):  # the app is shutting down
-            self.app.call_from_thread(callback, *args)
 
 
 def _preferred(devices: list[InputDevice], wanted: str | None) -> int:
