@@ -3,6 +3,7 @@ are tested against real PulseAudio in test_recorder_audio.py; these pin down edg
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from discussion.audio import (
     Alarm,
     AlarmCleared,
     AudioUnavailable,
+    Failed,
     GapDetected,
     GapEnded,
     Level,
@@ -178,3 +180,79 @@ def test_failed_start_leaves_nothing(tmp_path: Path) -> None:
         recorder.start()
     assert not path.exists()
     assert recorder.state is RecorderState.IDLE
+
+
+def _recorder_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("recorder-")]
+
+
+def test_failed_stream_start_cleans_up_and_names_the_fix(tmp_path: Path) -> None:
+    import sounddevice
+
+    error = sounddevice.PortAudioError("Error starting stream: Unanticipated host error")
+    factory = FakeStreamFactory(first_only=True, start_error=error)
+    path = tmp_path / "s.wav"
+    before = _recorder_threads()
+    recorder = Recorder(path, stream_factory=factory)
+    with pytest.raises(AudioUnavailable) as raised:
+        recorder.start()
+    assert "Unanticipated host error" in raised.value.message
+    assert "check it is connected" in raised.value.message  # the fix, in one line
+    assert "\n" not in raised.value.message
+    assert not path.exists()
+    assert recorder.state is RecorderState.IDLE
+    assert factory.streams[0].closed
+    assert _recorder_threads() == before  # no writer or watchdog left running
+    recorder.start()  # the state is sane: a second attempt records
+    assert recorder.wait_until_recording(2)
+    summary = recorder.stop()
+    assert summary.clean and _frames(path) == summary.frames > 0
+
+
+def test_writer_death_is_an_alarm_and_the_file_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discussion.audio.segment import SegmentWriter
+    from discussion.audio.wavfile import WavFileError
+
+    def broken_sync(self: SegmentWriter) -> None:
+        raise WavFileError(f"{self.path}: not a WAV file")  # escapes the writer's handlers
+
+    events = EventCollector()
+    path = tmp_path / "s.wav"
+    config = RecorderConfig(fsync_interval_s=0.3)
+    recorder = Recorder(path, on_event=events, stream_factory=Factory(), config=config)
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    monkeypatch.setattr(SegmentWriter, "sync", broken_sync)
+    alarm = events.wait_for(Alarm, 2, lambda a: a.kind == "recorder_failed")
+    assert "audio writer stopped" in alarm.message and "not a WAV file" in alarm.message
+    failed = events.wait_for(Failed, 1)
+    assert failed.offset == alarm.offset > 0
+    assert recorder.state is RecorderState.FAILED
+    summary = recorder.stop()
+    assert not summary.clean
+    assert summary.failure is not None and "WavFileError" in summary.failure
+    assert _frames(path) == summary.frames > 0  # closed with a valid header
+    assert _recorder_threads() == []
+
+
+def test_watchdog_death_is_an_alarm(tmp_path: Path) -> None:
+    events = EventCollector()
+    factory = Factory()
+    path = tmp_path / "s.wav"
+    recorder = Recorder(path, on_event=events, stream_factory=factory, config=FAST)
+
+    def broken_begin_gap(cause: str, now: float) -> None:
+        raise RuntimeError("watchdog bug")
+
+    recorder._begin_gap = broken_begin_gap  # type: ignore[method-assign]
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    factory.streams[0].delivering.clear()  # the watchdog notices and trips over its bug
+    alarm = events.wait_for(Alarm, 2, lambda a: a.kind == "recorder_failed")
+    assert "audio watchdog stopped" in alarm.message
+    events.wait_for(Failed, 1)
+    summary = recorder.stop()
+    assert not summary.clean and summary.failure is not None
+    assert _frames(path) == summary.frames > 0

@@ -4,12 +4,14 @@
 and `resolve_device` find the microphone; `AudioUnavailable` carries a one-line fix.
 """
 
+from discussion.audio.config import RecorderConfig, RecorderState
 from discussion.audio.devices import InputDevice, list_input_devices, resolve_device
 from discussion.audio.errors import AudioUnavailable
 from discussion.audio.events import (
     Alarm,
     AlarmCleared,
     AlarmKind,
+    Failed,
     GapDetected,
     GapEnded,
     GapInfo,
@@ -21,7 +23,7 @@ from discussion.audio.events import (
     Stopped,
     StopSummary,
 )
-from discussion.audio.recorder import Recorder, RecorderConfig, RecorderState
+from discussion.audio.recorder import Recorder
 from discussion.audio.wavfile import RepairResult, repair_wav_header, wav_duration
 from discussion.native_stderr import redirect_native_stderr
 
@@ -30,6 +32,7 @@ __all__ = [
     "AlarmCleared",
     "AlarmKind",
     "AudioUnavailable",
+    "Failed",
     "GapDetected",
     "GapEnded",
     "GapInfo",

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-AlarmKind = Literal["silence", "device_lost", "write_error", "overflow"]
+# recorder_failed: a recorder thread died (the run ends, the session restarts in a new segment);
+# record_write: recorder evidence could not be appended to the record yet (it is retried).
+AlarmKind = Literal[
+    "silence", "device_lost", "write_error", "overflow", "recorder_failed", "record_write"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,15 @@ class AlarmCleared:
 
 
 @dataclass(frozen=True, slots=True)
+class Failed:
+    """A recorder thread died: this run is over at `offset` and must be stopped (`stop()` then
+    reports it unclean); the caller continues in a new segment. An `Alarm` precedes it."""
+
+    offset: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Paused:
     """Recording paused: blocks are dropped and the clock stands still."""
 
@@ -87,7 +100,16 @@ class Stopped:
 
 
 RecorderEvent = (
-    Started | Level | GapDetected | GapEnded | Alarm | AlarmCleared | Paused | Resumed | Stopped
+    Started
+    | Level
+    | GapDetected
+    | GapEnded
+    | Alarm
+    | AlarmCleared
+    | Failed
+    | Paused
+    | Resumed
+    | Stopped
 )
 
 
@@ -106,7 +128,7 @@ class StopSummary:
 
     `frames` counts the segment's timeline (== frames in the file unless audio was dropped on a
     write error and never written: `unwritten_frames`). `clean` is False when a thread or the
-    stream had to be abandoned at the timeout.
+    stream had to be abandoned at the timeout, or a thread died (`failure` says how).
     """
 
     path: Path
@@ -118,3 +140,4 @@ class StopSummary:
     write_errors: int = 0
     unwritten_frames: int = 0
     clean: bool = True
+    failure: str | None = None

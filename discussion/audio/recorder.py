@@ -2,9 +2,9 @@
 
 Threads:
 - PortAudio's callback only copies each block (and its overflow flag) into a queue.
-- The writer thread takes blocks off the queue, writes them, pads gaps with silence, measures
-  levels and silence, fsyncs every `fsync_interval_s`, retries after write errors, and emits
-  events. It is the only thread touching the file.
+- The writer thread takes blocks off the queue, puts them on the clock and hands them to its
+  `BlockSink` (sink.py: batched writes, gap padding, levels, silence, fsync, write-error
+  retries). It is the only thread touching the file.
 - The watchdog thread notices audio that stops arriving (daemon killed, device unplugged, CPU
   starved: PortAudio sets no flag for these) and reopens the device until blocks flow again.
 
@@ -12,6 +12,10 @@ The clock is the count of frames, never the wall clock (sound cards drift ~25 pp
     offset = timeline_start + (frames accounted + frames of the running gap) / rate
 where the running gap is measured on the monotonic clock only while no audio arrives, and is
 written as silence when audio returns, so file position == timeline offset.
+
+No thread dies silently: an exception escaping either loop ends the run with an `Alarm`
+("recorder_failed") and a `Failed` event; the file is still closed properly and `stop()` reports
+the run unclean. The caller (LiveSession) then continues in a new segment.
 """
 
 from __future__ import annotations
@@ -21,21 +25,19 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from discussion.audio.config import RecorderConfig, RecorderState
+from discussion.audio.errors import AudioUnavailable, describe_portaudio_error
 from discussion.audio.events import (
     Alarm,
-    AlarmCleared,
+    Failed,
     GapDetected,
-    GapEnded,
     GapInfo,
-    Level,
     Paused,
     RecorderEvent,
     Resumed,
@@ -43,8 +45,8 @@ from discussion.audio.events import (
     Stopped,
     StopSummary,
 )
-from discussion.audio.levels import LevelMeter, SilenceDetector, block_stats, stats_rms_dbfs
-from discussion.audio.segment import SegmentWriteError, SegmentWriter
+from discussion.audio.segment import SegmentWriter
+from discussion.audio.sink import BlockSink
 from discussion.audio.stream import (
     AudioCallback,
     InputStreamLike,
@@ -54,39 +56,9 @@ from discussion.audio.stream import (
     reinitialize_portaudio,
 )
 
+__all__ = ["Recorder", "RecorderConfig", "RecorderState"]
+
 log = logging.getLogger(__name__)
-
-
-class RecorderState(StrEnum):
-    """What the recorder is doing, as shown to the assessor."""
-
-    IDLE = "idle"
-    WAITING = "waiting for audio"
-    RECORDING = "recording"
-    PAUSED = "paused"
-    DEVICE_LOST = "device lost"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True, slots=True)
-class RecorderConfig:
-    """Tunables; the defaults are the product's, tests shorten the times."""
-
-    samplerate: int = 16000
-    channels: int = 1
-    # 32 ms at 16 kHz: a note is stamped within one block of the sound it refers to. (1024-frame
-    # blocks would cut the recorder's CPU by about a third but double that bound.)
-    blocksize: int = 512
-    fsync_interval_s: float = 2.0
-    level_interval_s: float = 0.1
-    silence_threshold_dbfs: float = -60.0
-    silence_after_s: float = 10.0
-    gap_after_s: float = 1.5  # no block for this long = audio lost
-    reopen_interval_s: float = 2.0
-    stream_close_timeout_s: float = 2.0
-    write_retry_interval_s: float = 2.0
-    overflow_alarm_interval_s: float = 10.0
-    watchdog_interval_s: float = 0.1
 
 
 _Item = tuple[int, npt.NDArray[np.int16], bool] | None  # (stream generation, block, overflow)
@@ -135,15 +107,18 @@ class Recorder:
         self._gaps: list[GapInfo] = []
         self._stream_abandoned = False
         self._writer: SegmentWriter | None = None
+        self._sink: BlockSink | None = None
         self._threads: list[threading.Thread] = []
         self._summary: StopSummary | None = None
-        self._write_errors = 0
+        self._failure: str | None = None  # why a recorder thread died
 
     # ----------------------------------------------------------------- public API
     @property
     def state(self) -> RecorderState:
         """The current state (IDLE → WAITING → RECORDING ⇄ PAUSED/DEVICE_LOST → STOPPED)."""
         with self._lock:
+            if self._failure is not None and self._state is not RecorderState.STOPPED:
+                return RecorderState.FAILED
             if self._state in (RecorderState.RECORDING, RecorderState.PAUSED):
                 if self._gap_cause is not None:
                     return RecorderState.DEVICE_LOST
@@ -156,38 +131,54 @@ class Recorder:
             return self._offset_locked(time.monotonic())
 
     def start(self) -> None:
-        """Create the segment file and open the stream; returns at once (state WAITING).
+        """Create the segment file, open and start the stream; returns at once (state WAITING).
 
         Recording is confirmed by the first block (`Started`, `wait_until_recording`).
-        Raises `AudioUnavailable` (no device, no PortAudio) or `OSError` (file) - nothing is
-        left behind then.
+        Raises `AudioUnavailable` with the fix for any device error, `OSError` for the file;
+        nothing is left behind then (no file, no thread, no stream; state IDLE again).
         """
         with self._lock:
             if self._state is not RecorderState.IDLE:
                 raise RuntimeError(f"recorder already {self._state.value}")
             self._state = RecorderState.WAITING
         cfg = self.config
+        stream: InputStreamLike | None = None
         try:
             self._writer = SegmentWriter(self.path, cfg.samplerate, cfg.channels)
-            stream = self._open_stream(
-                self.device, cfg.samplerate, cfg.blocksize, cfg.channels, self._callback(0)
-            )
+            try:
+                stream = self._open_stream(
+                    self.device, cfg.samplerate, cfg.blocksize, cfg.channels, self._callback(0)
+                )
+                stream.start()
+            except AudioUnavailable:
+                raise
+            except Exception as error:  # PortAudioError is neither OSError nor a UserError
+                raise describe_portaudio_error(error, self.device) from error
         except BaseException:
+            if stream is not None:
+                close_stream(stream, cfg.stream_close_timeout_s)
             if self._writer is not None:
                 self._writer.close()
+                self._writer = None
                 self.path.unlink(missing_ok=True)
+            self._queue = queue.SimpleQueue()  # drop blocks the failed stream delivered
             with self._lock:
                 self._state = RecorderState.IDLE
             raise
-        self._stream = stream
-        self._stream_opened_at = time.monotonic()
+        # Threads start only once the stream runs: a failed start leaves none behind. Blocks
+        # that arrived meanwhile wait in the queue and keep their place on the clock.
+        with self._lock:
+            self._stream = stream
+            self._stream_opened_at = self._last_block_at = time.monotonic()
         self._threads = [
-            threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True),
-            threading.Thread(target=self._watch_loop, name="recorder-watchdog", daemon=True),
+            threading.Thread(target=self._guard, args=(loop, what), name=name, daemon=True)
+            for loop, what, name in (
+                (self._write_loop, "audio writer", "recorder-writer"),
+                (self._watch_loop, "audio watchdog", "recorder-watchdog"),
+            )
         ]
         for thread in self._threads:
             thread.start()
-        stream.start()
 
     def wait_until_recording(self, timeout: float) -> bool:
         """Block until the first audio block arrived; False on timeout."""
@@ -237,9 +228,11 @@ class Recorder:
             if thread.is_alive():
                 log.error("%s did not finish before the stop timeout", thread.name)
                 clean = False
-        writer = self._writer
+        writer, sink = self._writer, self._sink
         with self._lock:
             frames = self._frames
+            if self._failure is not None and writer is not None:
+                frames = writer.timeline_frames  # a dead writer may not have written its batch
             rate = self.config.samplerate
             summary = StopSummary(
                 path=self.path,
@@ -248,9 +241,10 @@ class Recorder:
                 start_offset=self.timeline_start,
                 end_offset=self.timeline_start + frames / rate,
                 gaps=tuple(self._gaps),
-                write_errors=self._write_errors,
+                write_errors=sink.write_errors if sink is not None else 0,
                 unwritten_frames=writer.owed_frames if writer is not None else 0,
-                clean=clean,
+                clean=clean and self._failure is None,
+                failure=self._failure,
             )
             self._summary = summary
         if started:
@@ -290,73 +284,71 @@ class Recorder:
             except Exception:  # a listener's bug must not stop the recording
                 log.exception("recorder event listener failed on %r", event)
 
+    # ----------------------------------------------------------------- thread deaths
+    def _guard(self, loop: Callable[[], None], name: str) -> None:
+        """A recorder thread's body; an exception escaping it ends the run with an alarm."""
+        try:
+            loop()
+        except BaseException as error:  # last resort: no recorder thread dies silently
+            log.exception("the %s stopped", name)
+            self._fail(f"the {name} stopped ({type(error).__name__}: {error})")
+
+    def _fail(self, message: str) -> None:
+        """Report the death once (`Alarm` + `Failed`) and wind the other thread down."""
+        with self._lock:
+            if self._failure is not None:
+                return
+            self._failure = message
+            offset = self._offset_locked(time.monotonic())
+            stopping = self._state is RecorderState.STOPPED
+        if not stopping:
+            text = f"recording interrupted: {message}; continuing in a new segment"
+            self._emit(Alarm("recorder_failed", text, offset))
+            self._emit(Failed(offset, message))
+        self._finish.set()
+        self._queue.put(None)
+
     # ----------------------------------------------------------------- writer thread
     def _write_loop(self) -> None:
         writer = self._writer
         assert writer is not None
         cfg = self.config
-        meter = LevelMeter()
-        silence = SilenceDetector(cfg.silence_threshold_dbfs, cfg.silence_after_s, cfg.samplerate)
-        now = time.monotonic()
-        next_level = now + cfg.level_interval_s
-        next_sync = now + cfg.fsync_interval_s
-        next_retry = 0.0
-        overflow_alarm = False
-        last_overflow = 0.0
-        next_overflow_alarm = 0.0
-        write_alarm = False
-        while True:
-            try:
-                item = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                item = None
-                if not self._finish.is_set():
-                    item = (-1, np.zeros((0, cfg.channels), np.int16), False)
-            if item is None:
-                break
-            generation, block, overflow = item
-            now = time.monotonic()
-            if generation >= 0:
-                outcome = self._accept_block(generation, now)
+        sink = self._sink = BlockSink(writer, cfg, self._emit, self.offset_seconds)
+        try:
+            while True:
+                try:
+                    item = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    if self._finish.is_set():
+                        break
+                    sink.tick(time.monotonic())
+                    continue
+                if item is None:
+                    break
+                generation, block, overflow = item
+                now = time.monotonic()
+                outcome = self._accept_block(generation, len(block), now)
                 if outcome is None:
                     continue  # a block from a stream that was replaced
                 paused, gap_end, first = outcome
                 if first is not None:
                     self._emit(Started(first))
                 if gap_end is not None:
-                    write_alarm = self._write_gap(writer, *gap_end, write_alarm)
-                if overflow:
-                    last_overflow = now
-                    if now >= next_overflow_alarm:
-                        next_overflow_alarm = now + cfg.overflow_alarm_interval_s
-                        overflow_alarm = True
-                        message = "input overflow: audio was lost (the computer is too busy)"
-                        self._emit(Alarm("overflow", message, self.offset_seconds()))
-                squares, peak, count = block_stats(block)  # once, for the meter and silence
-                meter.add_stats(squares, peak, count)
-                if not paused:
-                    write_alarm = self._write(writer, block, write_alarm)
-                    self._account_silence(silence, stats_rms_dbfs(squares, count), len(block))
-            if overflow_alarm and now - last_overflow >= cfg.overflow_alarm_interval_s:
-                overflow_alarm = False
-                self._emit(AlarmCleared("overflow", self.offset_seconds()))
-            if now >= next_level and not meter.empty:
-                next_level = now + cfg.level_interval_s
-                rms, peak = meter.take()
-                self._emit(Level(rms, peak, self.offset_seconds()))
-            if writer.failing and now >= next_retry:
-                next_retry = now + cfg.write_retry_interval_s
-                if writer.retry():
-                    write_alarm = self._clear_write_alarm(write_alarm)
-            if now >= next_sync:
-                next_sync = now + cfg.fsync_interval_s
-                write_alarm = self._sync(writer, write_alarm)
-        self._finish_file(writer)
+                    sink.gap_ended(*gap_end)
+                sink.block(block, overflow, paused, now)
+                sink.tick(now)
+        finally:  # the file is closed properly however the loop ended
+            with self._lock:
+                ended = self._end_gap_locked(time.monotonic())
+            sink.finish(ended)
 
     def _accept_block(
-        self, generation: int, now: float
+        self, generation: int, frames: int, now: float
     ) -> tuple[bool, tuple[GapInfo, float] | None, float | None] | None:
-        """Update the clock for an arriving block: (paused, ended gap, Started offset)."""
+        """Put an arriving block on the clock: (paused, ended gap, Started offset).
+
+        The clock counts frames received here; the sink may write them up to a batch later.
+        """
         with self._lock:
             # Blocks queued before stop() are still written; a replaced stream's are not.
             if generation != self._generation:
@@ -368,6 +360,8 @@ class Recorder:
                 first = self._offset_locked(now)
                 self._recording.set()
             pad = self._end_gap_locked(now)
+            if not self._paused:
+                self._frames += frames
             return self._paused, pad, first
 
     def _end_gap_locked(self, now: float) -> tuple[GapInfo, float] | None:
@@ -382,63 +376,6 @@ class Recorder:
         self._frames += frames
         self._gap_cause, self._gap_since, self._gap_accum = None, None, 0.0
         return gap, self._offset_locked(now)
-
-    def _write(self, writer: SegmentWriter, block: npt.NDArray[np.int16], alarmed: bool) -> bool:
-        """Put a block on the clock and write it; returns whether the write alarm is raised."""
-        with self._lock:
-            self._frames += len(block)
-        return self._guarded(lambda: writer.write(block), alarmed)
-
-    def _write_gap(self, writer: SegmentWriter, gap: GapInfo, offset: float, alarmed: bool) -> bool:
-        """Pad an ended gap with silence (its frames are already on the clock), then report it."""
-        frames = round(gap.duration_s * self.config.samplerate)
-        alarmed = self._guarded(lambda: writer.pad(frames), alarmed)
-        self._emit(GapEnded(offset, gap.duration_s, gap.cause))
-        self._emit(AlarmCleared("device_lost", offset))
-        return alarmed
-
-    def _guarded(self, action: Callable[[], None], alarmed: bool) -> bool:
-        try:
-            action()
-        except SegmentWriteError as error:
-            self._write_errors += 1
-            log.error("%s", error)
-            if not alarmed:
-                self._emit(Alarm("write_error", f"{error}: free disk space", self.offset_seconds()))
-            return True
-        return alarmed
-
-    def _clear_write_alarm(self, alarmed: bool) -> bool:
-        if alarmed:
-            self._emit(AlarmCleared("write_error", self.offset_seconds()))
-        return False
-
-    def _sync(self, writer: SegmentWriter, alarmed: bool) -> bool:
-        try:
-            writer.sync()
-        except SegmentWriteError as error:
-            log.error("%s", error)
-            if not alarmed:
-                self._emit(Alarm("write_error", f"{error}: check the disk", self.offset_seconds()))
-            return True
-        return alarmed if writer.failing else self._clear_write_alarm(alarmed)
-
-    def _account_silence(self, detector: SilenceDetector, rms_dbfs: float, frames: int) -> None:
-        change = detector.feed(rms_dbfs, frames)
-        if change == "silence":
-            seconds = self.config.silence_after_s
-            message = f"no sound for {seconds:g} s: check the microphone"
-            self._emit(Alarm("silence", message, self.offset_seconds()))
-        elif change == "sound":
-            self._emit(AlarmCleared("silence", self.offset_seconds()))
-
-    def _finish_file(self, writer: SegmentWriter) -> None:
-        """At stop: pad a running gap so the segment ends at the timeline's end, then close."""
-        with self._lock:
-            ended = self._end_gap_locked(time.monotonic())
-        if ended is not None:
-            self._write_gap(writer, *ended, alarmed=True)
-        writer.close()
 
     # ----------------------------------------------------------------- watchdog thread
     def _watch_loop(self) -> None:

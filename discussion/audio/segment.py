@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from discussion.audio.wavfile import enable_header_auto_update, repair_wav_header
+from discussion.audio.wavfile import WavFileError, enable_header_auto_update, repair_wav_header
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class SegmentWriter:
             self.owed_frames = 0
             self.pad(target - self.frames_on_disk)
             self.sync()
-        except (SegmentWriteError, RuntimeError, OSError) as error:
+        except (SegmentWriteError, WavFileError, RuntimeError, OSError) as error:
             log.warning("segment %s still failing: %s", self.path, error)
             self.failing = True
             self.owed_frames = target - self.frames_on_disk

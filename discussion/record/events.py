@@ -16,11 +16,13 @@ import math
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ZERO_HASH = "0" * 64
 
-AlarmKind = Literal["silence", "device_lost", "write_error", "overflow"]
+AlarmKind = Literal[
+    "silence", "device_lost", "write_error", "overflow", "recorder_failed", "record_write"
+]
 
 
 def canonical_json(value: Any) -> str:
@@ -179,9 +181,19 @@ class ComponentResultData(EventData):
 
     TYPE: ClassVar[str] = "component_result"
     component: str
-    attempt: int = Field(ge=1, le=3)
+    attempt: int = Field(ge=1)  # at most rules.toml max_attempts (checked below)
     achieved: list[str] = Field(default_factory=list)
     modes: list[str] = Field(default_factory=list)
+
+    @field_validator("attempt")
+    @classmethod
+    def _attempt_in_rules(cls, value: int) -> int:
+        from discussion.standard import load_standard
+
+        most = load_standard().rules.max_attempts
+        if value > most:
+            raise ValueError(f"attempt {value} is outside 1 to {most} (rules.toml max_attempts)")
+        return value
 
 
 class RecoveredData(EventData):
