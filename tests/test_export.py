@@ -88,7 +88,7 @@ def test_markdown_of_a_closed_session(closed: Path) -> None:
     text = export_text(closed, "md")
     head = text.split("\n## ")[0]
     assert "CLOSED and sealed" in head
-    for expected in ("1234567890", "Test Assessor", "virtual", "1 (first assessment)"):
+    for expected in ("1234567899", "Test Assessor", "virtual", "1 (first assessment)"):
         assert expected in head
     assert "Jo \\<b\\>Bloggs\\</b\\>" in head  # escaped, not markup
     report = build_report(closed)

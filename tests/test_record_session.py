@@ -60,7 +60,7 @@ def test_folder_name_is_sortable_and_free_of_personal_data(tmp_path: Path) -> No
     record = SessionRecord.create(make_info(), home=tmp_path)
     name = record.folder.name
     assert name[:4].isdigit() and "T" in name
-    assert "Apprentice" not in name and "1234567890" not in name
+    assert "Apprentice" not in name and "1234567899" not in name
     assert new_session_id() != new_session_id()
     record.release()
 
@@ -156,7 +156,8 @@ def test_list_sessions_reports_broken_folders(tmp_path: Path) -> None:
     closed = SessionRecord.create(make_info(apprentice_name="A One"), home=tmp_path)
     populate(closed)
     closed.close()
-    running = SessionRecord.create(make_info(attempt=2, kind="practice"), home=tmp_path)
+    practice = make_info(attempt=2, kind="practice", uln="9999999998")  # the made-up ULN
+    running = SessionRecord.create(practice, home=tmp_path)
     interrupted = SessionRecord.create(make_info(), home=tmp_path)
     interrupted.release()
     (tmp_path / "zz-broken").mkdir()

@@ -42,7 +42,7 @@ def make_info(**changes: Any) -> SessionInfo:
     """A valid SessionInfo with made-up (non-personal) values."""
     fields: dict[str, Any] = {
         "apprentice_name": "Test Apprentice",
-        "uln": "1234567890",
+        "uln": "1234567899",  # a valid check digit
         "assessor": "Test Assessor",
         "mode": "virtual",
         "attempt": 1,

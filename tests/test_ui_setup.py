@@ -19,7 +19,6 @@ from discussion.audio import InputDevice, RecorderConfig, RecorderEvent, list_in
 from discussion.record import AudioSettings
 from discussion.settings import Settings
 from discussion.ui.screens.setup import (
-    GATEWAY_ITEMS,
     SetupResult,
     SetupScreen,
     add_months,
@@ -212,7 +211,7 @@ async def test_empty_form_lists_everything() -> None:
         problems = screen_of(app).missing()
         assert problems[:2] == ["apprentice name", "ULN: the ULN is empty: it has 10 digits"]
         assert "mode: virtual or face-to-face" in problems
-        assert sum(p.startswith("gateway:") for p in problems) == len(GATEWAY_ITEMS)
+        assert sum(p.startswith("gateway:") for p in problems) == len(catalog().standard.gateway)
 
 
 async def test_window_outside_today_is_refused() -> None:

@@ -165,8 +165,7 @@ def session_info(args: argparse.Namespace, assessor_default: str, lag: float) ->
     checked = check_uln(uln)
     if not checked.ok:
         raise UserError(f"--uln {uln!r}: {checked.reason}")
-    if not 1 <= args.attempt <= 3:
-        raise UserError(f"--attempt {args.attempt}: an apprentice has attempts 1 to 3")
+    # The attempt range comes from rules.toml: SessionInfo checks it (and every other rule).
     if args.no_audio is not None and not args.no_audio.strip():
         raise UserError("--no-audio needs the reason a notes-only session was chosen")
     standard = load_standard()
@@ -227,7 +226,7 @@ class RecordCommand:
     def run(self) -> int:
         """Open, record, take notes, seal; the exit status."""
         from discussion.audio import RecorderConfig, redirect_native_stderr
-        from discussion.record.info import RECORDER_LOG
+        from discussion.record.info import REACTION_LAG_MAX_S, RECORDER_LOG
         from discussion.settings import load_settings
         from discussion.standard import load_standard
 
@@ -235,8 +234,8 @@ class RecordCommand:
         lag = self.args.reaction_lag
         if lag is None:
             lag = settings.reaction_lag_s
-        if not 0 <= lag <= 60:
-            raise UserError(f"--reaction-lag {lag:g}: use 0 to 60 seconds")
+        if not 0 <= lag <= REACTION_LAG_MAX_S:  # the same bound as settings and session.json
+            raise UserError(f"--reaction-lag {lag:g}: use 0 to {REACTION_LAG_MAX_S:g} seconds")
         self.criteria_ids = [c.id for c in load_standard().component(DISCUSSION).criteria]
         device: str | int | None = self.args.device or settings.device
         config = RecorderConfig(silence_after_s=settings.silence_alarm_s)

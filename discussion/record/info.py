@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from discussion import __version__
+from discussion.standard import load_standard
+from discussion.text_safety import control_characters, describe_control
 
 SCHEMA_VERSION = 1
 SESSION_JSON = "session.json"
@@ -16,6 +18,23 @@ EVENTS_JSONL = "events.jsonl"
 LOCK_FILE = "recorder.lock"
 RECORDER_LOG = "recorder.log"
 AUDIO_DIR = "audio"
+
+# The reaction lag: seconds between hearing the evidence and the first keystroke of its note.
+# One definition for settings.json, `record --reaction-lag`, the set-up screen and session.json.
+REACTION_LAG_DEFAULT_S = 1.5
+REACTION_LAG_MAX_S = 10.0
+
+# A practice session's made-up apprentice; the ULN has a valid check digit and is obviously fake.
+PRACTICE_APPRENTICE = "Test Apprentice"
+PRACTICE_ULN = "9999999998"
+
+# Sanity range of the EPA window start around the session's own date (not today's, so a record
+# stays valid for ever): the specification runs every component within one month of the start
+# of the EPA period, a resit can follow months later, and nothing is assessed before the period
+# starts. Three years back covers any resit; a later date or 1900 is a typing mistake. The
+# set-up screen checks the one-month window itself.
+EPA_WINDOW_YEARS_BACK = 3
+NAME_MAX = 100
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -47,11 +66,11 @@ class SessionInfo(BaseModel):
     session_id: str = Field(default_factory=new_session_id, pattern=r"^[0-9A-Za-z_.-]+$")
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     kind: Literal["assessment", "practice"] = "assessment"
-    apprentice_name: str = Field(min_length=1)
+    apprentice_name: str = Field(min_length=1, max_length=NAME_MAX)
     uln: str = Field(pattern=r"^\d{10}$")
-    assessor: str = Field(min_length=1)
+    assessor: str = Field(min_length=1, max_length=NAME_MAX)
     mode: Literal["virtual", "face-to-face"]
-    attempt: int = Field(ge=1, le=3)
+    attempt: int = Field(ge=1, description="1 to the standard's rules.max_attempts")
     epa_window_start: date
     standard_version: str
     standard_hash: str
@@ -59,8 +78,48 @@ class SessionInfo(BaseModel):
     bank_hash: str
     software_version: str = __version__
     audio: AudioSettings | Literal[False] = Field(default_factory=AudioSettings)
-    no_audio_reason: str | None = None
-    reaction_lag_s: float = Field(default=3.0, ge=0, le=60)
+    no_audio_reason: str | None = Field(default=None, max_length=500)
+    reaction_lag_s: float = Field(
+        default=REACTION_LAG_DEFAULT_S, ge=0, le=REACTION_LAG_MAX_S, allow_inf_nan=False
+    )
+
+    @field_validator("apprentice_name", "assessor")
+    @classmethod
+    def _one_line_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is blank: type the name")
+        if value != value.strip():
+            raise ValueError("starts or ends with spaces: remove them")
+        bad = control_characters(value, allow_newlines=False)
+        if bad:
+            raise ValueError(f"contains {describe_control(bad[0])}: a name is one line of text")
+        return value
+
+    @field_validator("no_audio_reason")
+    @classmethod
+    def _reason_text(cls, value: str | None) -> str | None:
+        bad = control_characters(value or "", allow_newlines=False)
+        if bad:
+            raise ValueError(f"contains {describe_control(bad[0])}: write one line of text")
+        return value
+
+    @field_validator("uln")
+    @classmethod
+    def _uln_check_digit(cls, value: str) -> str:
+        from discussion.uln import check_uln  # uln imports the standard too; keep it lazy
+
+        result = check_uln(value)
+        if not result.ok:
+            raise ValueError(f"{value}: {result.reason}")
+        return value
+
+    @field_validator("attempt")
+    @classmethod
+    def _attempt_in_rules(cls, value: int) -> int:
+        most = load_standard().rules.max_attempts
+        if not 1 <= value <= most:
+            raise ValueError(f"attempt {value} is outside 1 to {most} (rules.toml max_attempts)")
+        return value
 
     @model_validator(mode="after")
     def _audio_off_needs_reason(self) -> SessionInfo:
@@ -68,6 +127,35 @@ class SessionInfo(BaseModel):
             raise ValueError("a notes-only session (audio: false) needs no_audio_reason")
         if self.audio is not False and self.no_audio_reason is not None:
             raise ValueError("no_audio_reason is only for notes-only sessions")
+        return self
+
+    @model_validator(mode="after")
+    def _practice_details_are_fictional(self) -> SessionInfo:
+        # A real learner's number under the made-up name is a record nobody can match to them.
+        fictional_name = self.apprentice_name == PRACTICE_APPRENTICE
+        if self.kind == "practice" and fictional_name and self.uln != PRACTICE_ULN:
+            raise ValueError(
+                f"a practice session for {PRACTICE_APPRENTICE!r} keeps the made-up ULN "
+                f"{PRACTICE_ULN}: give the apprentice's name too for a real ULN"
+            )
+        if self.kind == "assessment" and self.uln == PRACTICE_ULN:
+            raise ValueError(
+                f"ULN {PRACTICE_ULN} is the made-up practice ULN: give the apprentice's real ULN"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _window_near_session(self) -> SessionInfo:
+        day = self.created_at.astimezone(UTC).date()
+        earliest = day - timedelta(days=366 * EPA_WINDOW_YEARS_BACK)
+        latest = day + timedelta(days=1)  # a day's slack: the start may be in a later time zone
+        start = self.epa_window_start
+        if not earliest <= start <= latest:
+            raise ValueError(
+                f"epa_window_start {start.isoformat()} is not a plausible EPA window for a "
+                f"session on {day.isoformat()}: use a date from {earliest.isoformat()} to "
+                f"{latest.isoformat()}"
+            )
         return self
 
     @property

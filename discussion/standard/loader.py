@@ -20,12 +20,13 @@ from discussion.standard.models import (
     COMPONENT_IDS,
     Component,
     DiscussionConduct,
+    GatewayItem,
     Rules,
     Standard,
     UlnRules,
 )
 
-M = TypeVar("M", Component, Rules, DiscussionConduct, UlnRules)
+M = TypeVar("M", Component, Rules, DiscussionConduct, UlnRules, GatewayItem)
 
 META_FILE = "standard.toml"
 RULES_FILE = "rules.toml"
@@ -75,7 +76,7 @@ def _load(folder: Path) -> Standard:
     ]
     _check_components(folder, components)
     rules_file = folder / RULES_FILE
-    unknown_tables = sorted(set(rules) - {"reassessment", "discussion_conduct", "uln"})
+    unknown_tables = sorted(set(rules) - {"reassessment", "discussion_conduct", "uln", "gateway"})
     if unknown_tables:
         raise UserError(f"{rules_file}: unknown table(s): {', '.join(unknown_tables)}")
     unknown_meta = sorted(set(meta) - {"version", "title", "source"})
@@ -93,6 +94,7 @@ def _load(folder: Path) -> Standard:
                 DiscussionConduct, _table(rules, "discussion_conduct", rules_file), rules_file
             ),
             uln=_validate(UlnRules, _table(rules, "uln", rules_file), rules_file),
+            gateway=_gateway(rules, rules_file),
         )
     except ValidationError as error:
         raise UserError(f"{folder / META_FILE}: {_describe(error)}") from None
@@ -107,6 +109,24 @@ def _read(file: Path) -> dict[str, Any]:
         raise UserError(f"{file}: TOML syntax error: {error}") from None
     except OSError as error:
         raise UserError(f"{file}: cannot read: {error.strerror or error}") from None
+
+
+def _gateway(rules: dict[str, Any], file: Path) -> list[GatewayItem]:
+    items = rules.get("gateway")
+    if not isinstance(items, list) or not items:
+        raise UserError(f"{file}: missing the [[gateway]] items (the gateway declaration)")
+    gateway = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise UserError(f"{file}: gateway[{index}] must be a table (key, label, short)")
+        try:
+            gateway.append(GatewayItem.model_validate(item))
+        except ValidationError as error:
+            raise UserError(f"{file}: gateway[{index}].{_describe(error)}") from None
+    keys = [g.key for g in gateway]
+    if len(set(keys)) != len(keys):
+        raise UserError(f"{file}: two gateway items share the same key")
+    return gateway
 
 
 def _table(data: dict[str, Any], name: str, file: Path) -> dict[str, Any]:

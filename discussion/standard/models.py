@@ -189,6 +189,16 @@ class UlnRules(BaseModel):
         return self
 
 
+class GatewayItem(BaseModel):
+    """One item of the gateway declaration (Annexe B) the assessor confirms before starting."""
+
+    model_config = _STRICT
+
+    key: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    label: str = Field(min_length=1)
+    short: str = Field(min_length=1, description="names the item in a list of what is missing")
+
+
 class Standard(BaseModel):
     """The whole standard: components in assessment order, rules, version and content hash."""
 
@@ -202,6 +212,7 @@ class Standard(BaseModel):
     rules: Rules
     discussion_conduct: DiscussionConduct
     uln: UlnRules
+    gateway: list[GatewayItem] = Field(min_length=1)
 
     def component(self, component_id: str) -> Component:
         """The component with this id; a `UserError` names the known ids otherwise."""

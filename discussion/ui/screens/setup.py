@@ -40,40 +40,11 @@ from discussion.uln import check_uln
 
 MODES = (("virtual", "Virtual"), ("face-to-face", "Face-to-face"))
 
-# The gateway declaration (Annexe B of the specification), in the project's words.
-GATEWAY_ITEMS = [
-    CheckItem(
-        "employer-ready",
-        "The employer has signed the apprentice off as ready for the end-point assessment",
-        "gateway: employer sign-off",
-    ),
-    CheckItem(
-        "english-l1",
-        "English at Level 1 or above achieved: certificate seen",
-        "gateway: English Level 1 evidence",
-    ),
-    CheckItem(
-        "maths-l1",
-        "Maths at Level 1 or above achieved: certificate seen",
-        "gateway: Maths Level 1 evidence",
-    ),
-    CheckItem("level2", "English and Maths at Level 2 taken", "gateway: Level 2 taken"),
-    CheckItem(
-        "other-evidence",
-        "Other evidence reviewed (including at least 12 months on programme)",
-        "gateway: other evidence",
-    ),
-    CheckItem(
-        "employer-declaration",
-        "Employer declaration signed and dated (name, date, signature)",
-        "gateway: employer declaration",
-    ),
-    CheckItem(
-        "apprentice-declaration",
-        "Apprentice declaration signed and dated",
-        "gateway: apprentice declaration",
-    ),
-]
+
+def gateway_items(standard: Standard) -> list[CheckItem]:
+    """The gateway declaration's items (Annexe B), from the standard's data (rules.toml)."""
+    return [CheckItem(g.key, g.label, f"gateway: {g.short}") for g in standard.gateway]
+
 
 # Conduct points to confirm, found in standard.discussion_conduct by a phrase; the fallback
 # wording is used only if the standard's data no longer contains the phrase.
@@ -240,6 +211,7 @@ class SetupScreen(Screen[SetupResult | None]):
         self.devices_provider = devices_provider
         self.today = today
         self.rules = catalog.standard.rules
+        self.gateway = gateway_items(catalog.standard)
         self._attempted = False
         self._finishing = False
 
@@ -281,7 +253,7 @@ class SetupScreen(Screen[SetupResult | None]):
                 )
             yield Checklist(
                 "Gateway (declaration form, Annexe B)",
-                GATEWAY_ITEMS,
+                self.gateway,
                 hint="Tick each item seen on the signed declaration.",
                 id="gateway",
             )
@@ -422,7 +394,7 @@ class SetupScreen(Screen[SetupResult | None]):
                 lines.setdefault(head, []).append(rest)
             else:
                 lines.setdefault(problem, [])
-        sizes = {"gateway": len(GATEWAY_ITEMS), "conduct": len(CONDUCT_POINTS)}
+        sizes = {"gateway": len(self.gateway), "conduct": len(CONDUCT_POINTS)}
         for head, size in sizes.items():
             if len(lines.get(head, [])) == size > 1:
                 lines[head] = [f"nothing ticked yet ({size} items)"]
@@ -510,7 +482,7 @@ class SetupScreen(Screen[SetupResult | None]):
         result = SetupResult(
             info,
             device,
-            gateway=tuple(item.label for item in GATEWAY_ITEMS),
+            gateway=tuple(item.label for item in self.gateway),
             conduct=tuple(item.label for item in conduct_items(self.catalog.standard)),
             audio_check=audio_check,
         )
