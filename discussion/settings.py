@@ -6,36 +6,97 @@ records and everything else the app writes in one go.
 
 from __future__ import annotations
 
-import json
+import os
+import re
+import stat
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from discussion.errors import UserError
+from discussion.json_input import loads
 from discussion.paths import data_home
+from discussion.record.info import REACTION_LAG_DEFAULT_S, REACTION_LAG_MAX_S
+from discussion.standard import load_standard
+from discussion.text_safety import control_characters, describe_control
+from discussion.validation import describe
 
 SETTINGS_FILE = "settings.json"
+MAX_SETTINGS_BYTES = 1 << 20  # a settings file is a few hundred bytes; 1 MiB is surely wrong
 
 
 class Settings(BaseModel):
     """What an assessor may tune; every field has the product's default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "1.5" (text) is not silently a number, 1 is not silently true; no NaN/Infinity.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
-    assessor: str = Field(default="", description="Pre-filled assessor name on the set-up screen")
-    device: str | None = Field(default=None, description="Input device name or index")
+    assessor: str = Field(
+        default="", max_length=100, description="Pre-filled assessor name on the set-up screen"
+    )
+    device: str | None = Field(
+        default=None, max_length=200, description="Input device name or index"
+    )
     reaction_lag_s: float = Field(
-        default=1.5,
+        default=REACTION_LAG_DEFAULT_S,
         ge=0,
-        le=10,
+        le=REACTION_LAG_MAX_S,
         description="Seconds subtracted from a note's first keystroke: the assessor starts "
         "typing a moment after hearing the evidence",
     )
     warn_at_minutes: list[int] = Field(
-        default=[45, 55], description="Minutes at which the discussion screen warns about time"
+        default=[45, 55],
+        max_length=10,
+        description="Minutes at which the discussion screen warns about time (1 to the "
+        "discussion's length)",
     )
-    silence_alarm_s: float = Field(default=10.0, gt=0, description="Silence before an alarm")
+    silence_alarm_s: float = Field(
+        default=10.0, ge=1, le=600, description="Seconds of silence before an alarm"
+    )
     recent_notes: int = Field(default=4, ge=1, le=20, description="Notes kept visible")
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=200,
+        description='Binding id -> keys, e.g. {"discussion.end": "f9,ctrl+e"}; the app checks '
+        "the ids and keys when it starts (discussion/ui/keymap.py)",
+    )
+
+    @field_validator("keymap")
+    @classmethod
+    def _keymap_shape(cls, value: dict[str, str]) -> dict[str, str]:
+        # The ids and key names are checked against the UI's bindings when the app starts.
+        for binding_id, keys in value.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+", binding_id):
+                raise ValueError(
+                    f"{binding_id!r} is not a binding id: ids look like 'discussion.end' (the "
+                    "help, F1 or ctrl+g, lists them)"
+                )
+            bad = control_characters(keys, allow_newlines=False)
+            if not keys.strip() or len(keys) > 100 or bad:
+                raise ValueError(
+                    f"{binding_id!r}: {keys!r} is not a list of keys: write e.g. 'f9,ctrl+e'"
+                )
+        return value
+
+    @field_validator("assessor", "device")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        bad = control_characters(value or "", allow_newlines=False)
+        if bad:
+            raise ValueError(f"contains {describe_control(bad[0])}: write one line of text")
+        return value
+
+    @field_validator("warn_at_minutes")
+    @classmethod
+    def _within_discussion(cls, value: list[int]) -> list[int]:
+        most = load_standard().discussion_conduct.max_minutes
+        for index, minute in enumerate(value):
+            if not 1 <= minute <= most:
+                raise ValueError(
+                    f"item {index + 1} is {minute}: use minutes from 1 to {most} (the "
+                    f"discussion lasts at most {most} minutes)"
+                )
+        return value
 
 
 def settings_path() -> Path:
@@ -49,10 +110,44 @@ def load_settings(path: Path | None = None) -> Settings:
     A broken file raises `UserError` naming the file and the problem.
     """
     path = path or settings_path()
-    if not path.exists():
+    fix = "fix or delete the file"
+    text = _read_text(path, fix)
+    if text is None:
         return Settings()
     try:
-        return Settings.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, ValidationError) as error:
-        first = str(error).splitlines()[0]
-        raise UserError(f"{path}: invalid settings ({first}); fix or delete the file") from error
+        data = loads(text, str(path))
+    except UserError as error:
+        raise UserError(f"{error.message}; {fix}") from None
+    if not isinstance(data, dict):
+        raise UserError(f'{path}: settings must be a JSON object {{"field": value}}; {fix}')
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise UserError(describe(error, Settings, where=str(path), fix=fix)) from None
+
+
+def _read_text(path: Path, fix: str) -> str | None:
+    """The file's text, None when there is none; refuses devices, FIFOs and huge files.
+
+    (A settings.json symlinked to /dev/zero must not hang the program or fill its memory.)
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}; {fix}") from None
+    with os.fdopen(fd, "rb") as file:
+        kind = os.fstat(fd).st_mode
+        if not stat.S_ISREG(kind):
+            raise UserError(f"{path}: not a regular file; {fix}")
+        try:
+            data = file.read(MAX_SETTINGS_BYTES + 1)
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror or error}; {fix}") from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise UserError(f"{path}: larger than {MAX_SETTINGS_BYTES // 1024} KiB; {fix}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text; {fix}") from None

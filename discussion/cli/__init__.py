@@ -7,13 +7,19 @@ Every sub-command module exposes `add_parser(subparsers)`, which registers its p
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from discussion import __version__
-from discussion.errors import UserError
+from discussion.errors import UserError, os_error_message, os_fix
+from discussion.validation import describe
 
 # Order is the order shown in `--help`.
 COMMAND_MODULES = (
@@ -61,20 +67,80 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", _run_tui)
     try:
-        return func(args)
+        status = func(args)
+        _flush_stdout()  # a full device or closed pipe shows here, not at interpreter exit
+        return status
     except UserError as error:
-        print(f"discussion: error: {error.message}", file=sys.stderr)
+        _say(f"discussion: error: {_with_fix(error)}")
         return error.exit_code
     except KeyboardInterrupt:
-        print("discussion: interrupted", file=sys.stderr)
+        _say("discussion: interrupted")
         return 130
-    except BrokenPipeError:
-        return 0
+    except OSError as error:
+        if _stdout_failed(error):
+            _say(f"discussion: error: cannot write the output: {_stdout_reason(error)}")
+        else:
+            _say(f"discussion: error: {os_error_message(error)}")
+        return 2
+    except ValidationError as error:  # a model refused input no caller checked first
+        _say(f"discussion: error: {describe(error)}")
+        return 2
+    except RecursionError:
+        _say("discussion: error: the input is nested too deeply (hundreds of levels): check it")
+        return 2
     except Exception as error:  # last line of defence: no traceback on screen
+        return _internal_error(error)
+
+
+def _with_fix(error: UserError) -> str:
+    """The message, plus what to do when the cause is an OS error the message leaves bare."""
+    cause = error.__cause__
+    fix = os_fix(cause) if isinstance(cause, OSError) else ""
+    if fix and fix not in error.message:
+        return f"{error.message}; {fix}"
+    return error.message
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether `error` came from writing standard output (then stdout is made harmless)."""
+    # A write error without a file name comes from a stream (stdout, or an open output file
+    # which the command names itself); once seen, further writes to stdout are pointless.
+    broken = isinstance(error, BrokenPipeError) or (
+        error.filename is None
+        and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+    )
+    if broken:
+        # Point fd 1 at /dev/null so the interpreter's own flush at exit cannot raise again.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    return broken
+
+
+def _stdout_reason(error: OSError) -> str:
+    if isinstance(error, BrokenPipeError):
+        return "standard output was closed (broken pipe) before everything was written"
+    return f"{error.strerror or error}; free some space where the output goes, or send it elsewhere"
+
+
+def _say(line: str) -> None:
+    """One line on stderr, whatever state stderr is in."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _internal_error(error: Exception) -> int:
+    # No traceback for the user; DISCUSSION_DEBUG=1 (or a configured log) keeps it for a report.
+    if os.environ.get("DISCUSSION_DEBUG") or logging.getLogger().handlers:
         log.exception("unexpected error")
-        print(
-            f"discussion: internal error: {type(error).__name__}: {error}. "
-            "Please report it with the command you ran.",
-            file=sys.stderr,
-        )
-        return 3
+    _say(
+        f"discussion: internal error: {type(error).__name__}: {str(error)[:200]}. "
+        "Please report it with the command you ran (DISCUSSION_DEBUG=1 shows the details)."
+    )
+    return 3

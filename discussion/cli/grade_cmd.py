@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -53,21 +55,36 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_INPUT_BYTES = 16 << 20  # grade input is a few kilobytes; anything this big is a mistake
+
+
 def _read(name: str) -> str:
     if name == "-":
-        data = sys.stdin.buffer.read()
         where = "standard input"
+        stdin = sys.stdin
+        if stdin is None:  # started with stdin closed (`grade - <&-`)
+            raise UserError("standard input is closed: pipe the attempts JSON in, or give a FILE")
+        try:
+            data = stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise UserError(f"cannot read standard input ({reason}): give a FILE") from None
     else:
         path = Path(name)
         where = str(path)
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                    raise UserError(f"{where}: not a regular file: give a JSON file")
+                data = file.read(MAX_INPUT_BYTES + 1)
         except FileNotFoundError:
             raise UserError(f"{where}: no such file") from None
         except IsADirectoryError:
             raise UserError(f"{where}: is a folder, not a JSON file") from None
         except OSError as error:
             raise UserError(f"{where}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise UserError(f"{where}: larger than {MAX_INPUT_BYTES >> 20} MiB: not grade input")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

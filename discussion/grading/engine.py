@@ -11,7 +11,6 @@ Rules (specification "Grading" and "Reassessment"; numbers come from the standar
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,10 @@ from discussion.grading.models import (
     GradeResult,
     GradingInput,
 )
+from discussion.json_input import loads
 from discussion.standard import Component, Standard, load_standard
+from discussion.text_safety import shown
+from discussion.validation import location, problem
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
@@ -50,11 +52,9 @@ class _Evaluated:
 def parse_json(text: str, standard: Standard | None = None) -> GradingInput:
     """Parse grading input from JSON text; `GradingInputError` says what is wrong and where."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise GradingInputError(
-            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        ) from None
+        data = loads(text)
+    except UserError as error:  # duplicate keys, NaN, nesting hundreds deep, bad syntax
+        raise GradingInputError(error.message) from None
     return parse_input(data, standard)
 
 
@@ -137,9 +137,9 @@ def _check_entries(
 
 
 def _unknown_ids(unknown: list[str], component: Component) -> str:
-    names = ", ".join(repr(cid) for cid in unknown)
+    names = ", ".join(shown(cid) for cid in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
     text = f"unknown criterion id(s) for the {component.id}: {names}"
-    hints = [c.id for cid in unknown if (c := component.criterion(cid.strip().upper()))]
+    hints = [c.id for cid in unknown[:5] if (c := component.criterion(cid.strip().upper()))]
     if hints:
         text += f" (ids are case-sensitive: did you mean {', '.join(hints)}?)"
     else:
@@ -274,24 +274,17 @@ def _describe(error: ValidationError, std: Standard) -> str:
     kind = first["type"]
     if not loc:
         return 'the input must be a JSON object: {"attempts": [...]}'
-    where = _location(loc[:-1]) if len(loc) > 1 else "the input"
+    where = location(loc[:-1]) if len(loc) > 1 else "the input"
     field = loc[-1]
     if kind == "missing":
-        return f"{where}: missing field {field!r}"
+        return f"{where}: missing field {shown(field)}"
     if kind == "extra_forbidden":
-        return f"{where}: unknown field {field!r}"
+        return f"{where}: unknown field {shown(field)}"
     if field == "component" and kind == "literal_error":
         known = ", ".join(c.id for c in std.components)
-        return f"{where}: unknown component {first['input']!r} (expected one of: {known})"
+        return f"{where}: unknown component {shown(first['input'])} (expected one of: {known})"
     if field == "attempt" and kind == "greater_than_equal":
-        return f"{where}: attempt {first['input']!r} is outside 1-{std.rules.max_attempts}"
+        return f"{where}: attempt {shown(first['input'])} is outside 1-{std.rules.max_attempts}"
     if "achieved" in loc:
-        return f"{_location(loc)}: `achieved` must be a list of criterion ids (strings)"
-    return f"{_location(loc)}: {first['msg']}"
-
-
-def _location(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+        return f"{location(loc)}: `achieved` must be a list of criterion ids (strings)"
+    return f"{location(loc)}: {problem(first)}"

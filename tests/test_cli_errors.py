@@ -1,0 +1,124 @@
+"""Every command fails with one line on stderr and exit 2, never a traceback (the real process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "transcripts" / "sample-discussion"
+GOOD = {"attempts": [{"component": "showcase", "attempt": 1, "achieved": []}]}
+
+
+def run(
+    *args: str, stdin: object = subprocess.DEVNULL, stdout: object = subprocess.PIPE, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "discussion", *args],
+        stdin=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+        **kw,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    err = result.stderr
+    assert "Traceback" not in err, err
+    assert result.returncode == 2, (result.returncode, err)
+    assert err.count("\n") == 1 and err.startswith("discussion: error: "), err
+    for fragment in fragments:
+        assert fragment in err, err
+    return err
+
+
+@pytest.fixture
+def good_input(tmp_path: Path) -> Path:
+    path = tmp_path / "attempts.json"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("grade", "GOOD"),
+        ("grade", "--schema"),
+        ("standard",),
+        ("bank", "list"),
+        ("verify", str(SAMPLE)),
+        ("export", str(SAMPLE)),
+    ],
+)
+def test_stdout_on_a_full_device(command: tuple[str, ...], good_input: Path) -> None:
+    args = [str(good_input) if a == "GOOD" else a for a in command]
+    with open("/dev/full", "w") as full:
+        result = run(*args, stdout=full)
+    one_line_error(result, "cannot write the output", "No space left on device")
+
+
+@pytest.mark.parametrize("command", [("standard",), ("export", str(SAMPLE)), ("bank", "list")])
+def test_stdout_on_a_closed_pipe(command: tuple[str, ...]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first write gets EPIPE
+    try:
+        result = run(*command, stdout=write_end)
+    finally:
+        os.close(write_end)
+    one_line_error(result, "cannot write the output", "broken pipe")
+
+
+def test_grade_with_stdin_closed() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m discussion grade - <&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    one_line_error(result, "standard input is closed")
+
+
+def test_grade_duplicate_keys_name_the_key(tmp_path: Path) -> None:
+    # The last `achieved` used to win silently and grade a fail.
+    path = tmp_path / "dup.json"
+    achieved = '["S1"]'
+    path.write_text(
+        '{"attempts": [{"component": "showcase", "attempt": 1, '
+        f'"achieved": {achieved}, "achieved": []}}]}}',
+        encoding="utf-8",
+    )
+    one_line_error(run("grade", str(path)), "'achieved' appears twice")
+
+
+def test_grade_nested_hundreds_deep(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"attempts": ' + "[" * 3000 + "]" * 3000 + "}", encoding="utf-8")
+    one_line_error(run("grade", str(path)), "nested too deeply")
+    path.write_text('{"attempts": ' + "[" * 600 + "]" * 600 + "}", encoding="utf-8")
+    err = one_line_error(run("grade", str(path)), "attempts[0]")
+    assert len(err) < 300
+
+
+def test_grade_huge_criterion_id_is_cut(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    entry = {"component": "showcase", "attempt": 1, "achieved": ["X" * 5_000_000]}
+    path.write_text(json.dumps({"attempts": [entry]}), encoding="utf-8")
+    err = one_line_error(run("grade", str(path)), "unknown criterion")
+    assert len(err) < 300 and "…" in err
+
+
+def test_bad_settings_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"reaction_lag_s": "1.5"}', encoding="utf-8")
+    env = {**os.environ, "DISCUSSION_HOME": str(tmp_path)}
+    result = run("record", "--no-audio", "test", env=env)
+    one_line_error(result, "settings.json: reaction_lag_s", "from 0 to 10")
