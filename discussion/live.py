@@ -19,6 +19,8 @@ from pathlib import Path
 from discussion.audio import (
     Alarm,
     AlarmCleared,
+    AudioUnavailable,
+    Failed,
     GapEnded,
     Paused,
     Recorder,
@@ -30,6 +32,7 @@ from discussion.audio import (
     StopSummary,
 )
 from discussion.audio.stream import StreamFactory
+from discussion.evidence_queue import EvidenceQueue
 from discussion.record import (
     AlarmClearedData,
     AlarmData,
@@ -76,6 +79,8 @@ class LiveSession:
         self._segment: Path | None = None
         self._pause_reason = ""
         self._lock = threading.Lock()
+        self._stop_requested = threading.Event()  # stop_recording ran: no restart after a failure
+        self._evidence = EvidenceQueue(record)
         # Notes-only sessions have no sample clock: their offsets count monotonic seconds from
         # where the timeline stood when this process took the session over.
         self._fallback_origin = time.monotonic()
@@ -126,29 +131,74 @@ class LiveSession:
         if not self.has_audio:
             raise RuntimeError("this session was set up without audio")
         with self._lock:
+            self._stop_requested.clear()
             if self.recorder is not None:
                 return self.recorder
-            segment = self.record.next_segment_path()
+            return self._start_locked(self.record.timeline_end_offset())
 
-            def on_event(event: RecorderEvent) -> None:
-                # Bound to this run's segment: `Started` may arrive before `start()` returns.
-                self._on_recorder_event(event, segment)
+    def _start_locked(self, timeline_start: float) -> Recorder:
+        segment = self.record.next_segment_path()
 
-            recorder = Recorder(
-                segment,
-                timeline_start=self.record.timeline_end_offset(),
-                device=self.device,
-                on_event=on_event,
-                config=self.config,
-                stream_factory=self.stream_factory,
+        def on_event(event: RecorderEvent) -> None:
+            # Bound to this run's segment: `Started` may arrive before `start()` returns.
+            self._on_recorder_event(event, segment)
+
+        recorder = Recorder(
+            segment,
+            timeline_start=timeline_start,
+            device=self.device,
+            on_event=on_event,
+            config=self.config,
+            stream_factory=self.stream_factory,
+        )
+        self.recorder, self._segment = recorder, segment
+        try:
+            recorder.start()
+        except BaseException:
+            self.recorder, self._segment = None, None
+            raise
+        return recorder
+
+    def _restart_after_failure(self, segment: Path, message: str) -> None:
+        """On its own thread: end the run whose recorder died, continue in a new segment.
+
+        The failed run is logged as stopped (its frames as written) and the next one starts
+        where it ended on the same timeline; a device that will not open is retried every
+        `reopen_interval_s` until the recording is stopped.
+        """
+        with self._lock:
+            recorder = self.recorder
+            if recorder is None or self._segment != segment or self._stop_requested.is_set():
+                return  # already stopped by its owner
+            summary = recorder.stop(timeout=self.config.stream_close_timeout_s * 2)
+            self.recorder = None
+            self._fallback_base, self._fallback_origin = summary.end_offset, time.monotonic()
+            stopped = RecordingStoppedData(
+                segment=self._relative(segment),
+                frames=summary.frames,
+                reason=f"recorder failed: {message}",
             )
-            self.recorder, self._segment = recorder, segment
-            try:
-                recorder.start()
-            except BaseException:
-                self.recorder, self._segment = None, None
-                raise
-            return recorder
+            news = self._evidence.add(stopped, summary.end_offset)
+        self._notify_all(news)
+        alarmed = False
+        while True:
+            with self._lock:
+                if self._stop_requested.is_set() or self.recorder is not None:
+                    return
+                start = max(summary.end_offset, self.record.timeline_end_offset())
+                try:
+                    self._start_locked(start)
+                    log.info("recording continues in %s after: %s", self._segment, message)
+                    return
+                except (AudioUnavailable, OSError) as error:
+                    text = error.message if isinstance(error, AudioUnavailable) else str(error)
+                    log.error("restarting the recording failed: %s", text)
+            if not alarmed:  # the recorder_failed alarm is up already; say why it stays up
+                alarmed = True
+                retry = f"the recording could not restart ({text}): retrying"
+                self._on_recorder_event(Alarm("recorder_failed", retry, start), segment)
+            if self._stop_requested.wait(self.config.reopen_interval_s):
+                return
 
     def wait_until_recording(self, timeout: float) -> bool:
         """Block until the first audio block arrived (True) or `timeout` passed (False)."""
@@ -174,6 +224,7 @@ class LiveSession:
 
     def stop_recording(self, reason: str = "stopped", timeout: float = 5.0) -> StopSummary | None:
         """Stop the recorder (bounded by `timeout`) and log `recording_stopped`."""
+        self._stop_requested.set()  # first: a restart after a recorder failure gives up
         with self._lock:
             recorder, segment = self.recorder, self._segment
             if recorder is None or segment is None:
@@ -182,23 +233,24 @@ class LiveSession:
             self.recorder = None
             self._fallback_base = summary.end_offset
             self._fallback_origin = time.monotonic()
-        self._append(
-            RecordingStoppedData(
+            stopped = RecordingStoppedData(
                 segment=self._relative(segment), frames=summary.frames, reason=reason
-            ),
-            summary.end_offset,
-        )
+            )
+            news = self._evidence.add(stopped, summary.end_offset)  # behind any backlog
+        self._notify_all(news)
         return summary
 
     # ------------------------------------------------------------------ evidence
     def note(self, text: str, criteria: list[str], first_keystroke_offset: float) -> Event:
         """A note, durable when this returns; raises `RecordWriteError` if it cannot be saved."""
+        self._save_backlog()
         event = self.record.add_note(text, criteria, first_keystroke_offset)
         self._notify(event)
         return event
 
     def amend(self, note_seq: int, text: str, criteria: list[str]) -> Event:
         """Correct a note: a new `note_amended` event; the original stays."""
+        self._save_backlog()
         event = self.record.amend_note(note_seq, text, criteria)
         self._notify(event)
         return event
@@ -219,6 +271,7 @@ class LiveSession:
 
     def decide(self, criterion: str, met: bool, rationale: str, note_seqs: list[int]) -> Event:
         """The assessor's decision on a criterion (a later one supersedes it)."""
+        self._save_backlog()
         event = self.record.decide(criterion, met, rationale, note_seqs)
         self._notify(event)
         return event
@@ -228,8 +281,13 @@ class LiveSession:
         return self._append(data, offset)
 
     def close(self, reason: str = "") -> Event:
-        """Stop recording, then seal the record (`closed` event, file hashes, chain head)."""
+        """Stop recording, then seal the record (`closed` event, file hashes, chain head).
+
+        Raises `RecordWriteError` (nothing sealed; call again once space is freed) while
+        recorder evidence is still waiting for the disk.
+        """
         self.stop_recording(reason="session closed")
+        self._save_backlog()
         self._detach_log()
         event = self.record.close(reason)
         self._notify(event)
@@ -238,6 +296,9 @@ class LiveSession:
     def release(self) -> None:
         """Stop recording and let go of the session without closing it (it can be resumed)."""
         self.stop_recording(reason="session left open")
+        self._notify_all(self._evidence.retry(now=True))
+        if self._evidence.unsaved:  # recovery rebuilds the segments from the files
+            log.error("%d recorder event(s) never reached the record", self._evidence.unsaved)
         self._detach_log()
         self.record.release()
 
@@ -280,7 +341,17 @@ class LiveSession:
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.record.folder).as_posix()
 
+    def _save_backlog(self) -> None:
+        """Before other evidence: write waiting recorder events first (the log keeps order)."""
+        self._notify_all(self._evidence.retry(now=True))
+        if waiting := self._evidence.unsaved:
+            raise RecordWriteError(
+                f"{waiting} earlier recorder event(s) are not saved in {self.record.folder} "
+                "yet: free disk space, then try again"
+            )
+
     def _append(self, data: EventData, offset: float | None = None) -> Event:
+        self._save_backlog()
         event = self.record.append(data, offset)
         self._notify(event)
         return event
@@ -291,6 +362,10 @@ class LiveSession:
                 self.listener(item)
             except Exception:  # a UI problem must never stop the recording
                 log.exception("listener failed")
+
+    def _notify_all(self, items: list[RecorderEvent]) -> None:
+        for item in items:
+            self._notify(item)
 
     def _on_recorder_event(self, event: RecorderEvent, segment: Path) -> None:
         """Called from the threads of the recorder writing `segment`: log evidence, pass all on."""
@@ -313,14 +388,20 @@ class LiveSession:
             data = RecordingPausedData(reason=self._pause_reason)
         elif isinstance(event, Resumed):
             data = RecordingResumedData()
-        if data is not None:
-            try:
-                self.record.append(data, max(0.0, offset or 0.0))
-            except RecordWriteError:
-                log.exception("could not log %s", type(event).__name__)
-            except Exception:
-                log.exception("could not log %s", type(event).__name__)
+        elif isinstance(event, Failed):
+            # Not on this thread: the restart stops (joins) the recorder that is calling us.
+            threading.Thread(
+                target=self._restart_after_failure,
+                args=(segment, event.message),
+                name="live-restart",
+                daemon=True,
+            ).start()
+        if data is not None:  # kept and retried in order if the record refuses it
+            news = self._evidence.add(data, max(0.0, offset or 0.0))
+        else:
+            news = self._evidence.retry()
         self._notify(event)
+        self._notify_all(news)
 
     def _detach_log(self) -> None:
         handler = self._log_handler

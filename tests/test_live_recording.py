@@ -8,10 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from audio_helpers import FakeStreamFactory
+import pytest
+import soundfile
+from audio_helpers import EventCollector, FakeStreamFactory
 
+from discussion.audio import Alarm, AlarmCleared, Paused, RecorderState, Resumed
 from discussion.live import LiveSession
-from discussion.record import Event, SessionInfo
+from discussion.record import Event, EventData, RecordWriteError, SessionInfo, verify
 
 
 def make_info(**changes: Any) -> SessionInfo:
@@ -69,3 +72,80 @@ def test_pause_reason_is_logged(tmp_path: Path) -> None:
     assert wait_until(lambda: of_type(live, "recording_paused"), 2)
     assert of_type(live, "recording_paused")[0].data["reason"] == "apprentice asked for a break"
     live.close("test")
+
+
+def test_a_dead_recorder_thread_is_an_alarm_and_recording_continues_in_a_new_segment(
+    tmp_path: Path,
+) -> None:
+    events = EventCollector()
+    # The first stream delivers a block the writer cannot write: its thread dies.
+    factory = FakeStreamFactory(first_only=True, bad_block_after=15)
+    live = LiveSession.create(make_info(), tmp_path, stream_factory=factory, listener=events)
+    first = live.start_recording()
+    assert live.wait_until_recording(2)
+    alarm = events.wait_for(Alarm, 3, lambda a: a.kind == "recorder_failed")
+    assert "audio writer stopped" in alarm.message and "new segment" in alarm.message
+    assert wait_until(lambda: len(of_type(live, "recording_started")) == 2, 3)
+    assert live.recorder is not None and live.recorder is not first
+    assert live.wait_until_recording(2)
+    time.sleep(0.3)
+    assert live.recorder_state is RecorderState.RECORDING
+    logged = of_type(live, "alarm")
+    assert [e.data["kind"] for e in logged] == ["recorder_failed"]
+    [stopped] = of_type(live, "recording_stopped")
+    assert stopped.data["segment"] == "audio/segment-001.wav"
+    assert stopped.data["reason"].startswith("recorder failed: the audio writer stopped")
+    written = soundfile.info(str(live.folder / "audio" / "segment-001.wav")).frames
+    assert written == stopped.data["frames"]
+    second = of_type(live, "recording_started")[1]
+    assert second.data["segment"] == "audio/segment-002.wav"
+    # Same timeline: the new segment starts where the failed one ends, or after the last event
+    # stamped before the failure (the clock counted a batch the dead writer never wrote).
+    end = stopped.data["frames"] / 16000
+    assert end > 0
+    assert second.data["start_offset"] == pytest.approx(max(end, alarm.offset))
+    assert live.offset_now() > second.data["start_offset"]
+    live.close("test")
+    report = verify(live.folder)
+    assert report.ok, report.problems
+
+
+def test_evidence_the_record_refuses_is_kept_retried_in_order_and_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = EventCollector()
+    live = LiveSession.create(
+        make_info(), tmp_path, stream_factory=FakeStreamFactory(), listener=events
+    )
+    live.start_recording()
+    assert live.wait_until_recording(2)
+    time.sleep(0.2)
+    record_append = live.record.append
+    disk_full = True
+
+    def append(data: EventData, offset: float | None = None) -> Event:
+        if disk_full:
+            raise RecordWriteError("cannot write events.jsonl: No space left on device")
+        return record_append(data, offset)
+
+    monkeypatch.setattr(live.record, "append", append)
+    live.pause("break")
+    paused = events.wait_for(Paused, 2)
+    shown = events.wait_for(Alarm, 2, lambda a: a.kind == "record_write")
+    assert "No space left on device" in shown.message and "retried" in shown.message
+    live.resume_recording()
+    events.wait_for(Resumed, 2)
+    with pytest.raises(RecordWriteError):  # a note would jump the queue: refused too
+        live.note("6A: while the disk is full", ["6A"], live.offset_now())
+    assert not of_type(live, "recording_paused")
+    disk_full = False
+    events.wait_for(AlarmCleared, 3, lambda a: a.kind == "record_write")
+    kinds = [e.type for e in live.record.events]
+    assert kinds[-4:] == ["recording_paused", "recording_resumed", "alarm", "alarm_cleared"]
+    [logged] = of_type(live, "recording_paused")
+    assert logged.offset == pytest.approx(paused.offset, abs=1e-6)  # its own offset, not now
+    assert logged.data["reason"] == "break"
+    assert "saved late" in of_type(live, "alarm")[-1].data["message"]
+    live.note("6A: after the disk was freed", ["6A"], live.offset_now())
+    live.close("test")
+    assert verify(live.folder).ok
