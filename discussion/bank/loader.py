@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from discussion.bank.files import control_problems, decode_toml, find_bank_files, read_limited
 from discussion.bank.models import (
     QUESTION_FIELDS,
     SETS,
@@ -32,6 +33,7 @@ from discussion.bank.models import (
 )
 from discussion.paths import bundled_bank_dir
 from discussion.standard import Standard, load_standard
+from discussion.text_safety import shorten, shown
 
 COMPONENT = "discussion"
 _HEADER_RE = re.compile(r"^\s*\[\[\s*question\s*\]\]")
@@ -111,24 +113,26 @@ class _Checker:
             inside = path.relative_to(self.root).as_posix()
             rel = f"{self.label}/{inside}"
             try:
-                raw = path.read_bytes()
+                raw = read_limited(path)
             except OSError as error:
                 self.unparsed = True
                 self.issue(rel, None, None, f"cannot read the file: {error.strerror or error}")
                 continue
             self.digest.update(inside.encode() + b"\0" + raw + b"\0")
             try:
-                text = raw.decode("utf-8")
+                text, data = decode_toml(raw)
             except UnicodeDecodeError as error:
                 self.unparsed = True
                 line = raw[: error.start].count(b"\n") + 1
                 self.issue(rel, line, None, "the file is not UTF-8 text; save it as UTF-8")
                 continue
-            try:
-                data = tomllib.loads(text)
             except tomllib.TOMLDecodeError as error:
                 self.unparsed = True
                 self._syntax_issue(rel, str(error))
+                continue
+            except ValueError as error:  # nested hundreds deep
+                self.unparsed = True
+                self.issue(rel, None, None, str(error))
                 continue
             parts = Path(inside).parts[:-1]
             folder_set = next((p for p in reversed(parts) if p in SETS), None)
@@ -152,8 +156,8 @@ class _Checker:
                     f.rel,
                     _key_line(f.lines, key),
                     None,
-                    f"unknown top-level key '{key}'; a bank file holds only a [bank] table "
-                    "and [[question]] tables",
+                    f"unknown top-level key '{shorten(key)}'; a bank file holds only a [bank] "
+                    "table and [[question]] tables",
                 )
         if "bank" in f.data:
             self._check_header(f)
@@ -185,6 +189,8 @@ class _Checker:
             )
             return
         self.header_file = f"{f.rel}:{line}" if line else f.rel
+        for name, char in control_problems(f.data["bank"]):
+            self.issue(f.rel, line, None, f"[bank] {name} contains {char}; remove it")
         try:
             self.header = BankHeader.model_validate(f.data["bank"])
         except ValidationError as error:
@@ -211,6 +217,14 @@ class _Checker:
                 line = f.field_line(index, name) if name in raw else f.question_line(index)
                 self.issue(f.rel, line, qid, _explain(detail))
             return
+        for name, char in control_problems(raw):
+            line = f.field_line(index, name.split(".")[0])
+            self.issue(
+                f.rel,
+                line,
+                qid,
+                f"{name} contains {char}; remove it (it would act on the assessor's terminal)",
+            )
         question = Question(**entry.model_dump(), file=f.rel, line=f.question_line(index))
         self._check_semantics(f, index, question)
         self.questions.append(question)
@@ -224,7 +238,7 @@ class _Checker:
                     f.rel,
                     criteria_line,
                     q.id,
-                    f"unknown criterion '{cid}' for the discussion; use one of {known}",
+                    f"unknown criterion '{shorten(cid)}' for the discussion; use one of {known}",
                 )
         repeated = sorted({c for c in q.criteria if q.criteria.count(c) > 1})
         if repeated:
@@ -250,13 +264,15 @@ class _Checker:
         expected = f"{prefix}-{q.criteria[0]}-NN"
         match = _ID_RE.match(q.id)
         if match is None:
-            self.issue(f.rel, line, q.id, f"id '{q.id}' is not of the form {expected}; rename it")
+            self.issue(
+                f.rel, line, q.id, f"id '{shorten(q.id)}' is not of the form {expected}; rename it"
+            )
         elif match["prefix"] != prefix:
             self.issue(
                 f.rel,
                 line,
                 q.id,
-                f"id '{q.id}' starts with {match['prefix']}- but set = \"{q.set}\"; "
+                f"id '{shorten(q.id)}' starts with {match['prefix']}- but set = \"{q.set}\"; "
                 f"{q.set} ids start with {prefix}-",
             )
         elif match["criterion"] != q.criteria[0]:
@@ -264,9 +280,9 @@ class _Checker:
                 f.rel,
                 line,
                 q.id,
-                f"id '{q.id}' names criterion {match['criterion']} but the primary (first) "
-                f"criterion is {q.criteria[0]}; use an id of the form {expected} or reorder "
-                "criteria",
+                f"id '{shorten(q.id)}' names criterion {match['criterion']} but the primary "
+                f"(first) criterion is {q.criteria[0]}; use an id of the form {expected} or "
+                "reorder criteria",
             )
 
     # -- across files ----------------------------------------------------------------------
@@ -281,7 +297,7 @@ class _Checker:
                     seen.file,
                     seen.line,
                     seen.question_id,
-                    f"duplicate question id '{seen.question_id}': also defined at "
+                    f"duplicate question id '{shorten(seen.question_id)}': also defined at "
                     f"{first.where}; give each question its own id",
                 )
             key = _normalise(text)
@@ -347,10 +363,12 @@ def _explain(detail: Any, *, header: bool = False) -> str:
     if kind == "too_short":
         return f"{name} is an empty list; give at least one entry"
     if kind == "literal_error":
-        value = json.dumps(detail["input"])
+        value = shorten(json.dumps(detail["input"]))
         return f'{name} = {value} is not allowed; use "assessment" or "practice"'
     if kind in ("greater_than", "less_than_equal"):
-        return f"{name} = {detail['input']} is out of range; use a number above 0, at most 60"
+        return (
+            f"{name} = {shown(detail['input'])} is out of range; use a number above 0, at most 60"
+        )
     expected = {
         "string_type": "text in quotes",
         "list_type": 'a list like ["...", "..."]',
@@ -363,11 +381,6 @@ def _explain(detail: Any, *, header: bool = False) -> str:
 def discussion_criterion_ids(standard: Standard) -> list[str]:
     """The criterion ids of the Professional Discussion, in the standard's order."""
     return [criterion.id for criterion in standard.component(COMPONENT).criteria]
-
-
-def _bank_files(root: Path) -> list[Path]:
-    files = [p for p in root.rglob("*.toml") if p.is_file()]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
 def check_bank(path: Path | None = None, standard: Standard | None = None) -> BankReport:
@@ -386,8 +399,11 @@ def check_bank(path: Path | None = None, standard: Standard | None = None) -> Ba
         problem = "this is a file, not a folder; pass the folder holding bank.toml"
         return _failed(root, empty, problem)
     checker = _Checker(root, criterion_ids)
-    files = _bank_files(root)
-    if not files:
+    files, unusable = find_bank_files(root)
+    for skipped in unusable:
+        checker.unparsed = True  # its questions are unknown: coverage counts would mislead
+        checker.issue(f"{checker.label}/{skipped.inside}", None, None, skipped.message)
+    if not files and not unusable:
         problem = "the folder holds no .toml files; a bank needs bank.toml and question files"
         return _failed(root, empty, problem)
     checker.read_files(files)

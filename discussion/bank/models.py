@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from discussion.errors import UserError
+from discussion.text_safety import shorten
 
 SetName = Literal["assessment", "practice"]
 SETS: tuple[SetName, ...] = ("assessment", "practice")
@@ -84,8 +85,8 @@ class BankIssue:
         place = self.file or "question bank"
         if self.line is not None:
             place = f"{place}:{self.line}"
-        who = f" {self.question_id}:" if self.question_id else ""
-        return f"{place}:{who} {self.message}"
+        who = f" {shorten(self.question_id)}:" if self.question_id else ""
+        return f"{place}:{who} {shorten(self.message, 500)}"
 
     def to_dict(self) -> dict[str, Any]:
         """The issue as a JSON-ready object (`text` is the one-line form)."""
