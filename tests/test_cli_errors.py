@@ -122,3 +122,11 @@ def test_bad_settings_file_is_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "DISCUSSION_HOME": str(tmp_path)}
     result = run("record", "--no-audio", "test", env=env)
     one_line_error(result, "settings.json: reaction_lag_s", "from 0 to 10")
+
+
+@pytest.mark.parametrize("value", ["1e9", "nan", "inf", "0", "-1", "abc"])
+def test_devices_test_seconds_are_bounded(value: str) -> None:
+    # `--test 1e9` used to try to record for 31 years.
+    result = run("devices", f"--test={value}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "argument --test" in result.stderr.splitlines()[-1]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from discussion.notes import format_clock, format_offset, parse_note
+from discussion.text_safety import visible
 
 IDS = ["1A", "2A", "2B", "3A", "3B", "3C", "4A", "5A", "6A", "6B", "7A"]
 
@@ -41,9 +43,26 @@ def test_duplicate_tags_collapse() -> None:
 def test_nothing_typed_is_lost(line: str) -> None:
     parsed = parse_note(line, IDS)
     kept = parsed.text
-    assert kept.strip() in line
+    shown = visible(line.strip())  # control characters become ␛ and the like, nothing else
+    assert kept.strip() in shown
     if not parsed.criteria:
-        assert kept == line.strip()
+        assert kept == shown
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "controls"),
+    [
+        ("3A: tone \x1b[2Jcleared", "tone ␛[2Jcleared", ("\x1b",)),
+        ("rang\x07 the bell", "rang␇ the bell", ("\x07",)),
+        ("crlf line\r", "crlf line", ()),
+        ("rtl \u202eevil", "rtl <U+202E>evil", ("\u202e",)),
+    ],
+)
+def test_control_characters_become_visible_and_are_reported(
+    line: str, text: str, controls: tuple[str, ...]
+) -> None:
+    parsed = parse_note(line, IDS)
+    assert (parsed.text, parsed.controls) == (text, controls)
 
 
 def test_offsets_format() -> None:

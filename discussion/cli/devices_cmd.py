@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--test",
         nargs="?",
-        type=float,
+        type=test_seconds,
         const=DEFAULT_TEST_SECONDS,
         default=None,
         metavar="SECONDS",
@@ -47,6 +47,22 @@ def add_parser(subparsers: Any) -> None:
         "--device", default=None, help="device to test: index or part of its name (default: *)"
     )
     parser.set_defaults(func=run)
+
+
+MAX_TEST_SECONDS = 60.0  # a level check; longer is a typo (`--test 1e9` recorded for 31 years)
+
+
+def test_seconds(text: str) -> float:
+    """`--test SECONDS`: a finite number above 0, at most `MAX_TEST_SECONDS`."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < seconds <= MAX_TEST_SECONDS:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"{text}: give a number of seconds above 0, at most {MAX_TEST_SECONDS:g}"
+        )
+    return seconds
 
 
 def log_path() -> Path:
@@ -65,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
         print(format_devices(devices))
         if args.test is None:
             return 0
-        if args.test <= 0:
-            raise AudioUnavailable("--test needs a positive number of seconds")
         return _test(args.device, float(args.test))
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 
 from discussion.export.report import Report, hhmmss
+from discussion.text_safety import visible
 
 # (column name, what it holds): the names form the header row.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -34,7 +35,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would evaluate as a formula."""
+    """Neutralise a cell a spreadsheet would evaluate as a formula; controls made visible."""
+    value = visible(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

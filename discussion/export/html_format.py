@@ -10,6 +10,7 @@ from html import escape
 
 from discussion.export.report import Report, hhmmss
 from discussion.record.state import NoteView
+from discussion.text_safety import visible
 
 CSS = """
 :root { color-scheme: light; }
@@ -45,7 +46,7 @@ code, .hash { font-family: ui-monospace, Menlo, Consolas, monospace; overflow-wr
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)  # no raw ESC/BEL in the page
 
 
 def _multiline(text: str) -> str:

@@ -10,13 +10,14 @@ import re
 
 from discussion.export.report import Report, hhmmss
 from discussion.record.state import NoteView
+from discussion.text_safety import visible
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&])")
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown and HTML punctuation; keep line breaks as hard breaks."""
-    escaped = _SPECIAL.sub(r"\\\1", text)
+    escaped = _SPECIAL.sub(r"\\\1", visible(text))  # no raw ESC/BEL in the file
     lines = [
         re.sub(r"^(\s*)(\d+)\.", r"\1\2\\.", re.sub(r"^(\s*)([-+=])", r"\1\\\2", line))
         for line in escaped.splitlines()
