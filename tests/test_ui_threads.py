@@ -11,14 +11,42 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Coroutine
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import audio_helpers as ah
+import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Checkbox, Input, RadioButton
+from ui_helpers import catalog
 
-from discussion.audio import AudioUnavailable, InputDevice, RecorderConfig, RecorderEvent
+from discussion import live as live_module
+from discussion.audio import (
+    AudioUnavailable,
+    InputDevice,
+    Recorder,
+    RecorderConfig,
+    RecorderEvent,
+    RecorderState,
+    StopSummary,
+)
+from discussion.record import load_state, verify
+from discussion.settings import Settings
+from discussion.ui.app import DiscussionApp
+from discussion.ui.messages import NewDiscussionRequested
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.consent import ConsentScreen
+from discussion.ui.screens.decisions import DecisionsScreen
+from discussion.ui.screens.discussion import DiscussionScreen
+from discussion.ui.screens.grade import GradeScreen
+from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.screens.home import HomeScreen
+from discussion.ui.screens.setup import SetupScreen
 from discussion.ui.widgets.audio_check import AudioCheck
+from discussion.ui.widgets.checklist import Checklist
 
 DEVICES = [InputDevice(0, "default", "ALSA", 1, 48000.0, True)]
 
@@ -156,3 +184,245 @@ def test_a_device_that_fails_slowly_is_reported_with_its_fix() -> None:
             assert check.has_class("-unavailable")
 
     run_with_deadline(scenario, 10.0)
+
+
+# ---------------------------------------------------------------------------- the whole flow
+SLOW_S = 0.5
+
+
+class SlowRecorder(Recorder):
+    """The real recorder on a fake stream, where every call that may block takes 0.5 s."""
+
+    def __init__(self, path: Path, **kwargs: Any) -> None:
+        kwargs["stream_factory"] = ah.FakeStreamFactory(start_delay=SLOW_S)
+        super().__init__(path, **kwargs)
+
+    def start(self) -> None:
+        time.sleep(SLOW_S)
+        super().start()
+
+    def stop(self, timeout: float = 5.0) -> StopSummary:
+        time.sleep(SLOW_S)
+        return super().stop(timeout)
+
+    def pause(self) -> None:
+        time.sleep(SLOW_S)
+        super().pause()
+
+    def resume(self) -> None:
+        time.sleep(SLOW_S)
+        super().resume()
+
+
+class FailingRecorder(SlowRecorder):
+    """A device that takes 0.5 s to refuse to open."""
+
+    def start(self) -> None:
+        time.sleep(SLOW_S)
+        raise AudioUnavailable("the microphone is busy: close the other program using it")
+
+
+class SlowCheckRecorder(SlowFailingRecorder):
+    """The set-up's check recorder: 0.6 s to open, then it works (and hears nothing)."""
+
+    def start(self) -> None:
+        time.sleep(0.6)
+
+    def stop(self, timeout: float = 5.0) -> object:
+        time.sleep(SLOW_S)
+        return None
+
+
+class LagProbe:
+    """Measures the longest stall of the event loop (the UI thread) while it runs."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.02)
+            now = time.monotonic()
+            self.worst = max(self.worst, now - last)
+            last = now
+
+    def __enter__(self) -> LagProbe:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+def make_flow_app(home: Path) -> DiscussionApp:
+    return DiscussionApp(
+        catalog(),
+        settings=Settings(assessor="Sam Assessor"),
+        home=home,
+        cursor_blink=False,
+        check_recorder_factory=SlowCheckRecorder,
+        devices_provider=lambda: DEVICES,
+    )
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.02)
+
+
+async def fill_setup(pilot: Pilot[None]) -> SetupScreen:
+    """Open set-up from home and fill it in (values set directly: this is not a form test)."""
+    app = pilot.app
+    assert isinstance(app, DiscussionApp)
+    app.post_message(NewDiscussionRequested())
+    await until(pilot, lambda: isinstance(app.screen, SetupScreen), "set-up")
+    setup = app.screen
+    assert isinstance(setup, SetupScreen)
+    await pilot.pause()
+    setup.query_one("#apprentice", Input).value = "Alex Apprentice"
+    setup.query_one("#uln", Input).value = "9276308686"
+    setup.query_one("#mode RadioButton", RadioButton).value = True
+    setup.query_one("#window-start", Input).value = date.today().isoformat()
+    for checklist in setup.query(Checklist):
+        for item in checklist.items:
+            checklist.box(item.key).value = True
+    setup.query_one("#audio-heard-ok", Checkbox).value = True
+    await pilot.pause()
+    return setup
+
+
+def session_threads() -> list[threading.Thread]:
+    """Threads the flow may start: recorder, session, audio check, to_thread workers."""
+    return [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()]
+
+
+def assert_no_threads_left(before: set[threading.Thread]) -> None:
+    deadline = time.monotonic() + 10
+    while left := [t for t in session_threads() if t not in before and t.name != "scenario"]:
+        # asyncio's default executor keeps idle workers; they are not ours to wait for
+        left = [t for t in left if not t.name.startswith("asyncio_")]
+        if not left:
+            return
+        assert time.monotonic() < deadline, f"threads left running: {[t.name for t in left]}"
+        time.sleep(0.05)
+
+
+def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set-up, consent, discussion, decisions, grade and seal with every recorder call taking
+    0.5 s: the UI thread never stalls for it, and the app exits with no thread left."""
+    monkeypatch.setattr(live_module, "Recorder", SlowRecorder)
+    before = set(session_threads())
+    app = make_flow_app(tmp_path)
+    worst: list[float] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 40)) as pilot:
+            setup = await fill_setup(pilot)
+            with LagProbe() as probe:
+                setup.action_start()  # stops the check (0.5 s), creates, starts (1 s)
+                await until(pilot, lambda: isinstance(app.screen, ConsentScreen), "consent")
+                consent = app.screen
+                assert isinstance(consent, ConsentScreen) and app.live is not None
+                live = app.live
+                await until(
+                    pilot, lambda: live.recorder_state is RecorderState.RECORDING, "recording"
+                )
+                await pilot.press("a")
+                await until(pilot, lambda: isinstance(app.screen, DiscussionScreen), "discussion")
+                await pilot.press(*"1A: named the warehouse team", "enter")
+                await pilot.pause()
+                assert [n.text for n in live.record.state().notes] == ["named the warehouse team"]
+                discussion = app.screen
+                assert isinstance(discussion, DiscussionScreen)
+                discussion.action_toggle_pause()  # pause takes 0.5 s: off the UI thread
+                await pilot.pause(0.1)
+                discussion._stop_and_finish()  # what "End" does once confirmed
+                await until(pilot, lambda: isinstance(app.screen, DecisionsScreen), "decisions")
+                worst.append(probe.worst)
+            decisions = app.screen
+            assert isinstance(decisions, DecisionsScreen)
+            for criterion in decisions.component.criteria:
+                live.decide(criterion.id, True, f"why {criterion.id}", [])
+            decisions.dismiss(True)
+            await until(pilot, lambda: isinstance(app.screen, GradeScreen), "grade")
+            grade = app.screen
+            assert isinstance(grade, GradeScreen)
+            with LagProbe() as probe:
+                grade._confirmed(True)  # what "Close and seal" does once confirmed
+                await until(pilot, lambda: isinstance(app.screen, GradeSealed), "sealed")
+                worst.append(probe.worst)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            assert app.live is None
+            folder = live.folder
+        assert verify(folder).ok
+
+    run_with_deadline(scenario, 60.0)
+    assert max(worst) < 0.3, f"the UI thread stalled for {max(worst):.2f} s"
+    assert_no_threads_left(before)
+
+
+def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure is shown with its fix, set-up comes back, the session is let go."""
+    monkeypatch.setattr(live_module, "Recorder", FailingRecorder)
+    before = set(session_threads())
+    app = make_flow_app(tmp_path)
+    worst: list[float] = []
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 40)) as pilot:
+            setup = await fill_setup(pilot)
+            with LagProbe() as probe:
+                setup.action_start()
+                await until(
+                    pilot,
+                    lambda: isinstance(app.screen, SetupScreen) and app.screen is not setup,
+                    "set-up again",
+                )
+                worst.append(probe.worst)
+            assert app.live is None
+            messages = [n.message for n in app._notifications]
+            assert any("Recording did not start" in m and "busy" in m for m in messages)
+            await pilot.press("escape")  # set-up again: cancel
+            # home offers the session kept from the failed start (its set-up is on record)
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the resume offer")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+
+    run_with_deadline(scenario, 60.0)
+    assert max(worst) < 0.3, f"the UI thread stalled for {max(worst):.2f} s"
+    [info] = list(tmp_path.rglob("session.json"))
+    assert load_state(info.parent).status == "interrupted"
+    assert_no_threads_left(before)
+
+
+def test_quitting_while_the_recording_starts_leaves_the_session_resumable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quit during the slow start: the app exits promptly, the recorder is stopped and the
+    session released (interrupted, resumable), and no thread is left."""
+    monkeypatch.setattr(live_module, "Recorder", SlowRecorder)
+    before = set(session_threads())
+    app = make_flow_app(tmp_path)
+
+    async def scenario() -> None:
+        async with app.run_test(size=(100, 40)) as pilot:
+            setup = await fill_setup(pilot)
+            setup.action_start()
+            await until(pilot, lambda: app.live is not None, "the session created")
+            app.exit()
+
+    run_with_deadline(scenario, 30.0)
+    assert_no_threads_left(before)
+    [info] = list(tmp_path.rglob("session.json"))
+    state = load_state(info.parent)
+    assert state.status == "interrupted"

@@ -6,13 +6,16 @@ from its own threads through `post_message`; the app hands those messages to the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, work
 from textual.app import App
@@ -44,8 +47,32 @@ if TYPE_CHECKING:
     from discussion.record import Event
     from discussion.ui.screens.discussion import Clock
     from discussion.ui.screens.setup import SetupResult
+    from discussion.ui.widgets.audio_check import DevicesProvider, RecorderFactory
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _release(live: LiveSession) -> None:
+    live.release()
+
+
+def _undo_result(undo: Callable[[T], object], future: Future[T]) -> None:
+    """Undo the result of session work whose caller went away (runs on the session thread)."""
+    if future.cancelled() or future.exception() is not None:
+        return
+    try:
+        undo(future.result())
+    except Exception:
+        log.exception("letting go of a session opened while the app quit")
+
+
+def _discussion_over(live: LiveSession) -> bool:
+    """The assessor already ended the discussion (a resumed session goes to the decisions)."""
+    return any(
+        e.type == "recording_stopped" and e.data.get("reason") == "discussion ended"
+        for e in live.record.events
+    )
 
 
 class DiscussionApp(App[None]):
@@ -70,7 +97,11 @@ class DiscussionApp(App[None]):
         recorder_config: RecorderConfig | None = None,
         clock: Clock | None = None,
         start_on_browser: bool = False,
+        check_recorder_factory: RecorderFactory | None = None,
+        devices_provider: DevicesProvider | None = None,
     ) -> None:
+        """`check_recorder_factory` and `devices_provider` replace the set-up's audio check
+        (tests)."""
         super().__init__()
         self.catalog = catalog
         self.settings = settings or Settings()
@@ -80,7 +111,13 @@ class DiscussionApp(App[None]):
         self._recorder_config = recorder_config
         self.clock = clock
         self.start_on_browser = start_on_browser
+        self._check_recorder_factory = check_recorder_factory
+        self._devices_provider = devices_provider
+        # Set and cleared only on the UI thread (by the session flow), never by a worker.
         self.live: LiveSession | None = None
+        self._session_busy = False
+        # Blocking session work (create, start, close, release) runs here, one call at a time.
+        self._session_thread = ThreadPoolExecutor(1, thread_name_prefix="session")
 
     @property
     def recorder_config(self) -> RecorderConfig:
@@ -99,14 +136,19 @@ class DiscussionApp(App[None]):
         else:
             self.push_screen(HomeScreen(self.catalog, self.home))
 
-    def on_unmount(self) -> None:
-        """Never leave a recorder running: stop it and leave the session resumable."""
+    async def on_unmount(self) -> None:
+        """Never leave a recorder running: stop it and leave the session resumable.
+
+        The release queues behind any session work still running (one session thread), and
+        is bounded: a device that never lets go cannot keep the app from exiting.
+        """
         live, self.live = self.live, None
         if live is not None:
             try:
-                live.release()
+                await asyncio.wait_for(self._blocking(live.release), timeout=15.0)
             except Exception:
                 log.exception("releasing the live session failed")
+        self._session_thread.shutdown(wait=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Apply the app's blink setting to a text box as it takes focus."""
@@ -137,57 +179,109 @@ class DiscussionApp(App[None]):
 
     def on_new_discussion_requested(self, _message: NewDiscussionRequested) -> None:
         """Set-up first; recording starts when it is complete."""
-        if self.live is not None:
+        self._start_session(None)
+
+    def on_session_resume_requested(self, message: SessionResumeRequested) -> None:
+        """Resume an interrupted discussion: recover it, continue the timeline, go on."""
+        self._start_session(message.folder)
+
+    def _start_session(self, folder: Path | None) -> None:
+        """Run the session flow, unless one is already running (one discussion at a time)."""
+        if self._session_busy or self.live is not None:
             self.notify("A discussion is already open.", severity="error")
             return
+        self._session_busy = True  # set here, on the UI thread, before any await
+        self._session_flow(folder)
+
+    @work(group="session", exit_on_error=False)
+    async def _session_flow(self, folder: Path | None) -> None:
+        """The whole session, start to end, as one coroutine on the UI thread.
+
+        Every screen is awaited (`wait_for_dismiss`); every blocking call (creating, starting,
+        closing, releasing: fsync and PortAudio) runs on the session thread. Only this
+        coroutine sets `self.live`. Failures end up in one place, here.
+        """
+        try:
+            live = await (self._set_up() if folder is None else self._resumed(folder))
+            if live is not None:
+                await self._discussion(live)
+        except UserError as error:
+            self.notify(error.message, severity="error", timeout=20)
+            await self._let_go()
+        except Exception as error:  # last resort: shown, logged, session left resumable
+            log.exception("the session flow failed")
+            self.notify(
+                f"The session stopped: {type(error).__name__}: {error}. It is saved and can "
+                "be resumed from the home screen.",
+                severity="error",
+                timeout=30,
+            )
+            await self._let_go()
+        finally:
+            self._session_busy = False
+
+    async def _set_up(self) -> LiveSession | None:
+        """Set-up until a session records (or the assessor cancels: None)."""
+        from discussion.audio import AudioUnavailable
+        from discussion.record import RecordError
         from discussion.ui.screens.setup import SetupScreen
 
-        self.push_screen(
-            SetupScreen(self.catalog, self.settings, recorder_config=self.recorder_config),
-            self._setup_done,
-        )
-
-    def _setup_done(self, result: SetupResult | None) -> None:
-        if result is None:
-            return
-        from discussion.audio import AudioUnavailable
-        from discussion.live import LiveSession
-        from discussion.record import RecordError, SetupConfirmedData
-        from discussion.ui.screens.consent import ConsentScreen
-
-        try:
-            live = LiveSession.create(
-                result.info,
-                self.home,
-                device=result.device,
-                config=self.recorder_config,
-                listener=self._from_session,
+        while True:
+            result = await self.push_screen(
+                SetupScreen(
+                    self.catalog,
+                    self.settings,
+                    recorder_config=self.recorder_config,
+                    recorder_factory=self._check_recorder_factory,
+                    devices_provider=self._devices_provider,
+                ),
+                wait_for_dismiss=True,
             )
-            live.append(
-                SetupConfirmedData(
-                    gateway=list(result.gateway),
-                    conduct=list(result.conduct),
-                    audio_check=result.audio_check,
-                )
-            )
-        except (OSError, RecordError, UserError) as error:
-            self.notify(f"Could not create the session: {error}", severity="error", timeout=15)
-            return
-        self.live = live
-        if live.has_audio:
+            if result is None:
+                return None
             try:
-                live.start_recording()
+                live = await self._blocking(self._create, result, undo=_release)
+            except (OSError, RecordError, UserError) as error:
+                text = error.message if isinstance(error, UserError) else str(error)
+                self.notify(f"Could not create the session: {text}", severity="error", timeout=15)
+                return None
+            self.live = live
+            if not live.has_audio:
+                return live
+            try:
+                await self._blocking(live.start_recording)
             except (AudioUnavailable, OSError) as error:
-                message = error.message if isinstance(error, UserError) else str(error)
-                self._recording_failed(live, message)
-                return
-        self.push_screen(ConsentScreen(live, self.catalog.standard), self._consent_given)
+                text = error.message if isinstance(error, UserError) else str(error)
+                await self._recording_failed(live, text)
+                continue  # back to set-up
+            return live
 
-    def _recording_failed(self, live: LiveSession, message: str) -> None:
-        """No recording, so no discussion: undo the empty session and go back to set-up."""
+    def _create(self, result: SetupResult) -> LiveSession:
+        """Create the session folder and log the set-up (blocking: on the session thread)."""
+        from discussion.live import LiveSession
+        from discussion.record import SetupConfirmedData
+
+        live = LiveSession.create(
+            result.info,
+            self.home,
+            device=result.device,
+            config=self.recorder_config,
+            listener=self._from_session,
+        )
+        live.append(
+            SetupConfirmedData(
+                gateway=list(result.gateway),
+                conduct=list(result.conduct),
+                audio_check=result.audio_check,
+            )
+        )
+        return live
+
+    async def _recording_failed(self, live: LiveSession, message: str) -> None:
+        """No recording, so no discussion: undo the empty session; set-up comes back."""
         self.live = None
         try:
-            live.abandon_start()
+            await self._blocking(live.abandon_start)
         except Exception:  # the session stays interrupted and can be recovered later
             log.exception("abandoning a session whose recording did not start")
         self.notify(
@@ -196,117 +290,113 @@ class DiscussionApp(App[None]):
             severity="error",
             timeout=20,
         )
-        self.post_message(NewDiscussionRequested())
 
-    def _consent_given(self, agreed: bool | None) -> None:
-        live = self.live
-        if live is None:
-            return
-        if not agreed:
-            self.notify(
-                "Consent declined: the session is closed and nothing more is recorded.",
-                severity="warning",
-                timeout=10,
+    async def _resumed(self, folder: Path) -> LiveSession | None:
+        """Take over an interrupted session and restart its recording (None: could not)."""
+        from discussion.audio import AudioUnavailable
+        from discussion.live import LiveSession
+        from discussion.record import RecordError
+
+        try:
+            live = await self._blocking(
+                LiveSession.resume,
+                folder,
+                undo=_release,
+                config=self.recorder_config,
+                device=self.settings.device,
+                listener=self._from_session,
             )
-            self._close_declined(live)
-            return
-        self._open_discussion(live)
+        except (OSError, RecordError, UserError) as error:
+            text = error.message if isinstance(error, UserError) else str(error)
+            self.notify(f"Could not resume: {text}", severity="error", timeout=15)
+            return None
+        self.live = live
+        if live.has_audio and not _discussion_over(live):
+            try:
+                await self._blocking(live.start_recording)
+            except (AudioUnavailable, OSError) as error:
+                text = error.message if isinstance(error, UserError) else str(error)
+                self.notify(f"Recording did not start: {text}", severity="error", timeout=20)
+        return live
 
-    @work(thread=True, exit_on_error=False, group="session")
-    def _close_declined(self, live: LiveSession) -> None:
-        live.close("consent declined")
-        self.live = None
-
-    def _open_discussion(self, live: LiveSession) -> None:
-        from discussion.ui.screens.discussion import DiscussionScreen
-
-        self.push_screen(
-            DiscussionScreen(live, self.catalog, self.settings, clock=self.clock),
-            self._discussion_ended,
-        )
-
-    def _discussion_ended(self, ended: bool | None) -> None:
-        live = self.live
-        if live is None or not ended:
-            return
+    async def _discussion(self, live: LiveSession) -> None:
+        """Consent, the discussion, then decisions and grade until the record is sealed."""
+        from discussion.ui.screens.consent import ConsentScreen
         from discussion.ui.screens.decisions import DecisionsScreen
-
-        self.push_screen(DecisionsScreen(live, self.catalog.standard), self._decisions_done)
-
-    def _decisions_done(self, to_grade: bool | None) -> None:
-        live = self.live
-        if live is None or not to_grade:
-            return
+        from discussion.ui.screens.discussion import DiscussionScreen
         from discussion.ui.screens.grade import GradeScreen
 
-        self.push_screen(GradeScreen(live, self.catalog.standard), self._grade_done)
-
-    def _grade_done(self, closed: bool | None) -> None:
-        if closed:
-            self.live = None
-            self._back_home()
-        elif self.live is not None:
-            from discussion.ui.screens.decisions import DecisionsScreen
-
-            self.push_screen(
-                DecisionsScreen(self.live, self.catalog.standard), self._decisions_done
+        over = _discussion_over(live)
+        if not over and not live.record.state().consent:
+            agreed = await self.push_screen(
+                ConsentScreen(live, self.catalog.standard), wait_for_dismiss=True
             )
+            if not agreed:
+                self.notify(
+                    "Consent declined: the session is closed and nothing more is recorded.",
+                    severity="warning",
+                    timeout=10,
+                )
+                await self._blocking(live.close, "consent declined")
+                self.live = None
+                return
+        if not over:
+            ended = await self.push_screen(
+                DiscussionScreen(live, self.catalog, self.settings, clock=self.clock),
+                wait_for_dismiss=True,
+            )
+            if not ended:
+                return
+        while True:
+            to_grade = await self.push_screen(
+                DecisionsScreen(live, self.catalog.standard), wait_for_dismiss=True
+            )
+            if not to_grade:
+                return
+            closed = await self.push_screen(
+                GradeScreen(live, self.catalog.standard), wait_for_dismiss=True
+            )
+            if closed:
+                self.live = None
+                self._back_home()
+                return
+
+    async def _let_go(self) -> None:
+        """Release the live session (it stays resumable) after a failure."""
+        live, self.live = self.live, None
+        if live is None:
+            return
+        try:
+            await self._blocking(live.release)
+        except Exception:
+            log.exception("releasing the live session failed")
+
+    async def _blocking(
+        self,
+        function: Callable[..., T],
+        *args: Any,
+        undo: Callable[[T], object] | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """Run blocking session work on the session thread; the UI thread awaits it.
+
+        One thread, so session work runs in order (a release at exit waits for a start). If
+        the app quits while waiting, `undo` is applied to the result on that thread (a session
+        opened by then is let go, not leaked).
+        """
+        future = self._session_thread.submit(functools.partial(function, *args, **kwargs))
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            if undo is not None:
+                future.add_done_callback(functools.partial(_undo_result, undo))
+            raise
 
     def _back_home(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.action_refresh()
-
-    def on_session_resume_requested(self, message: SessionResumeRequested) -> None:
-        """Resume an interrupted discussion: recover it, continue the timeline, go on."""
-        if self.live is not None:
-            self.notify("A discussion is already open.", severity="error")
-            return
-        self._resume(message.folder)
-
-    @work(thread=True, exit_on_error=False, group="session")
-    def _resume(self, folder: Path) -> None:
-        from discussion.audio import AudioUnavailable
-        from discussion.live import LiveSession
-        from discussion.record import RecordError
-        from discussion.ui.screens.consent import ConsentScreen
-
-        try:
-            live = LiveSession.resume(
-                folder,
-                config=self.recorder_config,
-                device=self.settings.device,
-                listener=self._from_session,
-            )
-        except (OSError, RecordError, UserError) as error:
-            self.call_from_thread(
-                self.notify, f"Could not resume: {error}", severity="error", timeout=15
-            )
-            return
-        self.live = live
-        ended = any(
-            e.type == "recording_stopped" and e.data.get("reason") == "discussion ended"
-            for e in live.record.events
-        )
-        if ended:
-            self.call_from_thread(self._discussion_ended, True)
-            return
-        if live.has_audio:
-            try:
-                live.start_recording()
-            except (AudioUnavailable, OSError) as error:
-                text = error.message if isinstance(error, UserError) else str(error)
-                self.call_from_thread(
-                    self.notify, f"Recording did not start: {text}", severity="error", timeout=20
-                )
-        consent = live.record.state().consent
-        if consent:
-            self.call_from_thread(self._open_discussion, live)
-        else:
-            self.call_from_thread(
-                self.push_screen, ConsentScreen(live, self.catalog.standard), self._consent_given
-            )
 
     def on_session_open_requested(self, message: SessionOpenRequested) -> None:
         """A closed session: show its result read-only, with export."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -144,6 +145,7 @@ class DiscussionScreen(Screen[bool]):
         self.suggestion = Suggestion(None, None, "")
         self.skipped: set[str] = set()
         self.warned: set[int] = set(self.state.time_warnings)
+        self._pausing = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -354,12 +356,23 @@ class DiscussionScreen(Screen[bool]):
         if not self.live.has_audio or self.live.recorder is None:
             self.notify("Nothing is recording.")
             return
-        if self.live.recorder_state.value == "paused":
-            self.live.resume_recording()
-            self.notify("Recording resumed.")
-        else:
-            self.live.pause("paused by the assessor")
-            self.notify("Recording paused: the clock stands still.", severity="warning")
+        if self._pausing:
+            return  # the last press is still being carried out
+        self._pausing = True
+        self._toggle_pause(self.live.recorder_state.value == "paused")
+
+    @work(exit_on_error=False, group="pause")
+    async def _toggle_pause(self, paused: bool) -> None:
+        """The recorder call runs on a thread (it may wait for the writer)."""
+        try:
+            if paused:
+                await asyncio.to_thread(self.live.resume_recording)
+                self.notify("Recording resumed.")
+            else:
+                await asyncio.to_thread(self.live.pause, "paused by the assessor")
+                self.notify("Recording paused: the clock stands still.", severity="warning")
+        finally:
+            self._pausing = False
         self._tick()
 
     def action_end(self) -> None:
@@ -375,10 +388,11 @@ class DiscussionScreen(Screen[bool]):
             detail += f"\nPass criteria with no notes: {' '.join(open_pass)}."
         self.app.push_screen(ConfirmScreen("End the discussion?", detail), answered)
 
-    @work(thread=True, exit_on_error=False, group="stop")
-    def _stop_and_finish(self) -> None:
-        self.live.stop_recording(reason="discussion ended")
-        self.app.call_from_thread(self.dismiss, True)
+    @work(exit_on_error=False, group="stop")
+    async def _stop_and_finish(self) -> None:
+        """Stop the recorder on a thread (it joins the writer); dismiss on the UI thread."""
+        await asyncio.to_thread(self.live.stop_recording, reason="discussion ended")
+        self.dismiss(True)
 
     # ------------------------------------------------------------------ recorder events
     def on_recorder_reported(self, message: RecorderReported) -> None:

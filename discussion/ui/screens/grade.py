@@ -8,6 +8,7 @@ said so). Results are saved as `component_result` events only on ctrl+r or by im
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Literal
@@ -438,20 +439,21 @@ class GradeScreen(Screen[bool]):
         self.notice("Sealing the record…")
         self._close_worker()
 
-    @work(thread=True, exit_on_error=False, group="close")
-    def _close_worker(self) -> None:
+    @work(exit_on_error=False, group="close")
+    async def _close_worker(self) -> None:
+        """Seal on a thread (hashes, fsync); the outcome is handled here, on the UI thread."""
         live = self.live
         assert live is not None
         try:
-            event = live.close(reason="closed by the assessor")
+            event = await asyncio.to_thread(live.close, reason="closed by the assessor")
         except UserError as error:
-            self.app.call_from_thread(self._close_failed, error.message)
+            self._close_failed(error.message)
             return
         except Exception as error:  # never crash the app: say so and leave it open
             log.exception("closing failed")
-            self.app.call_from_thread(self._close_failed, f"{type(error).__name__}: {error}")
+            self._close_failed(f"{type(error).__name__}: {error}")
             return
-        self.app.call_from_thread(self._sealed, event)
+        self._sealed(event)
 
     def _close_failed(self, message: str) -> None:
         self.closing = False

@@ -6,6 +6,7 @@ session folder (it would change a sealed record).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import on, work
@@ -71,7 +72,7 @@ class GradeExport(ModalScreen[Path | None]):
     def _default(self, fmt: str) -> Path:
         try:
             return default_export_path(self.session_id, fmt)
-        except OSError:
+        except (OSError, UserError):  # an unusable data home: suggest the home folder
             return Path.home() / f"{self.session_id}.{fmt}"
 
     @on(RadioSet.Changed)
@@ -89,17 +90,22 @@ class GradeExport(ModalScreen[Path | None]):
         self._status("Writing…")
         self._write(Path(event.value.strip()).expanduser(), self.fmt)
 
-    @work(thread=True, exit_on_error=False, group="export")
-    def _write(self, path: Path, fmt: str) -> None:
+    @work(exit_on_error=False, group="export")
+    async def _write(self, path: Path, fmt: str) -> None:
+        """Write on a thread (reads the record, fsync); the outcome is shown here."""
+
+        def write() -> Path:
+            return write_export(export_text(self.folder, fmt), path, session_folder=self.folder)
+
         try:
-            written = write_export(export_text(self.folder, fmt), path, session_folder=self.folder)
+            written = await asyncio.to_thread(write)
         except UserError as error:
-            self.app.call_from_thread(self._status, error.message, True)
+            self._status(error.message, True)
             return
         except OSError as error:
-            self.app.call_from_thread(self._status, f"cannot write: {error}", True)
+            self._status(f"cannot write: {error}", True)
             return
-        self.app.call_from_thread(self.dismiss, written)
+        self.dismiss(written)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#export-status", Static)

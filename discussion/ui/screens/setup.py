@@ -5,6 +5,7 @@ Dismissed with a `SetupResult` (the `SessionInfo` to create and the microphone) 
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 from dataclasses import dataclass
 from datetime import date
@@ -513,8 +514,9 @@ class SetupScreen(Screen[SetupResult | None]):
             answered,
         )
 
-    @work(thread=True, exit_on_error=False, group="setup-finish")
-    def _finish(self, result: SetupResult | None, audio: AudioCheck) -> None:
-        """Release the microphone before the app starts the real recording, then close."""
-        audio.stop_check()
-        self.app.call_from_thread(self.dismiss, result)
+    @work(exit_on_error=False, group="setup-finish")
+    async def _finish(self, result: SetupResult | None, audio: AudioCheck) -> None:
+        """Release the microphone (on a thread: PortAudio blocks) before the app starts the
+        real recording, then close."""
+        await asyncio.to_thread(audio.stop_check)
+        self.dismiss(result)
