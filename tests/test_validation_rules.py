@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -156,3 +157,19 @@ def test_epa_window_is_judged_against_the_sessions_own_date() -> None:
     )
     assert SessionInfo.model_validate_json(old.to_json_bytes()) == old
     assert make(epa_window_start=date.today()).epa_window_start == date.today()
+
+
+def test_session_json_errors_name_the_field_and_the_fix(tmp_path: Path) -> None:
+    from discussion.record.errors import RecordError
+    from discussion.record.session import load_info
+
+    data = json.loads(make().to_json_bytes())
+    data["reaction_lag_s"] = 99
+    (tmp_path / "session.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RecordError) as caught:
+        load_info(tmp_path)
+    line = caught.value.message
+    # Was: "session.json cannot be read: 1 validation error for SessionInfo".
+    assert "validation error" not in line and "\n" not in line
+    assert "session.json: reaction_lag_s: 99 is too large: allowed from 0 to 10" in line
+    assert "discussion verify" in line
