@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from test_record_support import make_info, write_wav
 
 from discussion.errors import UserError
 from discussion.export import (
+    ExportExistsError,
     build_report,
     default_export_path,
     export_text,
@@ -32,6 +35,7 @@ from discussion.record import (
     RecordingStartedData,
     RecordingStoppedData,
     SessionRecord,
+    verify,
 )
 from discussion.standard import load_standard
 
@@ -203,6 +207,46 @@ def test_write_export_refuses_session_folder_and_is_private(closed: Path, tmp_pa
     written = write_export(export_text(closed, "html"), target, session_folder=closed)
     assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert os.stat(written).st_mode & 0o777 == 0o600
-    from discussion.record import verify
-
     assert verify(closed).ok
+
+
+# -------------------------------------------------------- issue 14, fault 12: -o is safe
+def test_an_existing_file_is_replaced_only_with_force(closed: Path, tmp_path: Path) -> None:
+    target = tmp_path / "record.md"
+    target.write_text("the assessor's own notes", encoding="utf-8")
+    with pytest.raises(ExportExistsError, match=r"already exists.*--force"):
+        write_export("new", target)
+    assert target.read_text(encoding="utf-8") == "the assessor's own notes"
+    assert write_export("new", target, force=True) == target
+    assert target.read_text(encoding="utf-8") == "new"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".record.md.")]  # no temp left
+
+
+def test_a_device_node_is_never_replaced(tmp_path: Path) -> None:
+    """As root the temp-file rename used to swap a device node for a regular file."""
+    device = tmp_path / "null-device"
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    for force in (False, True):
+        with pytest.raises(UserError, match=r"is a character device.*only to regular files"):
+            write_export("x", device, force=force)
+        assert stat.S_ISCHR(os.lstat(device).st_mode)
+    fifo = tmp_path / "a-pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(UserError, match=r"is a named pipe.*leave out -o"):
+        write_export("x", fifo, force=True)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_no_folder_holding_a_session_record_is_written_into(closed: Path, tmp_path: Path) -> None:
+    """Found by its contents: a session copied outside the data home is protected too."""
+    elsewhere = tmp_path / "usb-stick" / closed.name
+    shutil.copytree(closed, elsewhere, symlinks=True)
+    assert verify(elsewhere).ok
+    for target in (elsewhere / "record.md", elsewhere / "audio" / "record.md"):
+        with pytest.raises(UserError, match="holds a session record"):
+            write_export("x", target, force=True)
+    assert verify(elsewhere).ok
+    written = write_export("x", elsewhere.parent / "record.md")  # beside it is fine
+    assert written.read_text(encoding="utf-8") == "x"

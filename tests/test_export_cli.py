@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from pathlib import Path
 
 from test_record_support import make_closed_session, make_info, populate, run_cli
@@ -87,3 +88,52 @@ def test_damaged_log_exits_1_without_traceback(tmp_path: Path) -> None:
     result = run_cli("export", str(folder), home=tmp_path)
     assert result.returncode == 1
     assert "discussion verify" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------- issue 14, faults 9 and 12: -o fails in one line
+def one_line_error(result: subprocess.CompletedProcess[str], code: int = 2) -> str:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("discussion: error:"), result.stderr
+    return lines[0]
+
+
+def test_unwritable_folders_are_one_line(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path / "sessions")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for target, phrase in (
+        (Path("/proc/record.md"), "choose a folder you can write to"),  # refused even to root
+        (a_file / "record.md", "a part of the path is a file"),
+    ):
+        line = one_line_error(run_cli("export", str(folder), "-o", str(target), home=tmp_path))
+        assert phrase in line and str(target) in line
+
+
+def test_dev_stdout_on_a_pipe_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`-o /dev/stdout` with stdout a pipe used to try a temp file in /proc/<pid>/fd."""
+    folder = make_closed_session(tmp_path / "sessions")
+    result = run_cli("export", str(folder), "-o", "/dev/stdout", home=tmp_path)  # a pipe here
+    line = one_line_error(result)
+    assert "named pipe" in line and "leave out -o" in line
+
+
+def test_existing_file_needs_force(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path / "sessions")
+    target = tmp_path / "record.md"
+    target.write_text("keep me")
+    line = one_line_error(run_cli("export", str(folder), "-o", str(target), home=tmp_path))
+    assert "already exists" in line and "--force" in line
+    assert target.read_text() == "keep me"
+    forced = run_cli("export", str(folder), "-o", str(target), "--force", home=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Professional Discussion record")
+
+
+def test_never_writes_into_another_session_outside_the_home(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path / "sessions")
+    other = make_closed_session(tmp_path / "archive")  # not under DISCUSSION_HOME
+    result = run_cli("export", str(folder), "-o", str(other / "r.md"), home=tmp_path / "h")
+    assert "holds a session record" in one_line_error(result)
+    assert not (other / "r.md").exists() and verify(other).ok

@@ -1,6 +1,7 @@
 """`discussion export FOLDER [--format md|html|csv] [-o FILE]`: the assessment record.
 
-Prints to standard output unless `-o` names a file (never inside a session folder). Works on
+Prints to standard output unless `-o` names a file: a regular file, never inside a folder that
+holds a session record, and an existing one only with `--force`. Works on
 open, interrupted and closed sessions; the record says which at the top. Exit 0 on success,
 2 when FOLDER is missing or not a session folder, 1 when its log is damaged.
 """
@@ -37,7 +38,11 @@ def add_parser(subparsers: Any) -> None:
         "--output",
         type=Path,
         metavar="FILE",
-        help="write to FILE (mode 0600) instead of standard output",
+        help="write to FILE (mode 0600) instead of standard output; never a device, a "
+        "folder holding a session record, or an existing file (unless --force)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (a regular file only)"
     )
     parser.set_defaults(func=run)
 
@@ -52,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
-    written = write_export(text, args.output, session_folder=folder)
+    written = write_export(text, args.output, session_folder=folder, force=args.force)
     print(f"wrote {written}", file=sys.stderr)
     return 0
