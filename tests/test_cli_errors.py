@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -130,3 +131,17 @@ def test_devices_test_seconds_are_bounded(value: str) -> None:
     result = run("devices", f"--test={value}")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "argument --test" in result.stderr.splitlines()[-1]
+
+
+def test_full_disk_at_session_start_says_what_to_do(tiny_disk: Path) -> None:
+    # Was: "cannot create the session record: No space left on device" and nothing to do.
+    with open(tiny_disk / "fill", "wb", buffering=0) as fill, contextlib.suppress(OSError):
+        while True:  # fill the disk
+            fill.write(b"\0" * 4096)
+            fill.flush()
+    result = run("record", "--no-audio", "no microphone", "--home", str(tiny_disk), stdin=None)
+    err = result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (1, 2)
+    assert err.startswith("discussion: error: ") and "No space left on device" in err
+    assert "free some disk space" in err

@@ -95,10 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _with_fix(error: UserError) -> str:
     """The message, plus what to do when the cause is an OS error the message leaves bare."""
     cause = error.__cause__
-    fix = os_fix(cause) if isinstance(cause, OSError) else ""
-    if fix and fix not in error.message:
-        return f"{error.message}; {fix}"
-    return error.message
+    if not isinstance(cause, OSError):
+        return error.message
+    message = error.message
+    where = cause.filename
+    if where is not None and str(where) not in message:
+        message += f" ({where})"
+    fix = os_fix(cause)
+    if fix and fix not in message:
+        message += f"; {fix}"
+    return message
 
 
 def _flush_stdout() -> None:
