@@ -38,6 +38,7 @@ from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
 from discussion.ui.widgets.checklist import CheckItem, Checklist
 from discussion.uln import check_uln
+from discussion.validation import describe
 
 MODES = (("virtual", "Virtual"), ("face-to-face", "Face-to-face"))
 
@@ -469,7 +470,7 @@ class SetupScreen(Screen[SetupResult | None]):
         try:
             info = self.build_info()
         except ValidationError as error:
-            self._show_missing([str(e["msg"]) for e in error.errors()])
+            self._show_missing([describe(error, SessionInfo)])  # the field and the fix
             return
         audio = self.query_one(AudioCheck)
         device = None if audio.notes_only else audio.device_name
