@@ -6,9 +6,7 @@ records and everything else the app writes in one go.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -17,12 +15,13 @@ from discussion.errors import UserError
 from discussion.json_input import loads
 from discussion.paths import data_home
 from discussion.record.info import REACTION_LAG_DEFAULT_S, REACTION_LAG_MAX_S
+from discussion.safe_files import UnsafeFileError, read_bounded
 from discussion.standard import load_standard
 from discussion.text_safety import control_characters, describe_control
 from discussion.validation import describe
 
 SETTINGS_FILE = "settings.json"
-MAX_SETTINGS_BYTES = 1 << 20  # a settings file is a few hundred bytes; 1 MiB is surely wrong
+MAX_SETTINGS_BYTES = 64 << 10  # a settings file is a few hundred bytes
 
 
 class Settings(BaseModel):
@@ -132,21 +131,11 @@ def _read_text(path: Path, fix: str) -> str | None:
     (A settings.json symlinked to /dev/zero must not hang the program or fill its memory.)
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        data = read_bounded(path, MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         return None
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror or error}; {fix}") from None
-    with os.fdopen(fd, "rb") as file:
-        kind = os.fstat(fd).st_mode
-        if not stat.S_ISREG(kind):
-            raise UserError(f"{path}: not a regular file; {fix}")
-        try:
-            data = file.read(MAX_SETTINGS_BYTES + 1)
-        except OSError as error:
-            raise UserError(f"{path}: cannot read: {error.strerror or error}; {fix}") from None
-    if len(data) > MAX_SETTINGS_BYTES:
-        raise UserError(f"{path}: larger than {MAX_SETTINGS_BYTES // 1024} KiB; {fix}")
+    except UnsafeFileError as error:
+        raise UserError(f"{error.message}; {fix}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
