@@ -145,3 +145,23 @@ def test_full_disk_at_session_start_says_what_to_do(tiny_disk: Path) -> None:
     assert result.returncode in (1, 2)
     assert err.startswith("discussion: error: ") and "No space left on device" in err
     assert "free some disk space" in err
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        # Was silently a practice session named "Test Apprentice" keeping the real ULN.
+        (["--apprentice=", "--uln", "9276308686"], "made-up ULN 9999999998"),
+        (["--apprentice", "Jo\nBloggs", "--uln", "9276308686", "--assessor", "Sam"], "newline"),
+        (["--apprentice", "Jo", "--uln", "9276308686", "--assessor", "S\x1bm"], "ESC (U+001B)"),
+        (["--epa-window-start", "1900-01-01"], "epa_window_start 1900-01-01"),
+        (["--epa-window-start", "9999-12-31"], "epa_window_start 9999-12-31"),
+        (["--attempt", "4"], "outside 1 to 3 (rules.toml max_attempts)"),
+    ],
+)
+def test_record_refuses_bad_session_details(
+    tmp_path: Path, options: list[str], fragment: str
+) -> None:
+    result = run("record", "--no-audio", "test", "--home", str(tmp_path), *options)
+    one_line_error(result, fragment)
+    assert not list((tmp_path / "sessions").glob("*/session.json"))

@@ -118,7 +118,7 @@ class SessionInfo(BaseModel):
     def _attempt_in_rules(cls, value: int) -> int:
         most = load_standard().rules.max_attempts
         if not 1 <= value <= most:
-            raise ValueError(f"attempt {value} is outside 1 to {most} (rules.toml max_attempts)")
+            raise ValueError(f"{value} is outside 1 to {most} (rules.toml max_attempts)")
         return value
 
     @model_validator(mode="after")
