@@ -173,3 +173,11 @@ def test_session_json_errors_name_the_field_and_the_fix(tmp_path: Path) -> None:
     assert "validation error" not in line and "\n" not in line
     assert "session.json: reaction_lag_s: 99 is too large: allowed from 0 to 10" in line
     assert "discussion verify" in line
+
+
+def test_standard_file_nested_hundreds_deep_is_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(standard_dir(), data)
+    (data / "standard.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(UserError, match=r"standard\.toml: nested too deeply"):
+        load_standard(data)

@@ -107,6 +107,10 @@ def _read(file: Path) -> dict[str, Any]:
         raise UserError(f"{file}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise UserError(f"{file}: TOML syntax error: {error}") from None
+    except RecursionError:
+        raise UserError(
+            f"{file}: nested too deeply (hundreds of levels); check its contents"
+        ) from None
     except OSError as error:
         raise UserError(f"{file}: cannot read: {error.strerror or error}") from None
 
