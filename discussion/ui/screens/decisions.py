@@ -22,28 +22,28 @@ class DecisionsScreen(Screen[bool]):
 
     BINDINGS = [
         Binding(
-            "f2",
+            "f2,ctrl+y",
             "decide(True)",
             "Met",
             id="decisions.met",
             tooltip="Decide the selected criterion is met, resting on the ticked notes",
         ),
         Binding(
-            "f3",
+            "f3,ctrl+n",
             "decide(False)",
             "Not met",
             id="decisions.not_met",
             tooltip="Decide the selected criterion is not met",
         ),
         Binding(
-            "f4",
+            "f4,ctrl+l",
             "toggle_all_notes",
             "All notes",
             id="decisions.all_notes",
             tooltip="Show every note, not only those tagged with this criterion",
         ),
         Binding(
-            "f10",
+            "f10,ctrl+s",
             "to_grade",
             "Grade",
             id="decisions.grade",

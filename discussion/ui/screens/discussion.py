@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from discussion.audio import Alarm, AlarmCleared, Level
@@ -25,8 +24,9 @@ from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.question_picker import QuestionPicker
+from discussion.ui.tag_keys import TagKeysScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
-from discussion.ui.widgets.criteria_board import TAG_KEYS, CriteriaBoard
+from discussion.ui.widgets.criteria_board import CriteriaBoard
 from discussion.ui.widgets.note_entry import NoteEntry
 from discussion.ui.widgets.question_panel import QuestionPanel
 from discussion.ui.widgets.recent_notes import RecentNotes
@@ -37,54 +37,54 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 
 
-class DiscussionScreen(Screen[bool]):
+class DiscussionScreen(TagKeysScreen):
     """Dismisses with True when the assessor ends the discussion (recording stopped)."""
 
     BINDINGS = [
         Binding(
-            "f2",
+            "f2,ctrl+y",
             "mark_asked",
             "Asked",
             id="discussion.asked",
             tooltip="Record that the current question has been asked",
         ),
         Binding(
-            "f3",
+            "f3,ctrl+n",
             "next_question",
             "Next Q",
             id="discussion.next",
             tooltip="Show the guide's next question",
         ),
         Binding(
-            "f4",
+            "f4,ctrl+o",
             "choose_question",
             "Choose Q",
             id="discussion.choose",
             tooltip="Pick any question of the assessment set",
         ),
         Binding(
-            "f5",
+            "f5,ctrl+l",
             "mark_moment",
             "Mark",
             id="discussion.mark",
             tooltip="Mark this moment on the recording (a note with no text)",
         ),
         Binding(
-            "f6",
+            "f6,ctrl+r",
             "toggle_pause",
             "Pause",
             id="discussion.pause",
             tooltip="Pause or resume the recording",
         ),
         Binding(
-            "f7",
+            "f7,ctrl+f",
             "amend",
             "Amend",
             id="discussion.amend",
             tooltip="Correct a past note (the original is kept)",
         ),
         Binding(
-            "f10",
+            "f10,ctrl+s",
             "end",
             "End",
             id="discussion.end",
@@ -98,17 +98,7 @@ class DiscussionScreen(Screen[bool]):
             id="discussion.clear_tags",
             tooltip="Remove the criterion tags the next note would get",
         ),
-        *[
-            Binding(
-                f"alt+{key}",
-                f"toggle_tag({index})",
-                f"Tag {index + 1}",
-                show=False,
-                id=f"discussion.tag{index + 1}",
-                tooltip="Tag the next note with the criterion at this place on the board",
-            )
-            for index, key in enumerate(TAG_KEYS)
-        ],
+        # The tag keys (alt+1 … alt+-, Esc then a place) come from TagKeysScreen.
     ]
 
     DEFAULT_CSS = """

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from textual import events
 from textual.widgets import Input
 
+from discussion.ui.tag_keys import SCREEN_FIRST_KEYS
+
 
 class NoteEntry(Input):
     """An Input that stamps the session clock at the first keystroke of each note.
@@ -23,6 +25,10 @@ class NoteEntry(Input):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.first_keystroke: float | None = None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """The tag keys that are characters (Esc then a place, ¡ ™ …) reach the screen first."""
+        return key not in SCREEN_FIRST_KEYS and super().check_consume_key(key, character)
 
     async def _on_key(self, event: events.Key) -> None:
         if self.first_keystroke is None and event.is_printable and not self.value:
