@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -29,8 +30,10 @@ from discussion.record import (
     is_owned_by_running_process,
     list_sessions,
     load_state,
+    verify,
 )
 from discussion.record.info import new_session_id
+from discussion.record.listing import TAIL_BYTES
 
 
 def test_create_writes_private_folder_session_json_and_created_event(tmp_path: Path) -> None:
@@ -186,3 +189,70 @@ def test_list_sessions_uses_discussion_home(
     assert record.folder.parent == tmp_path / "sessions"
     assert [row.session_id for row in list_sessions()] == [record.folder.name]
     record.release()
+
+
+# ------------------------------- issue 14, faults 10 and 11: every folder listed on its own
+def test_one_bad_folder_never_hides_the_others(tmp_path: Path) -> None:
+    """Nine good sessions and four broken ones: thirteen rows, each broken one with its reason."""
+    good = []
+    for _ in range(9):
+        record = SessionRecord.create(make_info(), home=tmp_path)
+        record.close()
+        good.append(record.folder.name)
+    broken: dict[str, str] = {}
+    for kind in ("log-folder", "log-loop", "json-zero", "unreadable"):
+        record = SessionRecord.create(make_info(), home=tmp_path)
+        record.release()
+        folder = record.folder
+        if kind == "log-folder":
+            (folder / "events.jsonl").unlink()
+            (folder / "events.jsonl").mkdir()
+        elif kind == "log-loop":
+            (folder / "events.jsonl").unlink()
+            (folder / "events.jsonl").symlink_to("events.jsonl")
+        elif kind == "json-zero":
+            (folder / "session.json").unlink()
+            (folder / "session.json").symlink_to("/dev/zero")  # used to fill the memory
+        else:
+            (folder / "events.jsonl").unlink()
+            os.mkfifo(folder / "events.jsonl")  # would block a plain open()
+        broken[folder.name] = kind
+    rows = {row.folder.name: row for row in list_sessions(tmp_path)}
+    assert len(rows) == 13
+    assert all(rows[name].status == "closed" for name in good)
+    reasons = {broken[name]: row.problem for name, row in rows.items() if name in broken}
+    assert all(rows[name].status == "broken" for name in broken)
+    assert reasons["log-folder"] == "events.jsonl is a folder, not a regular file"
+    assert reasons["log-loop"] == "events.jsonl is a symbolic link, not a regular file"
+    assert reasons["unreadable"] == "events.jsonl is a named pipe, not a regular file"
+    assert (
+        reasons["json-zero"] is not None
+        and "session.json is a symbolic link" in reasons["json-zero"]
+    )
+
+
+def test_listing_reads_only_the_tail_of_a_log(tmp_path: Path) -> None:
+    """The status is in the last line: a damaged first line (far from the end) is verify's
+    to find; the listing never reads that far."""
+    record = SessionRecord.create(make_info(), home=tmp_path)
+    for index in range(400):
+        record.add_note(f"note {index} " + "x" * 300, [], float(index))
+    record.close()
+    path = record.folder / "events.jsonl"
+    content = bytearray(path.read_bytes())
+    assert len(content) > 2 * TAIL_BYTES
+    content[10] ^= 0x01  # same length, first line no longer matches its hash
+    path.write_bytes(bytes(content))
+    assert list_sessions(tmp_path)[0].status == "closed"
+    assert "line 1" in " ".join(verify(record.folder).problems)
+
+
+def test_a_torn_last_line_is_listed_with_the_fix(tmp_path: Path) -> None:
+    record = SessionRecord.create(make_info(), home=tmp_path)
+    record.add_note("one", [], 1.0)
+    record.release()
+    with (record.folder / "events.jsonl").open("ab") as handle:
+        handle.write(b'{"at":"2026')
+    row = list_sessions(tmp_path)[0]
+    assert row.status == "interrupted"
+    assert row.problem == "torn last line (last line has no newline): run `discussion recover`"

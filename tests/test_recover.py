@@ -124,3 +124,51 @@ def test_cli_recover_all_and_json(tmp_path: Path) -> None:
     missing = run_cli("recover", str(tmp_path / "nope"), home=tmp_path)
     assert missing.returncode == 2 and "not a session folder" in missing.stderr
     assert "Traceback" not in result.stderr + again.stderr + missing.stderr
+
+
+# ------------------------- issue 14, faults 9-11: one bad folder never stops the others
+def _break_log(folder: Path, kind: str) -> None:
+    log = folder / "events.jsonl"
+    log.unlink()
+    if kind == "folder":
+        log.mkdir()
+    else:
+        log.symlink_to("events.jsonl")  # a loop
+
+
+def test_sweep_reports_each_bad_folder_and_recovers_the_rest(tmp_path: Path) -> None:
+    good = [_interrupted(tmp_path)[0] for _ in range(3)]
+    bad = {kind: _interrupted(tmp_path)[0] for kind in ("folder", "loop")}
+    for kind, folder in bad.items():
+        _break_log(folder, kind)
+    report = recover(home=tmp_path)
+    outcomes = {o.folder: o for o in report.sessions}
+    assert all(outcomes[f].action == "recovered" for f in good)
+    assert outcomes[bad["folder"]].action == "failed"
+    assert "events.jsonl is a folder, not a regular file" in outcomes[bad["folder"]].message
+    assert outcomes[bad["loop"]].action == "failed"
+    assert "events.jsonl is a symbolic link" in outcomes[bad["loop"]].message
+    assert not report.ok
+    assert (bad["folder"] / "events.jsonl").is_dir()  # nothing changed in a broken folder
+
+
+@pytest.mark.parametrize("kind", ["folder", "loop"])
+def test_cli_recover_of_a_bad_log_is_one_line(tmp_path: Path, kind: str) -> None:
+    folder, _ = _interrupted(tmp_path / "sessions")
+    _break_log(folder, kind)
+    for args in ([str(folder)], []):
+        result = run_cli("recover", *args, home=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == "" and result.stdout.count("\n") == 1
+        assert f"{folder.name}: failed: events.jsonl is a" in result.stdout
+
+
+def test_a_segment_linked_to_dev_zero_is_not_read(tmp_path: Path) -> None:
+    folder, _ = _interrupted(tmp_path)
+    segment = folder / "audio" / "segment-001.wav"
+    segment.unlink()
+    segment.symlink_to("/dev/zero")
+    outcome = recover_session(folder)
+    assert outcome.action == "recovered"
+    assert "audio/segment-001.wav is a symbolic link" in outcome.message
+    assert segment.is_symlink()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from test_record_support import make_closed_session, make_info, populate, run_cli
+from test_record_support import REPO, make_closed_session, make_info, populate, run_cli
 
 from discussion.errors import UserError
 from discussion.record import SessionRecord, verify
@@ -126,8 +129,7 @@ def test_odd_file_types_are_problems_not_exceptions(tmp_path: Path) -> None:
     (folder / "session.json").mkdir()
     report = verify(folder)
     assert not report.ok
-    assert "session.json cannot be read: Is a directory" in report.problems
-    assert "session.json is missing (sealed by the closed event)" in report.problems
+    assert report.problems == ["session.json is a folder, not a regular file"]
 
 
 def test_list_and_recover_on_a_missing_home(tmp_path: Path) -> None:
@@ -135,3 +137,75 @@ def test_list_and_recover_on_a_missing_home(tmp_path: Path) -> None:
 
     assert list_sessions(tmp_path / "none") == []
     assert recover(home=tmp_path / "none").sessions == []
+
+
+# ------------------------------------ issue 14, fault 10: devices, FIFOs, symlinks in a folder
+def run_cli_quickly(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI in a fresh interpreter; a hang (reading /dev/zero for ever) fails in 30 s."""
+    env = dict(os.environ, DISCUSSION_HOME=str(home), PYTHONPATH=str(REPO))
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "discussion", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`discussion {' '.join(args)}` hung", pytrace=False)
+
+
+def zero_linked(home: Path, name: str) -> Path:
+    """A closed session whose `name` has been replaced by a symlink to /dev/zero."""
+    folder = make_closed_session(home)
+    (folder / name).unlink()
+    (folder / name).symlink_to("/dev/zero")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["session.json", "audio/segment-001.wav"])
+def test_a_file_linked_to_dev_zero_is_reported_not_read(tmp_path: Path, name: str) -> None:
+    folder = zero_linked(tmp_path / "sessions", name)
+    result = run_cli_quickly("verify", str(folder), home=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"{name} is a symbolic link" in result.stdout and "Traceback" not in result.stderr
+    exported = run_cli_quickly("export", str(folder), home=tmp_path)
+    assert "Traceback" not in exported.stderr
+    if name == "session.json":  # nothing to export without it: one line, exit 1 (damaged)
+        assert exported.returncode == 1
+        assert "session.json is a symbolic link" in exported.stderr
+    else:
+        assert exported.returncode == 0 and "NOT INTACT" in exported.stdout
+
+
+def test_special_files_anywhere_in_the_folder_are_reported(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path)
+    os.mkfifo(folder / "audio" / "segment-002.wav")
+    (folder / "notes-link").symlink_to(folder / "recorder.log")
+    (folder / "loop").symlink_to("loop")
+    report = verify(folder)
+    assert not report.ok
+    for name, kind in (
+        ("audio/segment-002.wav", "a named pipe"),
+        ("notes-link", "a symbolic link"),
+        ("loop", "a symbolic link"),
+    ):
+        assert any(
+            p.startswith(f"{name} is {kind}: a session folder holds only") for p in report.problems
+        ), report.problems
+    assert not any("was added after closing" in p for p in report.problems)
+
+
+@pytest.mark.parametrize("kind", ["folder", "loop"])
+def test_an_unusable_log_is_a_problem_line(tmp_path: Path, kind: str) -> None:
+    folder = make_closed_session(tmp_path)
+    log = folder / "events.jsonl"
+    log.unlink()
+    if kind == "folder":
+        log.mkdir()
+    else:
+        log.symlink_to("events.jsonl")
+    report = verify(folder)
+    expected = "a folder" if kind == "folder" else "a symbolic link"
+    assert report.problems[0] == f"events.jsonl is {expected}, not a regular file"

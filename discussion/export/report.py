@@ -263,8 +263,9 @@ def build_report(folder: Path, standard: Standard | None = None) -> Report:
     info = load_info(folder)
     scan = read_log(folder)
     if scan.problem is not None:
+        where = "" if scan.problem.startswith("events.jsonl") else "events.jsonl "
         raise RecordCorruptError(
-            f"{folder.name}: events.jsonl {scan.problem}; see `discussion verify {folder}`"
+            f"{folder.name}: {where}{scan.problem}; see `discussion verify {folder}`"
         )
     events = scan.events
     state = derive_state(info, events, is_owned_by_running_process(folder))

@@ -1,18 +1,29 @@
-"""The list of sessions for a home screen: robust to broken folders."""
+"""The list of sessions for a home screen: robust to broken folders.
+
+Each folder is summarised on its own: whatever is wrong with one (a log that is a folder, a
+symlink loop, a device, an unreadable folder) makes that one row "broken" with the reason and
+never hides the others. Only the last part of each log is read (the status is in the last
+line); the whole chain is `discussion verify`'s work.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
 from discussion.errors import UserError
 from discussion.paths import sessions_dir
-from discussion.record.info import SESSION_JSON
-from discussion.record.session import is_owned_by_running_process, load_info, read_log
+from discussion.record.info import EVENTS_JSONL, SESSION_JSON
+from discussion.record.log import scan_tail
+from discussion.record.session import is_owned_by_running_process, load_info
+from discussion.safe_files import UnsafeFileError, read_tail
 
 ListedStatus = Literal["open", "interrupted", "closed", "broken"]
+# Enough for the last few lines of any log (a note line is well under 4 KiB).
+TAIL_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,38 +38,69 @@ class SessionSummary:
     kind: str | None
     status: ListedStatus
     problem: str | None = None
+    created_at: datetime | None = None
+
+
+def _broken(folder: Path, problem: str) -> SessionSummary:
+    return SessionSummary(folder, folder.name, None, None, None, None, "broken", problem)
 
 
 def summarise(folder: Path) -> SessionSummary:
     """Summarise one folder; never raises for a damaged folder (status "broken")."""
     try:
-        info = load_info(folder)
+        return _summarise(folder)
     except UserError as error:
-        return SessionSummary(folder, folder.name, None, None, None, None, "broken", error.message)
-    scan = read_log(folder)
+        return _broken(folder, error.message)
+    except OSError as error:
+        return _broken(folder, f"cannot be read: {error.strerror or error}")
+
+
+def _summarise(folder: Path) -> SessionSummary:
+    info = load_info(folder)
     base = (folder, info.session_id, info.apprentice_name, info.created_at.date(), info.attempt)
-    if scan.problem is not None:
-        return SessionSummary(*base, info.kind, "broken", scan.problem)
-    closed = bool(scan.events) and scan.events[-1].type == "closed"
-    status: ListedStatus = "closed" if closed else "interrupted"
-    if not closed and is_owned_by_running_process(folder):
+    created = info.created_at
+    try:
+        tail, size = read_tail(folder / EVENTS_JSONL, TAIL_BYTES, follow_symlinks=False)
+    except FileNotFoundError:
+        return SessionSummary(*base, info.kind, "broken", f"{EVENTS_JSONL} is missing", created)
+    except UnsafeFileError as error:
+        problem = f"{EVENTS_JSONL} {error.reason}"
+        return SessionSummary(*base, info.kind, "broken", problem, created)
+    peek = scan_tail(tail, whole=len(tail) == size)
+    if peek.problem is not None:
+        problem = f"{EVENTS_JSONL}: {peek.problem}"
+        return SessionSummary(*base, info.kind, "broken", problem, created)
+    status: ListedStatus = "closed" if peek.last_type == "closed" else "interrupted"
+    if status != "closed" and is_owned_by_running_process(folder):
         status = "open"
-    problem = None
-    if scan.torn is not None:
-        problem = f"torn last line {scan.torn.line_number}: run `discussion recover`"
-    return SessionSummary(*base, info.kind, status, problem)
+    torn = None
+    if peek.torn is not None:
+        torn = f"torn last line ({peek.torn}): run `discussion recover`"
+    return SessionSummary(*base, info.kind, status, torn, created)
+
+
+def _candidate(folder: Path) -> bool:
+    """A session folder to list (not a stray file, a hidden or an empty folder)."""
+    if folder.name.startswith(".") or not folder.is_dir():
+        return False
+    if os.path.lexists(folder / SESSION_JSON):
+        return True
+    try:
+        return any(folder.iterdir())  # empty: creation failed before writing anything
+    except OSError:
+        return True  # unreadable: list it as broken rather than hide it
 
 
 def list_sessions(home: Path | None = None) -> list[SessionSummary]:
-    """Every session folder under `home` (default: sessions_dir()), oldest first."""
+    """Every session folder under `home` (default: sessions_dir()), oldest first.
+
+    Raises UserError only when `home` itself cannot be read.
+    """
     root = home if home is not None else sessions_dir()
-    rows: list[SessionSummary] = []
     if not root.is_dir():
-        return rows
-    for folder in sorted(root.iterdir()):
-        if not folder.is_dir() or folder.name.startswith("."):
-            continue
-        if not (folder / SESSION_JSON).exists() and not any(folder.iterdir()):
-            continue  # an empty folder (creation failed before writing anything)
-        rows.append(summarise(folder))
-    return rows
+        return []
+    try:
+        entries = sorted(root.iterdir())
+    except OSError as error:
+        raise UserError(f"{root}: cannot list the sessions: {error.strerror or error}") from None
+    return [summarise(folder) for folder in entries if _candidate(folder)]

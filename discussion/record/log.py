@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import stat
 import sys
 import threading
 import time
@@ -202,8 +203,18 @@ class EventLog:
         line (both fsync'd); `log.torn` then says what was set aside. A deeper problem raises
         RecordCorruptError.
         """
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+        try:  # never through a symlink, never a device (it would never end) or a FIFO
+            fd = os.open(
+                path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+            )
+        except OSError as error:
+            raise RecordCorruptError(
+                f"{path}: cannot be opened ({error.strerror or error}); "
+                "run `discussion verify` on the folder"
+            ) from None
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise RecordCorruptError(f"{path} is not a regular file; run `discussion verify`")
             content = _read_all(fd)
             scan = scan_log(content)
             if scan.problem is not None:
@@ -320,12 +331,50 @@ class EventLog:
 
 
 def _read_all(fd: int) -> bytes:
+    """The file's bytes up to its size when opened (a regular file: checked by the caller)."""
     chunks = []
     position = 0
-    while chunk := os.pread(fd, 1 << 20, position):
+    size = os.fstat(fd).st_size
+    while position < size and (chunk := os.pread(fd, min(1 << 20, size - position), position)):
         chunks.append(chunk)
         position += len(chunk)
     return b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class LogTail:
+    """What the last lines of a log say, read without reading the whole log."""
+
+    last_type: str | None  # the type of the last good event; None if none could be read
+    torn: str | None = None  # why the last physical line is not a good event
+    problem: str | None = None  # the tail itself is unusable (e.g. no line parses)
+
+
+def scan_tail(tail: bytes, whole: bool) -> LogTail:
+    """Read the last event of a log from its last bytes (`whole`: these are all of them).
+
+    Only the last complete lines are parsed (each checks its own hash); the chain is not:
+    that is `scan_log`'s and `discussion verify`'s work. A bad last physical line is torn.
+    """
+    lines = tail.split(b"\n")
+    torn: str | None = None
+    if lines[-1]:
+        torn = "last line has no newline"
+    lines = lines[:-1]
+    if not whole and lines:
+        lines = lines[1:]  # the first piece may start mid-line
+    for index in range(len(lines) - 1, -1, -1):
+        try:
+            event = parse_line(lines[index])
+        except EventFormatError as error:
+            if index == len(lines) - 1 and torn is None:
+                torn = str(error)
+                continue
+            return LogTail(None, torn, f"a line near the end is damaged: {error}")
+        return LogTail(event.type, torn)
+    if whole:
+        return LogTail(None, torn)
+    return LogTail(None, torn, "no complete line in the last part of the log")
 
 
 def _set_aside(log_path: Path, torn: bytes) -> str:

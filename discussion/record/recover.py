@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from discussion.errors import UserError
+from discussion.errors import UserError, os_error_message
 from discussion.paths import sessions_dir
 from discussion.record.errors import SessionLockedError
 from discussion.record.events import RecoveredData
-from discussion.record.info import AUDIO_DIR, LOCK_FILE, SESSION_JSON
+from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE, SESSION_JSON
 from discussion.record.session import (
     SEGMENT_RE,
     SessionRecord,
@@ -27,6 +27,7 @@ from discussion.record.session import (
     lock_owner_pid,
     read_log,
 )
+from discussion.safe_files import not_regular_reason
 
 Action = Literal["recovered", "nothing-to-do", "in-use", "cleaned", "failed"]
 
@@ -93,6 +94,13 @@ def _repair_and_measure(
         soundfile = None
     for path in sorted(p for p in audio.iterdir() if SEGMENT_RE.match(p.name)):
         relative = path.relative_to(record.folder).as_posix()
+        try:
+            reason = not_regular_reason(path)
+        except FileNotFoundError:
+            continue
+        if reason is not None:  # never open a device or follow a symlink planted as audio
+            notes.append(f"{relative} {reason}: not read (run `discussion verify`)")
+            continue
         if repair is None:
             notes.append(f"{relative}: header not checked (discussion.audio.wavfile unavailable)")
         else:
@@ -181,7 +189,7 @@ def recover_session(folder: Path) -> SessionRecovery:
     Raises SessionLockedError (exit 2) if the owner process is running and UserError if the
     folder is not a session.
     """
-    if not folder.is_dir() or not (folder / SESSION_JSON).exists():
+    if not folder.is_dir() or not os.path.lexists(folder / SESSION_JSON):
         raise UserError(f"{folder} is not a session folder")
     if is_owned_by_running_process(folder):
         pid = lock_owner_pid(folder)
@@ -191,8 +199,12 @@ def recover_session(folder: Path) -> SessionRecovery:
             + "; close it there, or stop that process, before recovering"
         )
     scan = read_log(folder)
+    if scan.problem is not None and os.path.lexists(folder / EVENTS_JSONL):
+        return SessionRecovery(
+            folder, "failed", f"{scan.problem}; see `discussion verify {folder}` (nothing changed)"
+        )
     if scan.events and scan.events[-1].type == "closed" and scan.torn is None:
-        if (folder / LOCK_FILE).exists():
+        if os.path.lexists(folder / LOCK_FILE):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(folder / LOCK_FILE)
             return SessionRecovery(folder, "cleaned", f"closed; removed a stale {LOCK_FILE}")
@@ -203,6 +215,8 @@ def recover_session(folder: Path) -> SessionRecovery:
         raise
     except UserError as error:
         return SessionRecovery(folder, "failed", error.message)
+    except OSError as error:  # e.g. a file in the folder that cannot be written
+        return SessionRecovery(folder, "failed", os_error_message(error))
     record.release()
     return outcome
 
@@ -211,7 +225,8 @@ def recover(folder: Path | None = None, home: Path | None = None) -> RecoveryRep
     """Recover `folder`, or every unclosed session not owned by a running process.
 
     With a folder whose owner is running, raises SessionLockedError; in the sweep such
-    sessions are reported as "in-use" and left alone.
+    sessions are reported as "in-use" and left alone, and each folder that cannot be recovered
+    is reported as "failed" on its own (it never stops the others).
     """
     if folder is not None:
         return RecoveryReport([recover_session(folder)])
@@ -219,13 +234,21 @@ def recover(folder: Path | None = None, home: Path | None = None) -> RecoveryRep
     root = home if home is not None else sessions_dir()
     if not root.is_dir():
         return report
-    for candidate in sorted(p for p in root.iterdir() if p.is_dir()):
-        if not (candidate / SESSION_JSON).exists():
+    try:
+        candidates = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError as error:
+        raise UserError(f"{root}: cannot list the sessions: {error.strerror or error}") from None
+    for candidate in candidates:
+        if not os.path.lexists(candidate / SESSION_JSON):
             continue
         try:
             outcome = recover_session(candidate)
         except SessionLockedError as error:
             outcome = SessionRecovery(candidate, "in-use", error.message)
+        except UserError as error:
+            outcome = SessionRecovery(candidate, "failed", error.message)
+        except OSError as error:
+            outcome = SessionRecovery(candidate, "failed", os_error_message(error))
         if outcome.action != "nothing-to-do" or outcome.message != "closed":
             report.sessions.append(outcome)
     return report

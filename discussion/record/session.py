@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -41,40 +42,93 @@ from discussion.record.info import (
 )
 from discussion.record.log import FILE_MODE, EventLog, LogScan, fsync_dir, scan_log
 from discussion.record.state import SessionState, derive_state
+from discussion.safe_files import (
+    UnsafeFileError,
+    kind_of,
+    not_regular_reason,
+    open_regular,
+    read_bounded,
+)
 
 DIR_MODE = 0o700
 SEGMENT_RE = re.compile(r"^segment-(\d+)\.wav$")
 # Files that are not evidence and so not sealed: the log itself and the owner's lock.
 UNSEALED = frozenset({EVENTS_JSONL, LOCK_FILE})
+# Size bounds on reading (a file symlinked to /dev/zero or grown by mistake must not fill the
+# memory). session.json is about 1 KiB; a three-hour discussion with a note every second logs
+# about 5 MiB, so 256 MiB is fifty times the most a real session writes.
+MAX_SESSION_JSON_BYTES = 1 << 20
+MAX_LOG_BYTES = 256 << 20
 
 
 def sha256_file(path: Path, *, sync: bool = False) -> str:
-    """Hex sha256 of a file's bytes (optionally fsync'ing it first)."""
+    """Hex sha256 of a regular file's bytes (optionally fsync'ing it first).
+
+    A symlink or special file (a device never ends) raises UnsafeFileError; only the bytes
+    present when it was opened are read, so a file that grows meanwhile cannot stall it.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    fd = open_regular(path, follow_symlinks=False)
+    with os.fdopen(fd, "rb") as handle:
         if sync:
-            os.fsync(handle.fileno())
-        while chunk := handle.read(1 << 20):
+            os.fsync(fd)
+        remaining = os.fstat(fd).st_size
+        while remaining > 0 and (chunk := handle.read(min(remaining, 1 << 20))):
             digest.update(chunk)
+            remaining -= len(chunk)
     return digest.hexdigest()
 
 
+def _walk(folder: Path) -> list[tuple[str, int]]:
+    """Every entry under `folder` as (relative POSIX path, lstat mode); symlinks not followed."""
+    entries: list[tuple[str, int]] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                children = list(scan)
+        except OSError:
+            continue  # an unreadable sub-folder: its files show as missing where sealed
+        for entry in children:
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue
+            path = Path(entry.path)
+            entries.append((path.relative_to(folder).as_posix(), mode))
+            if stat.S_ISDIR(mode):
+                pending.append(path)
+    return entries
+
+
 def sealed_files(folder: Path) -> list[str]:
-    """Every file a `closed` event seals: all files in the folder (recursively) but the log
-    and the lock, as sorted POSIX paths relative to the folder."""
-    names = []
-    for path in folder.rglob("*"):
-        if path.is_file() or path.is_symlink():
-            relative = path.relative_to(folder).as_posix()
-            if relative not in UNSEALED:
-                names.append(relative)
-    return sorted(names)
+    """Every file a `closed` event seals: all regular files in the folder (recursively) but
+    the log and the lock, as sorted POSIX paths relative to the folder.
+
+    Symlinks and special files are never sealed (nor read): see `irregular_entries`.
+    """
+    return sorted(
+        name for name, mode in _walk(folder) if stat.S_ISREG(mode) and name not in UNSEALED
+    )
+
+
+def irregular_entries(folder: Path) -> list[tuple[str, str]]:
+    """Entries a session folder must not hold: symlinks, devices, FIFOs, sockets.
+
+    Returns sorted (relative path, "is a symbolic link")-style pairs.
+    """
+    found = []
+    for name, mode in _walk(folder):
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            found.append((name, f"is {kind_of(mode)}"))
+    return sorted(found)
 
 
 def is_owned_by_running_process(folder: Path) -> bool:
     """True if some running process (this one included) holds the session's lock."""
-    try:
-        fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_CLOEXEC)
+    try:  # a FIFO planted as the lock must not block the listing
+        fd = os.open(folder / LOCK_FILE, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return False
     try:
@@ -89,8 +143,8 @@ def is_owned_by_running_process(folder: Path) -> bool:
 def lock_owner_pid(folder: Path) -> int | None:
     """The pid written in the lock file (whether or not it is still running)."""
     try:
-        return int((folder / LOCK_FILE).read_text().strip())
-    except (OSError, ValueError):
+        return int(read_bounded(folder / LOCK_FILE, 64, follow_symlinks=False).strip())
+    except (OSError, UnsafeFileError, ValueError):
         return None
 
 
@@ -127,20 +181,40 @@ def load_info(folder: Path) -> SessionInfo:
     """Read and validate session.json (RecordError if missing or invalid)."""
     path = folder / SESSION_JSON
     try:
-        return SessionInfo.model_validate_json(path.read_bytes())
+        content = read_bounded(path, MAX_SESSION_JSON_BYTES, follow_symlinks=False)
     except FileNotFoundError:
         raise RecordError(f"{folder} is not a session folder (no {SESSION_JSON})") from None
-    except (OSError, ValidationError, UnicodeDecodeError) as error:
-        first = str(error).splitlines()[0]
-        raise RecordCorruptError(f"{path} cannot be read: {first}") from None
+    except UnsafeFileError as error:
+        raise RecordCorruptError(
+            f"{path} {error.reason}: a session folder holds only regular files; "
+            f"see `discussion verify {folder}`"
+        ) from None
+    try:
+        return SessionInfo.model_validate_json(content)
+    except ValidationError as error:  # the field, the allowed values, what to do
+        from discussion.validation import describe
+
+        raise RecordCorruptError(
+            describe(error, SessionInfo, where=str(path), fix=f"see `discussion verify {folder}`")
+        ) from None
+    except UnicodeDecodeError:
+        raise RecordCorruptError(
+            f"{path} is not UTF-8 text: see `discussion verify {folder}`"
+        ) from None
 
 
 def read_log(folder: Path) -> LogScan:
-    """Read-only scan of a folder's events.jsonl (no lock taken, nothing changed)."""
+    """Read-only scan of a folder's events.jsonl (no lock taken, nothing changed).
+
+    Never raises for an unusable log (missing, a folder, a symlink, a device, huge): the
+    scan's `problem` says what is wrong.
+    """
     try:
-        return scan_log((folder / EVENTS_JSONL).read_bytes())
+        return scan_log(read_bounded(folder / EVENTS_JSONL, MAX_LOG_BYTES, follow_symlinks=False))
     except FileNotFoundError:
         return LogScan(problem=f"{EVENTS_JSONL} is missing", problem_line=0)
+    except UnsafeFileError as error:
+        return LogScan(problem=f"{EVENTS_JSONL} {error.reason}", problem_line=0)
 
 
 def load_state(folder: Path) -> SessionState:
@@ -212,14 +286,18 @@ class SessionRecord:
         scan = read_log(folder)
         if scan.events and scan.events[-1].type == "closed":
             raise SessionClosedError(f"session {folder.name} is closed; it cannot be reopened")
+        path = folder / EVENTS_JSONL
+        present = os.path.lexists(path)
+        if present and (reason := _irregular(path)) is not None:
+            raise RecordCorruptError(
+                f"{path} {reason}; run `discussion verify {folder}` (nothing was changed)"
+            )
         lock_fd = _acquire_lock(folder)
         try:
-            path = folder / EVENTS_JSONL
-            if path.exists():
-                log = EventLog.open(path, repair=repair_torn_tail)
-            else:
-                log = EventLog.create(path)
-            content = (folder / SESSION_JSON).read_bytes()
+            log = EventLog.open(path, repair=repair_torn_tail) if present else EventLog.create(path)
+            content = read_bounded(
+                folder / SESSION_JSON, MAX_SESSION_JSON_BYTES, follow_symlinks=False
+            )
             if not log.events:  # killed between session.json and the created event
                 log.append(_created_data(info, content), 0.0)
             created = log.events[0].payload
@@ -341,6 +419,13 @@ class SessionRecord:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def _irregular(path: Path) -> str | None:
+    try:
+        return not_regular_reason(path)
+    except FileNotFoundError:
+        return None
 
 
 def _created_data(info: SessionInfo, content: bytes) -> CreatedData:

@@ -8,6 +8,7 @@ all raises UserError (exit 2 on the command line).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,8 +19,18 @@ from discussion.errors import UserError
 from discussion.record.events import ClosedData, CreatedData, Event
 from discussion.record.info import EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_log
-from discussion.record.session import sealed_files, sha256_file
+from discussion.record.session import (
+    MAX_LOG_BYTES,
+    MAX_SESSION_JSON_BYTES,
+    irregular_entries,
+    sealed_files,
+    sha256_file,
+)
 from discussion.record.state import SessionState, derive_state
+from discussion.safe_files import UnsafeFileError, not_regular_reason, read_bounded
+
+# The log and session.json are checked (and their problems named) by their own checks.
+_CHECKED_ELSEWHERE = frozenset({EVENTS_JSONL, SESSION_JSON})
 
 
 @dataclass
@@ -53,9 +64,15 @@ def verify(folder: Path) -> VerifyReport:
     """
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder")
-    if not (folder / SESSION_JSON).exists() and not (folder / EVENTS_JSONL).exists():
+    if not _lexists(folder / SESSION_JSON) and not _lexists(folder / EVENTS_JSONL):
         raise UserError(f"{folder} is not a session folder (no {SESSION_JSON}, no {EVENTS_JSONL})")
     problems: list[str] = []
+    for name, reason in irregular_entries(folder):
+        if name not in _CHECKED_ELSEWHERE:
+            problems.append(
+                f"{name} {reason}: a session folder holds only regular files and folders "
+                "(not read; remove it, or restore the file it replaced)"
+            )
     info = _check_session_json(folder, problems)
     events = _check_log(folder, problems)
     closed_at = next((i for i, e in enumerate(events) if e.type == "closed"), None)
@@ -65,7 +82,7 @@ def verify(folder: Path) -> VerifyReport:
         state = derive_state(info, events, owned=False)
     if closed_at is not None:
         _check_seal(folder, events[: closed_at + 1], state, problems)
-    elif not (folder / LOCK_FILE).exists() and events:
+    elif not _lexists(folder / LOCK_FILE) and events:
         problems.append(
             f"no closed event and no {LOCK_FILE}: a closed line may have been removed "
             "(an unclosed session keeps its lock file)"
@@ -77,29 +94,35 @@ def verify(folder: Path) -> VerifyReport:
 def _check_session_json(folder: Path, problems: list[str]) -> SessionInfo | None:
     path = folder / SESSION_JSON
     try:
-        content = path.read_bytes()
+        content = read_bounded(path, MAX_SESSION_JSON_BYTES, follow_symlinks=False)
     except FileNotFoundError:
         problems.append(f"{SESSION_JSON} is missing")
         return None
-    except OSError as error:
-        problems.append(f"{SESSION_JSON} cannot be read: {error.strerror}")
+    except UnsafeFileError as error:
+        problems.append(f"{SESSION_JSON} {error.reason}")
         return None
     try:
         return SessionInfo.model_validate_json(content)
     except (ValidationError, ValueError) as error:
-        problems.append(f"{SESSION_JSON} is not a valid session description: {_first(error)}")
+        if isinstance(error, ValidationError):  # the field, the allowed values, what to do
+            from discussion.validation import describe
+
+            reason = describe(error, SessionInfo)
+        else:
+            reason = _first(error)
+        problems.append(f"{SESSION_JSON} is not a valid session description: {reason}")
         return None
 
 
 def _check_log(folder: Path, problems: list[str]) -> list[Event]:
     path = folder / EVENTS_JSONL
     try:
-        content = path.read_bytes()
+        content = read_bounded(path, MAX_LOG_BYTES, follow_symlinks=False)
     except FileNotFoundError:
         problems.append(f"{EVENTS_JSONL} is missing")
         return []
-    except OSError as error:
-        problems.append(f"{EVENTS_JSONL} cannot be read: {error.strerror}")
+    except UnsafeFileError as error:
+        problems.append(f"{EVENTS_JSONL} {error.reason}")
         return []
     scan = scan_log(content)
     events = scan.events
@@ -124,11 +147,12 @@ def _check_log(folder: Path, problems: list[str]) -> list[Event]:
         return events
     created = events[0].payload
     session_json = folder / SESSION_JSON
-    if isinstance(created, CreatedData) and session_json.is_file():
+    if isinstance(created, CreatedData) and _lexists(session_json) and not _irregular(session_json):
         try:
-            actual = hashlib.sha256(session_json.read_bytes()).hexdigest()
-        except OSError as error:
-            actual = f"unreadable: {error.strerror}"
+            data = read_bounded(session_json, MAX_SESSION_JSON_BYTES, follow_symlinks=False)
+            actual = hashlib.sha256(data).hexdigest()
+        except (OSError, UnsafeFileError) as error:
+            actual = f"unreadable: {error}"
         if actual != created.session_json_sha256:
             problems.append(
                 f"{SESSION_JSON} does not match the hash in the created event "
@@ -158,18 +182,23 @@ def _check_seal(
             problems.append(f"the closed event names a file outside the folder: {name}")
             continue
         if name not in present:
-            problems.append(f"{name} is missing (sealed by the closed event)")
+            if _irregular(folder / name) is None:  # else already named as not a regular file
+                problems.append(f"{name} is missing (sealed by the closed event)")
             continue
         try:
             actual = sha256_file(folder / name)
-        except OSError as error:
-            problems.append(f"{name} cannot be read: {error.strerror}")
+        except FileNotFoundError:
+            problems.append(f"{name} is missing (sealed by the closed event)")
+            continue
+        except (OSError, UnsafeFileError) as error:
+            reason = error.reason if isinstance(error, UnsafeFileError) else error.strerror
+            problems.append(f"{name} {reason}")
             continue
         if actual != expected:
             problems.append(f"{name} has been altered since closing (sha256 differs)")
     for name in sorted(present - set(closed.files)):
         problems.append(f"{name} was added after closing")
-    if (folder / LOCK_FILE).exists():
+    if _lexists(folder / LOCK_FILE):
         problems.append(f"{LOCK_FILE} was left behind or added after closing")
 
 
@@ -185,13 +214,28 @@ def _audio_seconds(folder: Path, state: SessionState | None) -> float:
     for segment in state.segments:
         length = None
         try:
-            info = soundfile.info(str(folder / segment.file))
+            path = folder / segment.file
+            if _irregular(path) is not None:  # never open a device or follow a symlink
+                raise ValueError(f"{segment.file} is not a regular file")
+            info = soundfile.info(str(path))
             length = float(info.frames) / float(info.samplerate)
         except Exception:
             end = segment.end_offset(state.info.samplerate)
             length = 0.0 if end is None else end - segment.start_offset
         total += length
     return total
+
+
+def _lexists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _irregular(path: Path) -> str | None:
+    """Why `path` is not a regular file (not following symlinks), None if it is or is absent."""
+    try:
+        return not_regular_reason(path)
+    except FileNotFoundError:
+        return None
 
 
 def _first(error: Exception) -> str:

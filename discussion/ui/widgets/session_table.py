@@ -10,9 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from discussion.errors import UserError
 from discussion.record import SessionSummary, list_sessions
-from discussion.record.session import load_info
 
 STATE_STYLES = {
     "open": "bold cyan",
@@ -53,15 +51,7 @@ def load_session_rows(home: Path | None = None) -> list[SessionRow]:
 
     Blocking file I/O: call it from a thread worker.
     """
-    rows: list[SessionRow] = []
-    for summary in list_sessions(home):
-        created: datetime | None = None
-        if summary.status != "broken" or summary.apprentice is not None:
-            try:
-                created = load_info(summary.folder).created_at
-            except UserError:
-                created = None
-        rows.append(SessionRow(summary, created))
+    rows = [SessionRow(summary, summary.created_at) for summary in list_sessions(home)]
     return sort_newest_first(rows)
 
 
