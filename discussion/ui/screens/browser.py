@@ -52,7 +52,14 @@ class BrowserScreen(Screen[None]):
             id="browser.filter",
             tooltip="Filter questions by words in their text, probes or look-fors",
         ),
-        Binding("escape", "clear_filter", "Clear", show=False, id="browser.clear"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear",
+            show=False,
+            id="browser.clear",
+            tooltip="Clear the question filter",
+        ),
     ]
 
     DEFAULT_CSS = """

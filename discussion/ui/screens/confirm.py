@@ -16,7 +16,13 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Answer no"),
-        Binding("left,right", "toggle_focus", show=False, id="confirm.move"),
+        Binding(
+            "left,right",
+            "toggle_focus",
+            show=False,
+            id="confirm.move",
+            tooltip="Move between the two answers",
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -96,7 +97,7 @@ class HelpRow:
         return self.ids[0] if self.ids else ""
 
 
-def help_sections(screen: Screen[object]) -> list[tuple[str, list[HelpRow]]]:
+def help_sections(screen: Screen[Any]) -> list[tuple[str, list[HelpRow]]]:
     """The active keys of `screen`: its own, then the app's, then the focused widget's."""
     own: dict[object, HelpRow] = {}
     everywhere: dict[object, HelpRow] = {}
@@ -165,7 +166,7 @@ class HelpScreen(ModalScreen[None]):
         ]
 
     @classmethod
-    def of(cls, screen: Screen[object]) -> HelpScreen:
+    def of(cls, screen: Screen[Any]) -> HelpScreen:
         """The help for the keys active on `screen`."""
         return cls(help_sections(screen))
 
