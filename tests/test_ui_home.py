@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -262,3 +263,60 @@ def test_snapshot_home_recovery_offer(snap_compare: SnapCompare) -> None:
 def test_snapshot_home_empty(snap_compare: SnapCompare) -> None:
     app = ScreenHost(lambda: HomeScreen(catalog(), SNAPSHOT_HOME, rows_provider=list, tz=UTC))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+# ------------------------------------------- issue 14, fault 11: loading, broken folders
+async def test_says_loading_until_the_list_arrives(home: Path) -> None:
+    """A large home takes a while: the screen must not say "No discussions yet" meanwhile."""
+    release = threading.Event()
+    rows = fixed_rows()
+
+    def slow_rows() -> list[SessionRow]:
+        release.wait(10)
+        return rows
+
+    app = ScreenHost(lambda: HomeScreen(catalog(), home, rows_provider=slow_rows, tz=UTC))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen) and not screen.loaded
+        shown = str(screen.query_one("#home-empty", Static).render())
+        assert "Loading" in shown and "No discussions yet" not in shown
+        release.set()
+        await settle(pilot)
+        assert screen.loaded and len(rows_shown(app)) == len(rows)
+
+
+async def test_a_bad_folder_is_a_row_with_its_reason(home: Path) -> None:
+    """An events.jsonl that is a folder or a loop used to hide every session."""
+    for day in range(1, 10):
+        record = SessionRecord.create(
+            make_info(f"Good {day}", datetime(2026, 3, day, 9, tzinfo=UTC)), home
+        )
+        record.close()
+    for day, kind in ((20, "folder"), (21, "loop")):
+        record = SessionRecord.create(
+            make_info(f"Bad {kind}", datetime(2026, 3, day, 9, tzinfo=UTC)), home
+        )
+        record.release()
+        log = record.folder / "events.jsonl"
+        log.unlink()
+        if kind == "folder":
+            log.mkdir()
+        else:
+            log.symlink_to("events.jsonl")
+    app = ScreenHost(lambda: HomeScreen(catalog(), home, offer_recovery=False))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = rows_shown(app)
+        assert len(shown) == 11
+        assert shown[:2] == [("Bad loop", "broken"), ("Bad folder", "broken")]
+        assert all(state == "closed" for _, state in shown[2:])
+        problem = app.screen.query_one("#home-problem", Static)
+        assert "events.jsonl is a symbolic link, not a regular file" in str(problem.render())
+        await pilot.press("down")
+        await pilot.pause()
+        assert "events.jsonl is a folder, not a regular file" in str(problem.render())
+        await pilot.press("down")
+        await pilot.pause()
+        assert str(problem.render()) == ""  # a good session: nothing wrong to say

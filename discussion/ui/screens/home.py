@@ -1,4 +1,9 @@
-"""The home screen: recent sessions, and the way into a new, resumed or finished discussion."""
+"""The home screen: recent sessions, and the way into a new, resumed or finished discussion.
+
+The list is read in a thread worker, which only posts messages (`SessionsLoaded`,
+`SessionsLoadFailed`, `RecoveryFinished`); their handlers change the screen on the UI thread.
+Until the first list arrives the screen says it is loading (a large home takes a while).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from discussion.errors import UserError
-from discussion.paths import sessions_dir
+from discussion.errors import UserError, os_error_message
+from discussion.paths import data_home_path
 from discussion.record import recover
 from discussion.ui.catalog import Catalog
 from discussion.ui.messages import (
@@ -26,6 +32,8 @@ from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.session_table import SessionRow, SessionTable, load_session_rows
 
 RowsProvider = Callable[[], list[SessionRow]]
+
+LOADING_TEXT = "Loading the sessions…"
 
 EMPTY_TEXT = (
     "No discussions yet.\n\n"
@@ -78,9 +86,34 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
+    class SessionsLoaded(Message):
+        """The worker read the session list (`generation` tells a stale load from the last)."""
+
+        def __init__(self, rows: list[SessionRow], generation: int) -> None:
+            super().__init__()
+            self.rows = rows
+            self.generation = generation
+
+    class SessionsLoadFailed(Message):
+        """The session folder itself could not be read; `reason` says why and the fix."""
+
+        def __init__(self, reason: str, generation: int) -> None:
+            super().__init__()
+            self.reason = reason
+            self.generation = generation
+
+    class RecoveryFinished(Message):
+        """The recovery worker is done; `text` is what to tell the assessor."""
+
+        def __init__(self, text: str, failed: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.failed = failed
+
     DEFAULT_CSS = """
     HomeScreen #home-empty { padding: 1 2; height: auto; }
     HomeScreen #home-folder { height: 1; color: $text-muted; padding: 0 1; }
+    HomeScreen #home-problem { height: 1; color: $error; padding: 0 1; }
     HomeScreen.-empty SessionTable { display: none; }
     HomeScreen #home-empty { display: none; }
     HomeScreen.-empty #home-empty { display: block; height: 1fr; }
@@ -105,11 +138,13 @@ class HomeScreen(Screen[None]):
         self._offer_recovery = offer_recovery
         self.rows: list[SessionRow] = []
         self.loaded = False
+        self._generation = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield SessionTable(tz=self.tz, id="home-table")
-        yield Static(EMPTY_TEXT, id="home-empty")
+        yield Static(LOADING_TEXT, id="home-empty")
+        yield Static("", id="home-problem")
         yield Static("", id="home-folder")
         yield Footer()
 
@@ -127,29 +162,57 @@ class HomeScreen(Screen[None]):
 
     # ------------------------------------------------------------------ loading
     def action_refresh(self) -> None:
-        """Read the session folder again (in a thread)."""
-        self._load()
+        """Read the session folder again (in a thread); a newer load supersedes an older one."""
+        self._generation += 1
+        self._load(self._generation)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="home-load")
-    def _load(self) -> None:
+    @work(thread=True, exit_on_error=False, group="home-load")
+    def _load(self, generation: int) -> None:
         try:
             rows = self.rows_provider()
-        except (OSError, UserError) as error:
-            self.app.call_from_thread(
-                self.notify, f"Cannot list sessions: {error}", severity="error", timeout=10
-            )
+        except UserError as error:
+            self.post_message(self.SessionsLoadFailed(error.message, generation))
+        except OSError as error:
+            self.post_message(self.SessionsLoadFailed(os_error_message(error), generation))
+        else:
+            self.post_message(self.SessionsLoaded(rows, generation))
+
+    @on(SessionsLoaded)
+    def _loaded(self, message: SessionsLoaded) -> None:
+        if message.generation == self._generation:  # else a newer load is on its way
+            self._show_rows(message.rows)
+
+    @on(SessionsLoadFailed)
+    def _load_failed(self, message: SessionsLoadFailed) -> None:
+        if message.generation != self._generation:
             return
-        self.app.call_from_thread(self._show_rows, rows)
+        self.loaded = True
+        text = f"Cannot list the sessions: {message.reason}"
+        if not self.rows:
+            self.query_one("#home-empty", Static).update(text)
+        self.notify(text, severity="error", timeout=10)
 
     def _show_rows(self, rows: list[SessionRow]) -> None:
         self.rows = rows
         self.loaded = True
         table = self.query_one(SessionTable)
         table.show(rows)
+        self.query_one("#home-empty", Static).update(EMPTY_TEXT)
         self.set_class(not rows, "-empty")
+        self._show_problem(table.selected)
         if rows:
             table.focus()
         self._offer_interrupted()
+
+    @on(DataTable.RowHighlighted, "#home-table")
+    def _row_highlighted(self) -> None:
+        self._show_problem(self.query_one(SessionTable).selected)
+
+    def _show_problem(self, row: SessionRow | None) -> None:
+        """Under the table: what is wrong with the highlighted session, if anything."""
+        problem = row.summary.problem if row is not None else None
+        text = f"{row.summary.session_id}: {problem}" if row is not None and problem else ""
+        self.query_one("#home-problem", Static).update(text)
 
     def _offer_interrupted(self) -> None:
         """Once per screen: offer to resume the newest interrupted session."""
@@ -224,25 +287,29 @@ class HomeScreen(Screen[None]):
     def _recover(self, folder: Path) -> None:
         try:
             report = recover(folder)
-        except (OSError, UserError) as error:
-            message = error.message if isinstance(error, UserError) else str(error)
-            self.app.call_from_thread(
-                self.notify, f"Recovery failed: {message}", severity="error", timeout=15
-            )
+        except UserError as error:
+            self.post_message(self.RecoveryFinished(f"Recovery failed: {error.message}", True))
+            return
+        except OSError as error:
+            text = f"Recovery failed: {os_error_message(error)}"
+            self.post_message(self.RecoveryFinished(text, True))
+            return
+        outcome = report.sessions[0] if report.sessions else None
+        if outcome is None or outcome.action == "failed":
+            text = outcome.message if outcome else "nothing was recovered"
+            self.post_message(self.RecoveryFinished(f"Recovery failed: {text}", True))
         else:
-            outcome = report.sessions[0] if report.sessions else None
-            if outcome is None or outcome.action == "failed":
-                text = outcome.message if outcome else "nothing was recovered"
-                self.app.call_from_thread(
-                    self.notify, f"Recovery failed: {text}", severity="error", timeout=15
-                )
-            else:
-                self.app.call_from_thread(self.notify, f"Recovered: {outcome.message}", timeout=8)
-        self.app.call_from_thread(self.action_refresh)
+            self.post_message(self.RecoveryFinished(f"Recovered: {outcome.message}", False))
+
+    @on(RecoveryFinished)
+    def _recovered(self, message: RecoveryFinished) -> None:
+        if message.failed:
+            self.notify(message.text, severity="error", timeout=15)
+        else:
+            self.notify(message.text, timeout=8)
+        self.action_refresh()
 
 
-def _sessions_folder() -> Path | str:
-    try:
-        return sessions_dir()
-    except OSError as error:
-        return f"(unavailable: {error})"
+def _sessions_folder() -> Path:
+    """Where the sessions live, for the screen's footer line (nothing created here)."""
+    return data_home_path() / "sessions"
