@@ -57,12 +57,6 @@ class Settings(BaseModel):
         default_factory=dict,
         max_length=200,
         description='Binding id -> keys, e.g. {"discussion.end": "f9,ctrl+e"}; the app checks '
-        "the ids and keys (discussion.ui.keymap.check_keymap)",
-    )
-    keymap: dict[str, str] = Field(
-        default_factory=dict,
-        max_length=200,
-        description='Binding id -> keys, e.g. {"discussion.end": "f9,ctrl+e"}; the app checks '
         "the ids and keys when it starts (discussion/ui/keymap.py)",
     )
 
