@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import audio_helpers as ah
 import pytest
@@ -61,7 +62,7 @@ class SilentRecorder:
         return None
 
 
-def stub_screen(**settings: object) -> SetupScreen:
+def stub_screen(**settings: Any) -> SetupScreen:  # Settings' own checks apply
     return SetupScreen(
         catalog(),
         Settings(assessor="Sam Assessor", **settings),
