@@ -137,9 +137,12 @@ async def test_keymap_from_settings_remaps_the_help_key(home: Path) -> None:
 
 
 def test_a_valid_keymap_is_normalised() -> None:
-    assert check_keymap({"discussion.end": "f9, ctrl+b", "app.help": "?"}, WHERE) == {
+    keymap = {"discussion.end": "f9, ctrl+b", "browser.filter": "?", "discussion.tag1": "alt+q"}
+    assert check_keymap({**keymap, "decisions.met": "alt+5"}, WHERE) == {
         "discussion.end": "f9,ctrl+b",
-        "app.help": "question_mark",
+        "browser.filter": "question_mark",
+        "discussion.tag1": "alt+q",  # a tag key is seen before the box: alt+letter works
+        "decisions.met": "alt+5",  # alt+digit carries no character
     }
 
 
@@ -156,6 +159,8 @@ def test_a_valid_keymap_is_normalised() -> None:
         ({"discussion.end": "ctrl+p"}, "'ctrl+p' opens the command palette"),
         ({"discussion.end": "e"}, "'e' types a character in this screen's text box"),
         ({"discussion.tag1": "m"}, "'m' types a character"),
+        ({"discussion.next": "alt+n"}, "'alt+n' types a character"),
+        ({"app.help": "question_mark"}, "'question_mark' types a character"),
         ({"discussion.mark": "ctrl+n"}, "'ctrl+n' would be both"),
         ({"app.help": "ctrl+y"}, "'ctrl+y' would be both"),
     ],
@@ -230,3 +235,22 @@ async def test_help_screen_shows_both_keys_of_the_help(home: Path) -> None:
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_browse_has_a_back_key_shown_in_the_footer(home: Path) -> None:
+    app = DiscussionApp(catalog(), home=home / "sessions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home_screen = app.screen
+        await pilot.press("b")
+        await pilot.pause()
+        browser = app.screen
+        assert browser is not home_screen
+        shown = [b.binding.description for b in browser.active_bindings.values() if b.binding.show]
+        assert "Back" in shown
+        await pilot.press("slash", *"refund", "escape")  # first Escape: clears the filter
+        await pilot.pause()
+        assert app.screen is browser
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home_screen

@@ -46,10 +46,12 @@ RESERVED = {
     "tab": "moves to the next field",
     "shift+tab": "moves to the previous field",
 }
-# Id prefixes of screens where the keyboard usually types into a text box: a plain character
-# there would be typed, not obeyed.
-TYPING_SCREENS = ("discussion.", "decisions.", "setup.", "amend.", "export.")
+# Id prefixes of screens where the keyboard usually types into a text box (and the app's keys,
+# which work there too): a plain character there would be typed, not obeyed.
+TYPING_SCREENS = ("app.", "discussion.", "decisions.", "setup.", "amend.", "export.")
 EXAMPLE = '"keymap": {"discussion.end": "f9,ctrl+e"}'
+# alt+digit arrives with no character (see deliver_alt_digits), so a text box never types it.
+ALT_PLACES = frozenset(f"alt+{name}" for name in (*"1234567890", "minus"))
 
 
 # ------------------------------------------------------------------------------ alt+digit
@@ -81,6 +83,7 @@ class BindingInfo:
 
     owners: tuple[type[DOMNode], ...]
     keys: tuple[str, ...]
+    priority: bool = False  # checked before the focused text box sees the key
 
 
 def _binding_classes() -> Iterator[type[DOMNode]]:
@@ -114,7 +117,7 @@ def known_bindings() -> dict[str, BindingInfo]:
                 info = found.get(binding.id, BindingInfo((), ()))
                 owners = info.owners if cls in info.owners else (*info.owners, cls)
                 keys = info.keys if key in info.keys else (*info.keys, key)
-                found[binding.id] = BindingInfo(owners, keys)
+                found[binding.id] = BindingInfo(owners, keys, binding.priority)
     return found
 
 
@@ -164,9 +167,11 @@ def _normal(key: str) -> str:
     return "+".join([*modifiers, name])
 
 
-def _is_character(key: str) -> bool:
+def _is_character(key: str, *, with_alt: bool = False) -> bool:
+    """True if a text box would type `key` (alt+letter too: Textual passes the letter on)."""
     *modifiers, name = key.split("+")
-    plain = not set(modifiers) - {"shift"}
+    allowed = {"shift", "alt"} if with_alt else {"shift"}
+    plain = not set(modifiers) - allowed
     return plain and (len(name) == 1 or name in _character_key_names() or name == "space")
 
 
@@ -206,14 +211,15 @@ def check_keymap(keymap: Mapping[str, str], where: str) -> dict[str, str]:
                     f"{at}: {key!r} is a text-editing key ({_editing_keys()[key].lower()}) "
                     "in text boxes, so it would not reach the action; choose another key"
                 )
-            if binding_id.startswith(TYPING_SCREENS) and _is_character(key):
+            typed = _is_character(key, with_alt=not known[binding_id].priority)
+            if binding_id.startswith(TYPING_SCREENS) and typed and key not in ALT_PLACES:
                 allowed = binding_id.startswith("discussion.chord_tag") or (
                     binding_id.startswith("discussion.tag") and key in OPTION_CHARACTERS
                 )
                 if not allowed:
                     raise UserError(
                         f"{at}: {key!r} types a character in this screen's text box; use a "
-                        "key with ctrl or alt, or an F key"
+                        "ctrl key or an F key"
                     )
         normal[binding_id] = ",".join(parts)
     _check_clashes(known, normal, where)

@@ -54,11 +54,10 @@ class BrowserScreen(Screen[None]):
         ),
         Binding(
             "escape",
-            "clear_filter",
-            "Clear",
-            show=False,
-            id="browser.clear",
-            tooltip="Clear the question filter",
+            "back",
+            "Back",
+            id="browser.back",
+            tooltip="Back to the screen before (in the filter box: clear the filter first)",
         ),
     ]
 
@@ -96,7 +95,7 @@ class BrowserScreen(Screen[None]):
                     )
                     with VerticalScroll(classes="detail"):
                         yield QuestionDetail(id="question-detail")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits at 80 columns
 
     def on_mount(self) -> None:
         """Start on the discussion component's summary."""
@@ -160,6 +159,16 @@ class BrowserScreen(Screen[None]):
         """Jump to the filter box on the bank tab."""
         self.query_one(TabbedContent).active = "bank"
         self.query_one("#bank-filter").focus()
+
+    def action_back(self) -> None:
+        """Clear the filter if it is in use, else go back to the screen the browser opened on."""
+        box = self.query_one("#bank-filter", Input)
+        if box.has_focus or box.value:
+            self.action_clear_filter()
+        elif len(self.app.screen_stack) > 2:  # the app's blank base screen, something, this
+            self.app.pop_screen()
+        else:
+            self.notify("Nothing to go back to: ctrl+q leaves the app.")
 
     def action_clear_filter(self) -> None:
         """Empty the filter box and return to the tree."""
