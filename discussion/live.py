@@ -52,6 +52,7 @@ from discussion.record import (
     resume,
 )
 from discussion.record.info import RECORDER_LOG
+from discussion.record.state import SessionState, apply_event, empty_state
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,9 @@ class LiveSession:
         self._fallback_base = record.timeline_end_offset()
         self._log_handler = _attach_recorder_log(record.folder)
         record.set_clock(self.offset_now)
+        # The derived state, kept up to date event by event (see `state`).
+        self._state = empty_state(record.info, owned=True)
+        self._state_lock = threading.Lock()
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -109,6 +113,18 @@ class LiveSession:
     def has_audio(self) -> bool:
         """False for a notes-only session chosen by the assessor."""
         return self.record.info.audio is not False
+
+    def state(self) -> SessionState:
+        """The derived state now: only events appended since the last call are folded in.
+
+        The same object is returned each time, updated in place (screens read it, never
+        change it); cheap enough to call on every note.
+        """
+        with self._state_lock:
+            events = self.record.events
+            for event in events[self._state.event_count :]:
+                apply_event(self._state, event)
+            return self._state
 
     # ------------------------------------------------------------------ the clock
     def offset_now(self) -> float:

@@ -1,10 +1,13 @@
 """Derived state of a session: everything shown or graded is computed from the events.
 
-Nothing here is stored; `derive_state(info, events, owned)` is a pure function.
+Nothing here is stored; `derive_state(info, events, owned)` is a pure function: a fold of
+`apply_event` over the events, from `empty_state`. A live session keeps one state and applies
+each new event to it (`apply_event`), so a screen never re-reads the whole log per note.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -152,6 +155,9 @@ class SessionState:
     time_warnings: list[int] = field(default_factory=list)
     last_offset: float = 0.0
     closed: ClosedData | None = None
+    # Bookkeeping of the fold (not part of what is compared or shown).
+    _notes_by_seq: dict[int, NoteView] = field(default_factory=dict, repr=False, compare=False)
+    _segment: Segment | None = field(default=None, repr=False, compare=False)
 
     @property
     def audio_seconds(self) -> float:
@@ -186,87 +192,98 @@ class SessionState:
         return Tally("discussion", self.info.attempt, met, not_met)
 
 
+def empty_state(info: SessionInfo, owned: bool) -> SessionState:
+    """The state before any event. `owned`: a running process holds the session's lock."""
+    return SessionState(info=info, status="open" if owned else "interrupted", event_count=0)
+
+
 def derive_state(info: SessionInfo, events: list[Event], owned: bool) -> SessionState:
     """Fold the events into a SessionState. `owned`: a running process holds the lock."""
-    closed = bool(events) and events[-1].type == "closed"
-    status: Status = "closed" if closed else ("open" if owned else "interrupted")
-    state = SessionState(info=info, status=status, event_count=len(events))
-    notes: dict[int, NoteView] = {}
-    current_segment: Segment | None = None
+    state = empty_state(info, owned)
+    for event in events:
+        apply_event(state, event)
+    return state
+
+
+def apply_event(state: SessionState, event: Event) -> None:
+    """Fold one more event (the next in the log) into `state`, in place."""
+    data = event.payload
+    state.event_count += 1
 
     def evidence(criterion: str) -> CriterionEvidence:
         return state.criteria.setdefault(criterion, CriterionEvidence(criterion))
 
-    for event in events:
-        data = event.payload
-        if not isinstance(data, NoteData):
-            state.last_offset = max(state.last_offset, event.offset)
-        if isinstance(data, NoteData):
-            view = NoteView(
-                event.seq,
-                event.offset,
-                data.raw_offset,
-                event.at,
-                data.text,
-                list(data.criteria),
-                data.text,
-                list(data.criteria),
-            )
-            notes[event.seq] = view
-            state.notes.append(view)
-            state.last_offset = max(state.last_offset, data.raw_offset)
-        elif isinstance(data, NoteAmendedData):
-            target = notes.get(data.amends)
-            if target is not None:
-                target.text, target.criteria = data.text, list(data.criteria)
-                target.amended_by.append(event.seq)
-        elif isinstance(data, CriterionDecidedData):
-            item = evidence(data.criterion)
-            if item.decision is not None:
-                item.superseded.append(item.decision)
-            item.decision = Decision(
-                event.seq, event.at, data.met, data.rationale, list(data.note_seqs)
-            )
-        elif isinstance(data, QuestionAskedData):
-            state.questions.append(
-                QuestionView(event.seq, event.offset, data.question_id, list(data.criteria))
-            )
-        elif isinstance(data, RecordingStartedData):
-            current_segment = Segment(data.segment, data.start_offset, data.device)
-            state.segments.append(current_segment)
-        elif isinstance(data, RecordingPausedData) and current_segment is not None:
-            current_segment.pauses.append(Pause(event.offset, event.at, reason=data.reason))
-        elif isinstance(data, RecordingResumedData) and current_segment is not None:
-            if current_segment.pauses and current_segment.pauses[-1].resumed_at is None:
-                current_segment.pauses[-1].resumed_at = event.at
-        elif isinstance(data, RecordingStoppedData):
-            for segment in state.segments:
-                if segment.file == data.segment:
-                    segment.frames, segment.stop_reason = data.frames, data.reason
-            current_segment = None
-        elif isinstance(data, RecoveredData):
-            state.recovered_seqs.append(event.seq)
-            for segment in state.segments:
-                if segment.frames is None and segment.file in data.segment_frames:
-                    segment.frames = data.segment_frames[segment.file]
-                    segment.stop_reason = "interrupted"
-            current_segment = None
-        elif isinstance(data, AudioGapData):
-            state.gaps.append(Gap(event.seq, event.offset, data.cause, data.duration_s))
-        elif isinstance(data, AlarmData):
-            state.active_alarms[data.kind] = data.message
-        elif isinstance(data, AlarmClearedData):
-            state.active_alarms.pop(data.kind, None)
-        elif isinstance(data, ComponentResultData):
-            state.component_results.append(data)
-        elif isinstance(data, ConsentRecordedData):
-            state.consent = data.recording
-        elif isinstance(data, ClosedData):
-            state.closed = data
-        elif isinstance(data, TimeWarningData):
-            state.time_warnings.append(data.minutes)
-
-    for view in state.notes:
+    if not isinstance(data, NoteData):
+        state.last_offset = max(state.last_offset, event.offset)
+    if isinstance(data, NoteData):
+        view = NoteView(
+            event.seq,
+            event.offset,
+            data.raw_offset,
+            event.at,
+            data.text,
+            list(data.criteria),
+            data.text,
+            list(data.criteria),
+        )
+        state._notes_by_seq[event.seq] = view
+        state.notes.append(view)
+        state.last_offset = max(state.last_offset, data.raw_offset)
         for criterion in view.criteria:
-            evidence(criterion).note_seqs.append(view.seq)
-    return state
+            insort(evidence(criterion).note_seqs, view.seq)
+    elif isinstance(data, NoteAmendedData):
+        target = state._notes_by_seq.get(data.amends)
+        if target is not None:
+            for criterion in target.criteria:  # the note's tags move with the amendment
+                evidence(criterion).note_seqs.remove(target.seq)
+            target.text, target.criteria = data.text, list(data.criteria)
+            target.amended_by.append(event.seq)
+            for criterion in target.criteria:
+                insort(evidence(criterion).note_seqs, target.seq)
+    elif isinstance(data, CriterionDecidedData):
+        item = evidence(data.criterion)
+        if item.decision is not None:
+            item.superseded.append(item.decision)
+        item.decision = Decision(
+            event.seq, event.at, data.met, data.rationale, list(data.note_seqs)
+        )
+    elif isinstance(data, QuestionAskedData):
+        state.questions.append(
+            QuestionView(event.seq, event.offset, data.question_id, list(data.criteria))
+        )
+    elif isinstance(data, RecordingStartedData):
+        state._segment = Segment(data.segment, data.start_offset, data.device)
+        state.segments.append(state._segment)
+    elif isinstance(data, RecordingPausedData) and state._segment is not None:
+        state._segment.pauses.append(Pause(event.offset, event.at, reason=data.reason))
+    elif isinstance(data, RecordingResumedData) and state._segment is not None:
+        pauses = state._segment.pauses
+        if pauses and pauses[-1].resumed_at is None:
+            pauses[-1].resumed_at = event.at
+    elif isinstance(data, RecordingStoppedData):
+        for segment in state.segments:
+            if segment.file == data.segment:
+                segment.frames, segment.stop_reason = data.frames, data.reason
+        state._segment = None
+    elif isinstance(data, RecoveredData):
+        state.recovered_seqs.append(event.seq)
+        for segment in state.segments:
+            if segment.frames is None and segment.file in data.segment_frames:
+                segment.frames = data.segment_frames[segment.file]
+                segment.stop_reason = "interrupted"
+        state._segment = None
+    elif isinstance(data, AudioGapData):
+        state.gaps.append(Gap(event.seq, event.offset, data.cause, data.duration_s))
+    elif isinstance(data, AlarmData):
+        state.active_alarms[data.kind] = data.message
+    elif isinstance(data, AlarmClearedData):
+        state.active_alarms.pop(data.kind, None)
+    elif isinstance(data, ComponentResultData):
+        state.component_results.append(data)
+    elif isinstance(data, ConsentRecordedData):
+        state.consent = data.recording
+    elif isinstance(data, ClosedData):
+        state.closed = data
+        state.status = "closed"
+    elif isinstance(data, TimeWarningData):
+        state.time_warnings.append(data.minutes)

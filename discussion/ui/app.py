@@ -35,7 +35,6 @@ from discussion.ui.messages import (
     SessionOpenRequested,
     SessionResumeRequested,
 )
-from discussion.ui.screens.browser import BrowserScreen
 from discussion.ui.screens.help import HelpScreen
 from discussion.ui.screens.home import HomeScreen
 
@@ -132,6 +131,8 @@ class DiscussionApp(App[None]):
     def on_mount(self) -> None:
         """Open the home screen (or the browser, for the browser's own tests)."""
         if self.start_on_browser:
+            from discussion.ui.screens.browser import BrowserScreen
+
             self.push_screen(BrowserScreen(self.catalog))
         else:
             self.push_screen(HomeScreen(self.catalog, self.home))
@@ -175,6 +176,8 @@ class DiscussionApp(App[None]):
     # ------------------------------------------------------------------ navigation
     def on_browser_requested(self, _message: BrowserRequested) -> None:
         """Open the standard and bank browser over the current screen."""
+        from discussion.ui.screens.browser import BrowserScreen  # Markdown: loaded on demand
+
         self.push_screen(BrowserScreen(self.catalog))
 
     def on_new_discussion_requested(self, _message: NewDiscussionRequested) -> None:

@@ -7,7 +7,6 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from discussion.ui.messages import BrowserRequested, NewDiscussionRequested
-from discussion.ui.screens.browser import BrowserScreen
 
 
 class AppCommands(Provider):
@@ -47,6 +46,9 @@ class BrowserCommands(Provider):
     """Criteria and questions of the bank, and the browser's own actions."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
+        # Imported here: the browser (Markdown, pygments) is not needed for the first frame.
+        from discussion.ui.screens.browser import BrowserScreen
+
         screen = self.screen
         if not isinstance(screen, BrowserScreen):
             return []

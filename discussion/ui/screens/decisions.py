@@ -64,7 +64,7 @@ class DecisionsScreen(Screen[bool]):
         super().__init__()
         self.live = live
         self.component = standard.component("discussion")
-        self.state: SessionState = live.record.state()
+        self.state: SessionState = live.state()  # updated in place, event by event
         self.selected = self.component.criteria[0].id
         self.all_notes = False
 
@@ -101,7 +101,7 @@ class DecisionsScreen(Screen[bool]):
         ]
 
     def _refresh_criteria(self) -> None:
-        self.state = self.live.record.state()
+        self.state = self.live.state()
         options = []
         for criterion in self.component.criteria:
             evidence = self.state.criteria.get(criterion.id)

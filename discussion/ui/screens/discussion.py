@@ -129,13 +129,14 @@ class DiscussionScreen(TagKeysScreen):
         self.tick_seconds = tick_seconds
         self.tags: list[str] = []
         self.alarms: dict[str, str] = {}
-        self.state: SessionState = live.record.state()
+        self.state: SessionState = live.state()  # updated in place, event by event
         self.alarms.update(self.state.active_alarms)
         self.current: Question | None = None
         self.suggestion = Suggestion(None, None, "")
         self.skipped: set[str] = set()
         self.warned: set[int] = set(self.state.time_warnings)
         self._pausing = False
+        self._redraw_pending = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -162,9 +163,21 @@ class DiscussionScreen(TagKeysScreen):
         self.query_one(NoteEntry).focus()
 
     # ------------------------------------------------------------------ drawing
+    def redraw_soon(self) -> None:
+        """Redraw once the messages already queued are handled: a note and the `EventLogged`
+        it causes (or a burst of recorder news) cost one redraw, not one each."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_later(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        self.refresh_all()
+
     def refresh_all(self) -> None:
-        """Re-derive the session state and redraw the board, question, notes and alarms."""
-        self.state = self.live.record.state()
+        """Bring the session state up to date and redraw what changed (board, question, notes,
+        alarms); widgets whose text is unchanged are not touched."""
+        self.state = self.live.state()
         self.suggestion = self._suggest(exclude_current=False)
         self.query_one(CriteriaBoard).show(self.component, self.state, self.tags)
         self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
@@ -299,7 +312,7 @@ class DiscussionScreen(TagKeysScreen):
         self.query_one("#save-status", Label).update(
             f"[green]✔ saved[/] #{event.seq} {format_clock(event.offset)}"
         )
-        self.refresh_all()
+        self.redraw_soon()
 
     def action_toggle_tag(self, index: int) -> None:
         """Add or remove the criterion at `index` on the board from the next note's tags."""
@@ -395,11 +408,11 @@ class DiscussionScreen(TagKeysScreen):
             self._alarm(event.kind, event.message)
         elif isinstance(event, AlarmCleared):
             self.alarms.pop(event.kind, None)
-        self.refresh_all()
+        self.redraw_soon()
 
     def on_event_logged(self, _message: EventLogged) -> None:
-        """Something was written to the log from elsewhere (a recorder thread)."""
-        self.refresh_all()
+        """Something was written to the log (here, or from a recorder thread)."""
+        self.redraw_soon()
 
     def _alarm(self, kind: str, message: str) -> None:
         self.alarms[kind] = message

@@ -111,7 +111,7 @@ class GradeScreen(Screen[bool]):
         if isinstance(live_or_record, LiveSession):
             self.live = live_or_record
             self.folder = live_or_record.folder
-            self.state: SessionState = live_or_record.record.state()
+            self.state: SessionState = live_or_record.state()
         else:
             self.folder = live_or_record
             self.state = load_state(live_or_record)
@@ -171,7 +171,7 @@ class GradeScreen(Screen[bool]):
 
     def _load_state(self) -> SessionState:
         if self.live is not None and not self.sealed_here:
-            return self.live.record.state()
+            return self.live.state()
         return load_state(self.folder)
 
     def _closed_hash(self) -> str | None:

@@ -22,6 +22,8 @@ class CriteriaBoard(Static):
     CriteriaBoard { width: 27; padding: 0 1; border-right: solid $primary-background; }
     """
 
+    _shown: Text | None = None
+
     def show(self, component: Component, state: SessionState, tags: Collection[str]) -> None:
         """Redraw from the derived session state; `tags` are the criteria the next note gets."""
         text = Text()
@@ -48,4 +50,6 @@ class CriteriaBoard(Static):
             else:
                 text.append("not met", style="bold red")
             text.append("\n")
-        self.update(text)
+        if text != self._shown:  # an unchanged board costs no layout pass
+            self._shown = text
+            self.update(text)

@@ -19,6 +19,8 @@ class QuestionPanel(Static):
     QuestionPanel { padding: 0 1; }
     """
 
+    _shown: Text | None = None
+
     def show(self, question: Question | None, asked: bool, suggestion: Suggestion) -> None:
         """Redraw the panel for `question` (None when nothing is left to suggest)."""
         text = Text()
@@ -27,7 +29,7 @@ class QuestionPanel(Static):
         if question is None:
             text.append("Guide: ", style="bold")
             text.append(suggestion.reason)
-            self.update(text)
+            self._update(text)
             return
         text.append(question.id, style="bold")
         text.append(f" · {', '.join(question.criteria)} · ~{question.minutes:g} min")
@@ -51,4 +53,9 @@ class QuestionPanel(Static):
             text.append(f"{suggestion.question.id}: {suggestion.reason}")
         elif suggestion.question is not None:
             text.append(f"\nGuide: {suggestion.reason}", style="italic cyan")
-        self.update(text)
+        self._update(text)
+
+    def _update(self, text: Text) -> None:
+        if text != self._shown:  # an unchanged panel costs no layout pass
+            self._shown = text
+            self.update(text)

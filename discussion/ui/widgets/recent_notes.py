@@ -18,6 +18,8 @@ class RecentNotes(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def show(self, state: SessionState, count: int) -> None:
         """Redraw the last `count` notes (amended ones show their current text)."""
         text = Text()
@@ -36,4 +38,6 @@ class RecentNotes(Static):
             text.append(f"{tags:<8} ", style="cyan")
             body = note.text or "(moment marked)"
             text.append(body + (" (amended)" if note.amended_by else ""))
-        self.update(text)
+        if text != self._shown:  # an unchanged panel costs no layout pass
+            self._shown = text
+            self.update(text)

@@ -32,6 +32,10 @@ class RecordingStatus(Horizontal):
     RecordingStatus #rec-left { width: 1fr; text-align: right; padding: 0 1; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, Text] = {}
+
     def compose(self) -> ComposeResult:
         yield Static(id="rec-state")
         yield Static(id="rec-clock")
@@ -41,8 +45,8 @@ class RecordingStatus(Horizontal):
     def show(self, state: str, elapsed: float, limit_minutes: int, warn_at: list[int]) -> None:
         """Update the line; the countdown turns yellow at the first warning and red past it."""
         label, style = STATE_STYLES.get(state, (state.upper(), "bold"))
-        self.query_one("#rec-state", Static).update(Text(f" {label} ", style=style))
-        self.query_one("#rec-clock", Static).update(Text(format_clock(elapsed), style="bold"))
+        self._set("#rec-state", Text(f" {label} ", style=style))
+        self._set("#rec-clock", Text(format_clock(elapsed), style="bold"))
         left = limit_minutes * 60 - elapsed
         if left < 0:
             text = Text(
@@ -56,7 +60,13 @@ class RecordingStatus(Horizontal):
             if warn_at and minutes >= max(warn_at):
                 style = "bold white on dark_orange3"
             text = Text(f"{format_clock(left)} left of {limit_minutes} min", style)
-        self.query_one("#rec-left", Static).update(text)
+        self._set("#rec-left", text)
+
+    def _set(self, selector: str, text: Text) -> None:
+        """Update a part only when it changed (ticked 4 times a second; mostly unchanged)."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def set_level(self, rms_dbfs: float, peak_dbfs: float) -> None:
         """Pass a level reading to the meter."""
