@@ -408,8 +408,8 @@ class FakeStream:
     """Calls the callback from its own thread with blocks of `blocksize` at real-time pace.
 
     Faults on request: `start_delay` (start() returns late, blocks already flowing),
-    `start_error` (start() raises it), `bad_block_after` (that many good blocks, then one with
-    the wrong channel count: the writer cannot write it), `hang_on_close`.
+    `start_error` (start() raises it), `bad_block_after` (that many good blocks, then one torn
+    by a byte: the writer cannot make samples of it), `hang_on_close`.
     """
 
     def __init__(
@@ -453,10 +453,11 @@ class FakeStream:
         next_at = time.monotonic()
         while not self._stop.is_set():
             if self.delivering.is_set():
-                channels = 1
+                block: npt.NDArray[np.generic]
                 if self.bad_block_after is not None and self.blocks == self.bad_block_after:
-                    channels = 2
-                block = np.full((self.blocksize, channels), self.value, dtype=np.int16)
+                    block = np.zeros((2 * self.blocksize - 1, 1), dtype=np.uint8)  # torn
+                else:
+                    block = np.full((self.blocksize, 1), self.value, dtype=np.int16)
                 overflow, self.overflow_next = self.overflow_next, False
                 self.callback(block, self.blocksize, None, FakeStatus(overflow))
                 self.blocks += 1

@@ -256,3 +256,30 @@ def test_watchdog_death_is_an_alarm(tmp_path: Path) -> None:
     summary = recorder.stop()
     assert not summary.clean and summary.failure is not None
     assert _frames(path) == summary.frames > 0
+
+
+def test_the_clock_counts_blocks_received_between_writer_wake_ups(tmp_path: Path) -> None:
+    # The writer wakes rarely here; reading the clock still counts every block received.
+    config = RecorderConfig(writer_interval_s=1.0)
+    recorder = Recorder(tmp_path / "s.wav", stream_factory=Factory(), config=config)
+    recorder.start()
+    time.sleep(0.2)
+    began, first = time.monotonic(), recorder.offset_seconds()
+    time.sleep(0.4)
+    elapsed, advanced = time.monotonic() - began, recorder.offset_seconds() - first
+    assert advanced == pytest.approx(elapsed, abs=2 * BLOCK / 16000 + 0.02)
+    assert recorder.wait_until_recording(2)
+    recorder.stop()
+
+
+def test_batched_writes_reach_the_file_within_a_batch(tmp_path: Path) -> None:
+    path = tmp_path / "s.wav"
+    recorder = Recorder(path, stream_factory=Factory())
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    time.sleep(1.2)
+    on_clock = recorder.offset_seconds()
+    in_file = (path.stat().st_size - 44) / 2 / 16000
+    cfg = recorder.config
+    assert on_clock - cfg.write_batch_s - cfg.writer_interval_s - 0.05 <= in_file <= on_clock
+    recorder.stop()

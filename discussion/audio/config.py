@@ -42,3 +42,6 @@ class RecorderConfig:
     write_retry_interval_s: float = 2.0
     overflow_alarm_interval_s: float = 10.0
     watchdog_interval_s: float = 0.25
+    # The writer wakes this often (not per block: the clock is brought up to date by whoever
+    # reads it). Levels, silence and writes happen at this pace.
+    writer_interval_s: float = 0.1

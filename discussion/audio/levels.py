@@ -106,6 +106,11 @@ class SilenceDetector:
             return "sound"
         return None
 
+    @property
+    def quiet_frames(self) -> int:
+        """Frames of the current quiet run."""
+        return self._quiet_frames
+
     def reset(self) -> None:
         """Forget the quiet run (after a pause); an active alarm stays until sound returns."""
         self._quiet_frames = 0

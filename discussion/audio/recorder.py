@@ -1,8 +1,11 @@
 """The headless recorder: one segment file, a sample-count clock, and alarms for what goes wrong.
 
 Threads:
-- PortAudio's callback only copies each block (and its overflow flag) into a queue.
-- The writer thread takes blocks off the queue, puts them on the clock and hands them to its
+- PortAudio's callback only copies each block (with its overflow flag and arrival time) onto a
+  deque: no lock, and no thread is woken per block.
+- Whoever reads the clock (a note, the watchdog, the writer) first puts every block received so
+  far on it (`_accept_locked`), so the clock is current to the block without waking the writer.
+- The writer thread wakes every `writer_interval_s` and hands the accepted blocks to its
   `BlockSink` (sink.py: batched writes, gap padding, levels, silence, fsync, write-error
   retries). It is the only thread touching the file.
 - The watchdog thread notices audio that stops arriving (daemon killed, device unplugged, CPU
@@ -21,15 +24,14 @@ the run unclean. The caller (LiveSession) then continues in a new segment.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from discussion.audio.config import RecorderConfig, RecorderState
 from discussion.audio.errors import AudioUnavailable, describe_portaudio_error
@@ -61,7 +63,9 @@ __all__ = ["Recorder", "RecorderConfig", "RecorderState"]
 log = logging.getLogger(__name__)
 
 
-_Item = tuple[int, npt.NDArray[np.int16], bool] | None  # (stream generation, block, overflow)
+_Item = tuple[int, bytes, bool, float]  # (stream generation, int16 block, overflow, arrival)
+# (block, overflow, paused, the gap it ended and the offset after it, Started offset, arrival)
+_Accepted = tuple[bytes, bool, bool, tuple[GapInfo, float] | None, float | None, float]
 
 
 class Recorder:
@@ -88,7 +92,9 @@ class Recorder:
         self.config = config or RecorderConfig()
         self._on_event = on_event
         self._open_stream: StreamFactory = stream_factory or open_input_stream
-        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._frame_bytes = 2 * self.config.channels
+        self._received: deque[_Item] = deque()  # appended by the callback only
+        self._accepted: list[_Accepted] = []  # on the clock, for the writer (under _lock)
         self._lock = threading.Lock()  # guards the clock and state below
         self._emit_lock = threading.Lock()
         self._recording = threading.Event()
@@ -128,6 +134,7 @@ class Recorder:
     def offset_seconds(self) -> float:
         """Now on the session timeline, by the sample clock (see the module docstring)."""
         with self._lock:
+            self._accept_locked()
             return self._offset_locked(time.monotonic())
 
     def start(self) -> None:
@@ -161,7 +168,7 @@ class Recorder:
                 self._writer.close()
                 self._writer = None
                 self.path.unlink(missing_ok=True)
-            self._queue = queue.SimpleQueue()  # drop blocks the failed stream delivered
+            self._received.clear()  # drop blocks the failed stream delivered
             with self._lock:
                 self._state = RecorderState.IDLE
             raise
@@ -187,6 +194,7 @@ class Recorder:
     def pause(self) -> None:
         """Stop writing and stop the clock (the stream keeps running so loss is still noticed)."""
         with self._lock:
+            self._accept_locked()  # blocks received before the pause are recorded
             if self._paused or self._state is not RecorderState.RECORDING:
                 return
             now = time.monotonic()
@@ -200,6 +208,7 @@ class Recorder:
     def resume(self) -> None:
         """Write again; the clock continues from where it paused."""
         with self._lock:
+            self._accept_locked()  # blocks received during the pause are dropped
             if not self._paused:
                 return
             self._paused = False
@@ -222,7 +231,6 @@ class Recorder:
         if stream is not None:
             clean = close_stream(stream, min(self.config.stream_close_timeout_s, timeout / 2))
         self._finish.set()
-        self._queue.put(None)
         for thread in self._threads:
             thread.join(max(0.1, deadline - time.monotonic()))
             if thread.is_alive():
@@ -266,13 +274,36 @@ class Recorder:
 
     # ----------------------------------------------------------------- audio callback
     def _callback(self, generation: int) -> AudioCallback:
-        put = self._queue.put
+        append, monotonic = self._received.append, time.monotonic
 
         def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
-            # Real-time thread: copy and enqueue, nothing else (no locks, no I/O, no events).
-            put((generation, indata.copy(), bool(status.input_overflow)))
+            # Real-time thread: copy and append, nothing else (no locks, no I/O, no events).
+            # bytes() copies a raw buffer or a numpy block alike.
+            append((generation, bytes(indata), bool(status.input_overflow), monotonic()))
 
         return callback
+
+    def _accept_locked(self) -> None:
+        """Put every block received so far on the clock (any thread, holding `_lock`).
+
+        Blocks received before stop() are still written; a replaced stream's are not. Gaps end
+        at the block's arrival, whenever it is accepted.
+        """
+        received = self._received
+        while received:
+            generation, block, overflow, arrived = received.popleft()
+            if generation != self._generation:
+                continue
+            self._last_block_at = arrived
+            first: float | None = None
+            if self._state is RecorderState.WAITING:
+                self._state = RecorderState.RECORDING
+                first = self._offset_locked(arrived)
+                self._recording.set()
+            pad = self._end_gap_locked(arrived)
+            if not self._paused:
+                self._frames += len(block) // self._frame_bytes
+            self._accepted.append((block, overflow, self._paused, pad, first, arrived))
 
     # ----------------------------------------------------------------- events
     def _emit(self, event: RecorderEvent) -> None:
@@ -306,7 +337,6 @@ class Recorder:
             self._emit(Alarm("recorder_failed", text, offset))
             self._emit(Failed(offset, message))
         self._finish.set()
-        self._queue.put(None)
 
     # ----------------------------------------------------------------- writer thread
     def _write_loop(self) -> None:
@@ -315,61 +345,33 @@ class Recorder:
         cfg = self.config
         sink = self._sink = BlockSink(writer, cfg, self._emit, self.offset_seconds)
         try:
-            while True:
-                try:
-                    item = self._queue.get(timeout=0.1)
-                except queue.Empty:
-                    if self._finish.is_set():
-                        break
-                    sink.tick(time.monotonic())
-                    continue
-                if item is None:
-                    break
-                generation, block, overflow = item
-                now = time.monotonic()
-                outcome = self._accept_block(generation, len(block), now)
-                if outcome is None:
-                    continue  # a block from a stream that was replaced
-                paused, gap_end, first = outcome
-                if first is not None:
-                    self._emit(Started(first))
-                if gap_end is not None:
-                    sink.gap_ended(*gap_end)
-                sink.block(block, overflow, paused, now)
-                sink.tick(now)
+            finishing = False
+            while not finishing:
+                # A plain sleep costs less than Event.wait; stop() waits at most one interval.
+                time.sleep(cfg.writer_interval_s)
+                finishing = self._finish.is_set()
+                with self._lock:
+                    self._accept_locked()
+                    accepted, self._accepted = self._accepted, []
+                for data, overflow, paused, gap_end, first, arrived in accepted:
+                    if first is not None:
+                        self._emit(Started(first))
+                    if gap_end is not None:
+                        sink.gap_ended(*gap_end)
+                    block = np.frombuffer(data, np.int16).reshape(-1, cfg.channels)
+                    sink.block(block, overflow, paused, arrived)
+                sink.tick(time.monotonic())
         finally:  # the file is closed properly however the loop ended
             with self._lock:
                 ended = self._end_gap_locked(time.monotonic())
             sink.finish(ended)
-
-    def _accept_block(
-        self, generation: int, frames: int, now: float
-    ) -> tuple[bool, tuple[GapInfo, float] | None, float | None] | None:
-        """Put an arriving block on the clock: (paused, ended gap, Started offset).
-
-        The clock counts frames received here; the sink may write them up to a batch later.
-        """
-        with self._lock:
-            # Blocks queued before stop() are still written; a replaced stream's are not.
-            if generation != self._generation:
-                return None
-            self._last_block_at = now
-            first: float | None = None
-            if self._state is RecorderState.WAITING:
-                self._state = RecorderState.RECORDING
-                first = self._offset_locked(now)
-                self._recording.set()
-            pad = self._end_gap_locked(now)
-            if not self._paused:
-                self._frames += frames
-            return self._paused, pad, first
 
     def _end_gap_locked(self, now: float) -> tuple[GapInfo, float] | None:
         """Close a running gap: account its frames; returns it and the offset after it."""
         if self._gap_cause is None:
             return None
         cfg = self.config
-        duration = self._gap_elapsed(now)
+        duration = max(0.0, self._gap_elapsed(now))
         frames = round(duration * cfg.samplerate)
         gap = GapInfo(self._gap_offset, frames / cfg.samplerate, self._gap_cause)
         self._gaps.append(gap)
@@ -385,6 +387,7 @@ class Recorder:
             now = time.monotonic()
             detected: tuple[float, str] | None = None
             with self._lock:
+                self._accept_locked()
                 stream = self._stream
                 running = self._state is RecorderState.RECORDING
                 in_gap = self._gap_cause is not None
@@ -404,6 +407,9 @@ class Recorder:
 
     def _begin_gap(self, cause: str, now: float) -> tuple[float, str] | None:
         with self._lock:
+            self._accept_locked()
+            if now - self._last_block_at <= self.config.gap_after_s:
+                return None  # a block arrived after all
             if self._gap_cause is not None or self._state is not RecorderState.RECORDING:
                 return None
             self._gap_cause = cause

@@ -64,6 +64,10 @@ class BlockSink:
         self._pending: list[Block] = []  # on the clock, not yet written
         self._pending_frames = 0
         self._flush_by = 0.0
+        # Level and silence figures are computed once per level window, not per block: numpy
+        # calls on small blocks cost more in overhead than in maths.
+        self._window: list[Block] = []
+        self._window_recorded = 0  # frames of the window that were recorded (not paused)
         self._batch_frames = max(1, round(config.write_batch_s * config.samplerate))
 
     def block(self, block: Block, overflow: bool, paused: bool, now: float) -> None:
@@ -75,17 +79,16 @@ class BlockSink:
                 self._overflow_alarm = True
                 message = "input overflow: audio was lost (the computer is too busy)"
                 self._emit(Alarm("overflow", message, self._offset()))
-        squares, peak, count = block_stats(block)  # once, for the meter and silence
-        self._meter.add_stats(squares, peak, count)
+        self._window.append(block)
         if paused:
             return
+        self._window_recorded += len(block)
         if not self._pending:
             self._flush_by = now + self.config.write_batch_s
         self._pending.append(block)
         self._pending_frames += len(block)
         if self._pending_frames >= self._batch_frames:
             self.flush()
-        self._account_silence(stats_rms_dbfs(squares, count), len(block))
 
     def gap_ended(self, gap: GapInfo, offset: float) -> None:
         """Pad an ended gap with silence (its frames are already on the clock), then report it."""
@@ -103,10 +106,9 @@ class BlockSink:
         if self._overflow_alarm and now - self._last_overflow >= cfg.overflow_alarm_interval_s:
             self._overflow_alarm = False
             self._emit(AlarmCleared("overflow", self._offset()))
-        if now >= self._next_level and not self._meter.empty:
+        if now >= self._next_level and self._window:
             self._next_level = now + cfg.level_interval_s
-            rms, peak = self._meter.take()
-            self._emit(Level(rms, peak, self._offset()))
+            self._measure()
         if self.writer.failing and now >= self._next_retry:
             self._next_retry = now + cfg.write_retry_interval_s
             if self.writer.retry():
@@ -161,10 +163,24 @@ class BlockSink:
         if not self.writer.failing:
             self._clear_write_alarm()
 
-    def _account_silence(self, rms_dbfs: float, frames: int) -> None:
-        change = self._silence.feed(rms_dbfs, frames)
-        if change == "silence":
+    def _measure(self) -> None:
+        """Level and silence over the window (it ends at the clock's current position)."""
+        window, self._window = self._window, []
+        recorded, self._window_recorded = self._window_recorded, 0
+        squares, peak, count = block_stats(
+            window[0] if len(window) == 1 else np.concatenate(window)
+        )
+        self._meter.add_stats(squares, peak, count)
+        offset = self._offset()
+        rms, peak_dbfs = self._meter.take()
+        self._emit(Level(rms, peak_dbfs, offset))
+        if not recorded:
+            return
+        rate = self.config.samplerate
+        change = self._silence.feed(stats_rms_dbfs(squares, count), recorded)
+        if change == "silence":  # stamped where the quiet run reached the threshold
+            late = self._silence.quiet_frames - self._silence.after_frames
             message = f"no sound for {self.config.silence_after_s:g} s: check the microphone"
-            self._emit(Alarm("silence", message, self._offset()))
-        elif change == "sound":
-            self._emit(AlarmCleared("silence", self._offset()))
+            self._emit(Alarm("silence", message, offset - late / rate))
+        elif change == "sound":  # somewhere in this window: its start, never later
+            self._emit(AlarmCleared("silence", offset - recorded / rate))

@@ -44,7 +44,10 @@ def open_input_stream(
     channels: int,
     callback: AudioCallback,
 ) -> InputStreamLike:
-    """A started-not-yet int16 `InputStream` on `device` (resolved now: indexes can change).
+    """A started-not-yet int16 `RawInputStream` on `device` (resolved now: indexes can change).
+
+    Raw: the callback gets a buffer, not a numpy array (cheaper on the real-time thread; the
+    recorder's writer makes the array).
 
     The ALSA `pulse`/`default` devices accept 16 kHz and resample in the sound server when the
     hardware cannot. Raises `AudioUnavailable` with a one-line fix.
@@ -52,7 +55,7 @@ def open_input_stream(
     sd = import_sounddevice()
     index = resolve_device(device)
     try:
-        stream: InputStreamLike = sd.InputStream(
+        stream: InputStreamLike = sd.RawInputStream(
             device=index,
             samplerate=samplerate,
             blocksize=blocksize,
