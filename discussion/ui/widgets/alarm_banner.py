@@ -9,6 +9,8 @@ ALARM_TITLES = {
     "device_lost": "AUDIO LOST",
     "write_error": "CANNOT WRITE",
     "overflow": "AUDIO OVERFLOW",
+    "recorder_failed": "RECORDING INTERRUPTED",
+    "record_write": "NOT IN THE RECORD YET",
     "note_not_saved": "NOTE NOT SAVED",
     "time": "TIME",
 }
