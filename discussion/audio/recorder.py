@@ -408,9 +408,8 @@ class Recorder:
     def _begin_gap(self, cause: str, now: float) -> tuple[float, str] | None:
         with self._lock:
             self._accept_locked()
-            if now - self._last_block_at <= self.config.gap_after_s:
-                return None  # a block arrived after all
-            if self._gap_cause is not None or self._state is not RecorderState.RECORDING:
+            arrived = now - self._last_block_at <= self.config.gap_after_s  # a block after all
+            if arrived or self._gap_cause is not None or self._state is not RecorderState.RECORDING:
                 return None
             self._gap_cause = cause
             # The audio stopped when the last block arrived: count the gap from there so the
@@ -430,12 +429,9 @@ class Recorder:
         if old is not None and not close_stream(old, cfg.stream_close_timeout_s):
             self._stream_abandoned = True
         try:
+            callback = self._callback(generation)
             stream = self._open_stream(
-                self.device,
-                cfg.samplerate,
-                cfg.blocksize,
-                cfg.channels,
-                self._callback(generation),
+                self.device, cfg.samplerate, cfg.blocksize, cfg.channels, callback
             )
             stream.start()
         except Exception as error:  # keep trying; the alarm is already up
@@ -446,12 +442,9 @@ class Recorder:
                 reinitialize_portaudio(cfg.stream_close_timeout_s)
             return
         with self._lock:
-            if self._state is RecorderState.STOPPED or generation != self._generation:
-                late = True
-            else:
-                late = False
-                self._stream = stream
-                self._stream_opened_at = time.monotonic()
+            late = self._state is RecorderState.STOPPED or generation != self._generation
+            if not late:
+                self._stream, self._stream_opened_at = stream, time.monotonic()
         if late:
             close_stream(stream, cfg.stream_close_timeout_s)
         else:
