@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 from discussion.standard import UlnRules, load_standard
 
+DOES_NOT_CHECK_OUT = (
+    "does not check out: a digit is wrong or two are swapped; copy it again from the "
+    "apprentice's record"
+)
+
 
 @dataclass(frozen=True)
 class UlnCheck:
@@ -56,17 +61,10 @@ def check_uln(text: str, rules: UlnRules | None = None) -> UlnCheck:
         return UlnCheck(False, f"too {size}: {len(uln)} digits, a ULN has exactly {rule.length}")
     if uln[0] == "0":
         return UlnCheck(False, "a ULN cannot start with 0")
-    expected = expected_check_digit(uln[:-1], rule)
-    if expected is None:
-        return UlnCheck(
-            False,
-            f"check digit wrong: no last digit makes the first {rule.length - 1} digits "
-            "a valid ULN",
-        )
-    if int(uln[-1]) != expected:
-        return UlnCheck(
-            False, f"check digit wrong: the last digit is {uln[-1]} but should be {expected}"
-        )
+    # Never say which last digit would pass: the mistake may be in any digit, and naming one
+    # invites changing the last to fit.
+    if expected_check_digit(uln[:-1], rule) != int(uln[-1]):
+        return UlnCheck(False, DOES_NOT_CHECK_OUT)
     return UlnCheck(True, "", uln)
 
 

@@ -32,7 +32,7 @@ def test_surrounding_whitespace_is_ignored() -> None:
         ("9276 308686", "' ' at position 5"),
         ("927630868²", "not a digit"),
         ("0276308686", "cannot start with 0"),
-        ("9276308687", "the last digit is 7 but should be 6"),
+        ("9276308687", "does not check out"),
     ],
 )
 def test_reasons(text: str, fragment: str) -> None:
@@ -47,7 +47,15 @@ def test_first_digits_without_any_check_digit() -> None:
     candidate = next(f"{n}" for n in range(100000000, 100001000) if make_uln(f"{n}") is None)
     assert expected_check_digit(candidate) is None
     reason = validate_uln(candidate + "0")
-    assert reason is not None and "no last digit" in reason
+    assert reason is not None and "does not check out" in reason
+
+
+def test_a_wrong_uln_never_names_the_digit_that_would_pass() -> None:
+    # Naming the "right" last digit invites changing it when the mistake is elsewhere.
+    for wrong in ("9276308687", "9276308680", "2976308686"):
+        reason = check_uln(wrong).reason
+        assert "does not check out" in reason
+        assert "should be" not in reason and not any(d in reason for d in "0123456789")
 
 
 def test_make_uln_rejects_leading_zero() -> None:

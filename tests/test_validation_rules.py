@@ -116,7 +116,7 @@ def test_standard_without_gateway_items_names_the_file(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- session rules in the model
 def test_uln_check_digit_is_checked_by_the_model() -> None:
-    assert "check digit wrong" in refused(uln="1234567890")
+    assert "does not check out" in refused(uln="1234567890")
 
 
 def test_practice_name_with_a_real_uln_is_refused() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from pydantic import ValidationError
 from textual import on, work
@@ -75,7 +75,8 @@ CONDUCT_POINTS = [
 class ChoiceSet(RadioSet):
     """A RadioSet where Enter on the option already chosen moves on, as Enter does in a box.
 
-    (A plain RadioSet ignores it, and whatever is typed next lands nowhere.)
+    Choosing an option never moves the focus by itself (a Tab after it would skip a field);
+    only a second Enter, or Tab, does. (A plain RadioSet ignores that Enter.)
     """
 
     def action_toggle_button(self) -> None:
@@ -175,7 +176,10 @@ class SetupScreen(Screen[SetupResult | None]):
     SetupScreen .label { width: 14; padding: 0 1 0 0; }
     SetupScreen Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
     SetupScreen Input:focus { border: none; background: $primary 30%; }
-    SetupScreen Input.-invalid { background: $error 20%; }
+    /* Textual's invalid style is a tall border: at height 1 it hides the text being fixed. */
+    SetupScreen Input.-invalid, SetupScreen Input.-invalid:focus {
+        border: none; background: $error 20%;
+    }
     SetupScreen #uln { width: 16; }
     SetupScreen #window-start { width: 16; }
     SetupScreen .hint { width: 1fr; padding: 0 0 0 1; color: $text-muted; }
@@ -219,6 +223,13 @@ class SetupScreen(Screen[SetupResult | None]):
 
     def _today(self) -> date:
         return self.today or date.today()
+
+    def _now(self) -> datetime:
+        """The session's creation time on this screen's clock (a test's day at noon UTC), so
+        SessionInfo's EPA-window rule is checked against the same day as the form."""
+        if self.today is None:
+            return datetime.now(UTC)
+        return datetime.combine(self.today, time(12, 0), UTC)
 
     def compose(self) -> ComposeResult:
         conduct = self.catalog.standard.discussion_conduct
@@ -321,12 +332,6 @@ class SetupScreen(Screen[SetupResult | None]):
         else:
             self._hint(hint, f"✗ {problem}", "-error")
         event.input.set_class(start is None, "-invalid")
-
-    @on(RadioSet.Changed)
-    def _choice_made(self, event: RadioSet.Changed) -> None:
-        """A choice made from the keyboard moves on to the next field, like Enter in a box."""
-        if event.radio_set.has_focus:
-            self.focus_next()
 
     @on(RadioSet.Changed, "#attempt")
     def _attempt_changed(self) -> None:
@@ -437,6 +442,7 @@ class SetupScreen(Screen[SetupResult | None]):
         return SessionInfo.model_validate(
             {
                 "kind": "assessment",
+                "created_at": self._now(),
                 "apprentice_name": self._value("#apprentice"),
                 "uln": check_uln(self._value("#uln"), standard.uln).uln,
                 "assessor": self._value("#assessor"),

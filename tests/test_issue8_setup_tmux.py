@@ -1,0 +1,78 @@
+"""Set-up through a real terminal (issue 8): the real `discussion` binary in tmux, keys sent by
+`send-keys`, the screen read back as plain text.
+
+No sound server is reachable (PULSE_SERVER points at a dead socket), as on a machine without a
+sound device: the form must still be usable by keys, and the audio box must say what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tmux_driver import TmuxApp
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+STEP_S = 20.0
+BAD_ULN = "9276308687"  # the published example with its last digit changed
+
+
+@pytest.fixture
+def setup_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TmuxApp]:
+    """The app in tmux at 80×24 on the set-up screen, with no sound server."""
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'dead.sock'}")
+    home = tmp_path / "home"
+    app = TmuxApp(home)
+    try:
+        app.start()
+        app.wait_for("New discussion", STEP_S)
+        app.keys("n")
+        app.wait_for("EPA window", STEP_S)
+        yield app
+    finally:
+        app.close()
+
+
+def test_a_wrong_uln_stays_readable_while_focused(setup_screen: TmuxApp) -> None:
+    app = setup_screen
+    app.type("Alex Smith")
+    app.keys("Tab")
+    app.type(BAD_ULN)
+    screen = app.wait_for("does not check out", STEP_S)
+    # The digits typed are still on the ULN row (the red box used to swallow the text row).
+    assert re.search(rf"ULN\s+{BAD_ULN}", screen), screen
+    assert "should be" not in screen  # no digit offered to make it pass
+    app.keys("BSpace")
+    app.type("6")
+    app.wait_for("✓ valid ULN", STEP_S)
+
+
+def test_choosing_a_radio_option_leaves_the_focus_where_it_is(setup_screen: TmuxApp) -> None:
+    app = setup_screen
+    app.type("Alex Smith")
+    app.keys("Tab")
+    app.type("9276308686")
+    app.wait_for("✓ valid ULN", STEP_S)
+    app.keys("Tab")
+    app.type("Jo Assessor")
+    app.keys("Tab")  # the mode
+    app.keys("Enter")  # chooses Virtual; the focus stays on the mode
+    app.keys("Tab")  # the attempt (1, preselected)
+    app.keys("Tab")  # the EPA window
+    today = date.today().isoformat()
+    app.type(today)
+    # Had the choice moved the focus on, the second Tab would have reached the gateway and the
+    # date would have been typed nowhere.
+    app.wait_for(f"✓ window {today}", STEP_S)
+    app.keys("Tab")  # the first gateway item
+    app.keys("Space")  # ticks it, not the one below
+    app.keys("C-s")
+    screen = app.wait_for("Before starting", STEP_S)
+    missing = screen.split("Before starting", 1)[1]
+    assert "mode:" not in missing and "EPA window:" not in missing, screen
+    assert "employer sign-off" not in missing and "English Level 1" in missing, screen
