@@ -68,8 +68,9 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "notes.timestamp_error_ms_max": ("<= 32", lambda v: v <= 32),
     "recovery.kill9_recovered": (f"{KILLS}", lambda v: v == KILLS),
     "recovery.notes_lost": ("0", lambda v: v == 0),
-    "ui.first_frame_s": ("<= 1.0", lambda v: v <= 1.0),
+    "ui.first_frame_ratio": ("<= 1.5", lambda v: v <= 1.5),
     "ui.keypress_to_saved_note_ms_p99": ("<= 50", lambda v: v <= 50),
+    "ui.keypress_to_saved_note_ms_max": ("<= 50", lambda v: v <= 50),
 }
 
 
@@ -256,11 +257,14 @@ def bench_timestamps(work: Path, results: dict[str, float]) -> None:
     finally:
         feeder.close()
     recording, _ = ah.read_mono(segment)
-    errors = []
+    signed = []
     for offset in offsets:
         onset = ah.onset(recording, RATE, start=round((offset - 0.2) * RATE)) / RATE
-        errors.append(abs(offset - onset) * 1000)
+        signed.append((offset - onset) * 1000)
+    errors = [abs(error) for error in signed]
     results["notes.timestamp_error_ms_max"] = round(max(errors), 1)
+    # Negative: stamps before the onset (the note beat the block holding it to the recorder).
+    results["notes.timestamp_bias_ms_mean"] = round(statistics.mean(signed), 1)
     results["notes.timestamp_error_ms_mean"] = round(statistics.mean(errors), 1)
 
 
