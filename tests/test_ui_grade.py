@@ -24,6 +24,7 @@ from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.grade_confirm import GradeConfirm
 from discussion.ui.screens.grade_export import GradeExport
 from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.widgets import component_result_form
 from discussion.ui.widgets.component_result_form import ComponentResultForm
 from discussion.ui.widgets.grade_summary import GradeSummary
 
@@ -121,11 +122,65 @@ async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> Non
     live.release()
 
 
+def offered_prompts(form: ComponentResultForm) -> dict[str, str]:
+    """The criteria the form offers: id -> the prompt's text."""
+    options = form.criteria_list
+    found = {}
+    for index in range(options.option_count):
+        option = options.get_option_at_index(index)
+        found[str(option.value)] = str(option.prompt)
+    return found
+
+
+async def test_observation_asks_for_the_modes_first_and_offers_only_theirs(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        status = screen.query_one("#observation-status", Static)
+        assert "First tick the modes observed" in str(status.render())
+        assert form.criteria_list.option_count == 0  # nothing to tick before a mode
+        await pilot.press("a", "ctrl+r")  # "all pass" and save both refuse, saying why
+        await pilot.pause()
+        assert form.achieved() == [] and "tick the modes observed" in str(status.render())
+        assert load_state(live.folder).component_results == []
+        await pilot.press("f", "a")
+        await pilot.pause()
+        offered = offered_prompts(form)
+        assert "P11" not in offered and "P1" in offered  # P11: non-face-to-face only
+        assert form.achieved() == OBS_PASS and "P11" not in form.achieved()
+        await pilot.press("f", "v")  # only non-face-to-face: P11 offered, in that mode's words
+        await pilot.pause()
+        offered = offered_prompts(form)
+        assert "P11" in offered and "P11" not in form.achieved()
+        assert "Adapt tone and behavior when" in offered["P5"]  # not "tone, behaviour and body"
+        await pilot.press("f")  # both observed: the ticks made are kept
+        await pilot.pause()
+        assert "P11" in offered_prompts(form)
+        assert "P11" not in form.achieved() and form.achieved() == OBS_PASS
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        (saved,) = load_state(live.folder).component_results
+        assert saved.modes == ["face-to-face", "non-face-to-face"] and "P11" not in saved.achieved
+    live.release()
+
+
+def test_the_form_reads_the_attempts_from_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = STANDARD.rules.model_copy(update={"max_attempts": 2})
+    two = STANDARD.model_copy(update={"rules": rules})
+    monkeypatch.setattr(component_result_form, "load_standard", lambda: two)
+    form = ComponentResultForm(STANDARD.component("showcase"), [])
+    assert form.max_attempts == 2
+
+
 async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
-        await pilot.press("o", "a", "ctrl+r", "2", "ctrl+r")  # attempt 2 after a passed attempt 1
+        # attempt 2 after a passed attempt 1
+        await pilot.press("o", "f", "a", "ctrl+r", "2", "f", "a", "ctrl+r")
         await pilot.pause()
         status = str(screen.query_one("#observation-status", Static).render())
         assert "Not saved" in status and "already passed" in status
@@ -310,7 +365,7 @@ async def test_a_result_that_cannot_be_written_stays_on_screen(
     screen = GradeScreen(live, STANDARD)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
         monkeypatch.setattr(live, "append", full_disk)
-        await pilot.press("o", "a", "ctrl+r")
+        await pilot.press("o", "f", "a", "ctrl+r")
         await pilot.pause()
         form = screen.query_one("#form-observation", ComponentResultForm)
         assert form.touched and form.achieved()  # the ticks are kept for a retry

@@ -298,6 +298,9 @@ class GradeScreen(Screen[bool]):
         form = self._active_form()
         if form is None or self.read_only or self.live is None:
             return
+        if (problem := form.problem()) is not None:  # e.g. no observation mode ticked
+            form.show_error(problem)
+            return
         entry = form.entry()
         try:
             check_results(self.state, [entry], self.standard)

@@ -1,5 +1,9 @@
 """Entry of another component's result: attempt, criteria achieved and (observation) modes.
 
+An observation result starts with the modes observed: only the criteria that apply to the modes
+ticked are offered (P11 only when non-face-to-face was observed), in the wording of the mode when
+one was, and nothing can be ticked or saved before a mode is.
+
 The form shows one attempt at a time. Changing the attempt of an untouched form shows what is
 saved for that attempt; changing it while ticks are unsaved keeps them (the entry is being
 typed for that attempt). Nothing is written here: the screen saves `entry()` on request.
@@ -16,16 +20,23 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, SelectionLis
 from textual.widgets.selection_list import Selection
 
 from discussion.record import ComponentResultData
-from discussion.standard import Component, Criterion
+from discussion.standard import Component, Criterion, load_standard
 
 PROMPT_WIDTH = 68
 
 
-def criterion_prompt(criterion: Criterion) -> Text:
-    """One line: id, level and the wording cut to fit (mode limits said in brackets)."""
+def criterion_prompt(criterion: Criterion, modes: frozenset[str] = frozenset()) -> Text:
+    """One line: id, level and the wording cut to fit (mode limits said in brackets).
+
+    With one mode observed, a criterion worded per mode shows that mode's wording.
+    """
     level = "dist" if criterion.level == "distinction" else "pass"
     wording = criterion.text
-    if criterion.modes:
+    only = next(iter(modes)) if len(modes) == 1 else None
+    own = next((w.text for w in criterion.wordings if w.mode == only), None)
+    if own is not None:
+        wording = own
+    elif criterion.modes:
         wording = f"({' / '.join(criterion.modes)} only) {wording}"
     room = PROMPT_WIDTH - 10
     if len(wording) > room:
@@ -66,14 +77,15 @@ class ComponentResultForm(Vertical):
         self,
         component: Component,
         saved: list[ComponentResultData],
-        max_attempts: int = 3,
+        max_attempts: int | None = None,
         *,
         read_only: bool = False,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.component = component
-        self.max_attempts = max_attempts
+        # The standard's rules (rules.toml max_attempts) unless the caller passes them.
+        self.max_attempts = max_attempts or load_standard().rules.max_attempts
         self.read_only = read_only
         self.saved: dict[int, ComponentResultData] = {}
         self.attempt = 1
@@ -104,13 +116,9 @@ class ComponentResultForm(Vertical):
                         disabled=self.read_only,
                     )
         achieved = set(shown.achieved) if shown else set()
+        modes = frozenset(shown.modes) if shown else frozenset()
         yield SelectionList[str](
-            *[
-                Selection(criterion_prompt(c), c.id, c.id in achieved)
-                for c in self.component.criteria
-            ],
-            id=f"{cid}-criteria",
-            disabled=self.read_only,
+            *self._selections(modes, achieved), id=f"{cid}-criteria", disabled=self.read_only
         )
         yield Static(id=f"{cid}-status", classes="form-status")
 
@@ -131,6 +139,26 @@ class ComponentResultForm(Vertical):
             for mode in self.component.observation_modes
             if self.query_one(f"#{self.component.id}-mode-{mode}", Checkbox).value
         ]
+
+    @property
+    def needs_modes(self) -> bool:
+        """An observation result with no mode observed ticked yet."""
+        return bool(self.component.observation_modes) and not self.modes()
+
+    def offered(self, modes: frozenset[str], achieved: set[str]) -> list[Criterion]:
+        """The criteria to offer when `modes` are ticked: those that apply to them; with no
+        mode ticked (observation), none but any already achieved (an older record's)."""
+        if not self.component.observation_modes:
+            return list(self.component.criteria)
+        if not modes:
+            return [c for c in self.component.criteria if c.id in achieved]
+        return [c for c in self.component.criteria if c.applies(modes)]
+
+    def problem(self) -> str | None:
+        """Why the entry cannot be saved as it stands (None: it can be checked and saved)."""
+        if self.needs_modes:
+            return "tick the modes observed first (f face-to-face, v non-face-to-face)"
+        return None
 
     def achieved(self) -> list[str]:
         """The criteria ticked, in the standard's order."""
@@ -191,6 +219,9 @@ class ComponentResultForm(Vertical):
         """Tick every pass criterion that applies to the modes ticked."""
         if self.read_only:
             return
+        if self.needs_modes:  # "all" would include criteria of modes never observed (P11)
+            self.show_error(self.problem() or "")
+            return
         modes = set(self.modes()) or None
         for criterion in self.component.pass_criteria(modes):
             self.criteria_list.select(criterion.id)
@@ -229,15 +260,31 @@ class ComponentResultForm(Vertical):
 
     def _apply(self, result: ComponentResultData | None) -> None:
         achieved = set(result.achieved) if result else set()
-        selection = self.criteria_list
-        for criterion in self.component.criteria:
-            if criterion.id in achieved:
-                selection.select(criterion.id)
-            else:
-                selection.deselect(criterion.id)
         for mode in self.component.observation_modes:
             box = self.query_one(f"#{self.component.id}-mode-{mode}", Checkbox)
             box.value = bool(result and mode in result.modes)
+        self._offer(frozenset(result.modes) if result else frozenset(), achieved)
+
+    def _selections(self, modes: frozenset[str], achieved: set[str]) -> list[Selection[str]]:
+        return [
+            Selection(criterion_prompt(c, modes), c.id, c.id in achieved)
+            for c in self.offered(modes, achieved)
+        ]
+
+    def _offer(self, modes: frozenset[str], achieved: set[str]) -> None:
+        """Offer the criteria of `modes`, keeping the ticks of those still offered."""
+        selection = self.criteria_list
+        wanted = self._selections(modes, achieved)
+        shown = [selection.get_option_at_index(i) for i in range(selection.option_count)]
+        if [(o.id, str(o.prompt)) for o in shown] == [(w.id, str(w.prompt)) for w in wanted]:
+            for item in wanted:  # same rows: only the ticks change
+                (selection.select if item.initial_state else selection.deselect)(item.value)
+            return
+        highlighted = selection.highlighted
+        selection.clear_options()
+        selection.add_options(wanted)
+        if wanted:
+            selection.highlighted = min(highlighted or 0, len(wanted) - 1)
 
     def _changed(self) -> None:
         self._show_status()
@@ -247,10 +294,16 @@ class ComponentResultForm(Vertical):
         status = self.query_one(f"#{self.component.id}-status", Static)
         status.set_class(False, "unsaved", "error")
         ticked = len(self.achieved())
-        total = len(self.component.criteria)
+        total = self.criteria_list.option_count  # the criteria offered for the modes ticked
         if self._error:
             status.update(Text(f"Not saved: {self._error}"))
             status.add_class("error")
+        elif self.needs_modes and not self.read_only:
+            status.update(
+                "First tick the modes observed (f face-to-face, v non-face-to-face): "
+                "their criteria are then offered"
+            )
+            status.add_class("unsaved")
         elif self.touched:
             status.update(
                 f"NOT SAVED: attempt {self.attempt}, {ticked}/{total} ticked · ctrl+r saves"
@@ -274,6 +327,7 @@ class ComponentResultForm(Vertical):
     def _mode_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self._error = None
+        self._offer(frozenset(self.modes()), set(self.criteria_list.selected))
         self._changed()
 
     @on(SelectionList.SelectedChanged)
