@@ -198,41 +198,6 @@ def bench_fsync(work: Path, results: dict[str, float]) -> None:
     results["notes.fsync_max_ms"] = round(max(times) * 1000, 3)
 
 
-class OnsetWatch:
-    """A second capture of the same input, in 4 ms blocks: `wait()` returns the moment a burst
-    reaches the input. (The recorder writes its file in batches of up to 0.25 s, so the file
-    cannot tell when the recorder received a sound; its clock counts frames received.)"""
-
-    def __init__(self) -> None:
-        import threading
-
-        import sounddevice
-
-        self.loud = threading.Event()
-        self._stream = sounddevice.InputStream(
-            samplerate=RATE, blocksize=64, channels=1, dtype="int16", callback=self._callback
-        )
-        self._stream.start()
-
-    def _callback(self, indata: np.ndarray, _frames: int, _time: object, _status: object) -> None:
-        if int(np.max(np.abs(indata.astype(np.int32)))) > 1000:
-            self.loud.set()
-
-    def arm(self) -> None:
-        """Forget an earlier burst (call before playing the next)."""
-        self.loud.clear()
-
-    def wait(self, timeout: float = 5.0) -> None:
-        """Block until a loud block arrives."""
-        if not self.loud.wait(timeout):
-            raise RuntimeError("the burst never reached the input")
-
-    def close(self) -> None:
-        """Stop the capture."""
-        self._stream.stop()
-        self._stream.close()
-
-
 def bench_timestamps(work: Path, results: dict[str, float]) -> None:
     """Notes sent the moment tone bursts reach the input vs the onsets found in the file."""
     feeder = ah.SinkFeeder(latency_ms=10)
@@ -241,7 +206,7 @@ def bench_timestamps(work: Path, results: dict[str, float]) -> None:
         with RecordProcess(work / "home-ts", "--reaction-lag", "0") as rec:
             folder = rec.start()
             segment = folder / "audio" / "segment-001.wav"
-            watch = OnsetWatch()
+            watch = ah.OnsetWatch()
             try:
                 time.sleep(0.5)
                 for _ in range(BURSTS):

@@ -501,3 +501,36 @@ class FakeStreamFactory:
         stream = FakeStream(callback, blocksize=blocksize, **options)
         self.streams.append(stream)
         return stream
+
+
+class OnsetWatch:
+    """A second capture of the same input, in 4 ms blocks: `wait()` returns the moment a burst
+    reaches the input. (The recorder writes its file in batches of up to 0.25 s, so the file
+    cannot tell when the recorder received a sound; its clock counts frames received.)"""
+
+    def __init__(self) -> None:
+        import sounddevice
+
+        self.loud = threading.Event()
+        self._stream = sounddevice.InputStream(
+            samplerate=16000, blocksize=64, channels=1, dtype="int16", callback=self._callback
+        )
+        self._stream.start()
+
+    def _callback(self, indata: npt.NDArray[np.int16], _f: int, _t: object, _s: object) -> None:
+        if int(np.max(np.abs(indata.astype(np.int32)))) > 1000:
+            self.loud.set()
+
+    def arm(self) -> None:
+        """Forget an earlier burst (call before playing the next)."""
+        self.loud.clear()
+
+    def wait(self, timeout: float = 5.0) -> None:
+        """Block until a loud block arrives."""
+        if not self.loud.wait(timeout):
+            raise RuntimeError("the burst never reached the input")
+
+    def close(self) -> None:
+        """Stop the capture."""
+        self._stream.stop()
+        self._stream.close()

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import audio_helpers as ah
-import numpy as np
 from audio_helpers import SinkFeeder
 from record_cli_helpers import RecordProcess, discussion, parse_saved
 
@@ -20,22 +19,15 @@ from discussion.record.session import read_log
 
 RATE = 16000
 BLOCK_S = 512 / RATE
+# Measured: the recorder's 32 ms-block stream delivers a sound up to ~50 ms after a 4 ms-block
+# capture of the same input does.
+RECEIVED_S = 0.08
 CONSENT = "The apprentice agreed to the discussion being recorded."
 
 
 def read_log_events(folder: Path) -> list[Event]:
     """The good events of a session's log."""
     return read_log(folder).events
-
-
-def _first_loud_byte(path: Path, start: int) -> int | None:
-    """Byte position of the first sample above ~-30 dBFS at or after `start` (even offset)."""
-    with path.open("rb") as handle:
-        handle.seek(start)
-        data = handle.read()
-    samples = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 1000)
-    return None if len(loud) == 0 else start + 2 * int(loud[0])
 
 
 def test_record_speech_notes_bursts_then_verify(pulse: Path, tmp_path: Path) -> None:
@@ -56,17 +48,21 @@ def test_record_speech_notes_bursts_then_verify(pulse: Path, tmp_path: Path) -> 
             assert rec.note("9Z: not a criterion")[2] == "-"
             assert rec.note("")[2] == "-"  # an empty line marks the moment
             # Bursts: the note is sent the moment the burst reaches the recording.
+            # The file is written in batches (up to 0.25 s late), so a second capture sees the
+            # burst arrive; the recorder's own stream has it within RECEIVED_S after that.
             burst_offsets = []
-            for _ in range(3):
-                start = segment.stat().st_size
-                feeder.play(ah.tone(0.15))
-                deadline = time.monotonic() + 5
-                while _first_loud_byte(segment, start) is None:
-                    assert time.monotonic() < deadline, "the burst never reached the recording"
-                    time.sleep(0.001)
-                rec.send("6A: burst")
-                burst_offsets.append(parse_saved(rec.expect("saved "))[1])
-                time.sleep(0.4)
+            watch = ah.OnsetWatch()
+            try:
+                for _ in range(3):
+                    watch.arm()
+                    feeder.play(ah.tone(0.15))
+                    watch.wait()
+                    time.sleep(RECEIVED_S)
+                    rec.send("6A: burst")
+                    burst_offsets.append(parse_saved(rec.expect("saved "))[1])
+                    time.sleep(0.4)
+            finally:
+                watch.close()
             rest = rec.finish()
             assert rec.process.returncode == 0, rec.describe()
     finally:
@@ -109,9 +105,10 @@ def test_record_speech_notes_bursts_then_verify(pulse: Path, tmp_path: Path) -> 
         onset = ah.onset(recording, RATE, start=round((offset - 0.2) * RATE)) / RATE
         errors.append(offset - onset)
     print(f"note offset minus burst onset (ms): {[round(e * 1000, 1) for e in errors]}")
-    # A line's offset is the sample clock when it arrives: at most one block after the onset
+    # A line's offset is the sample clock when it arrives (frames received, not written): never
+    # before an onset the recorder has received, at most the wait plus one block after it
     # (+ 1 ms for the millisecond rounding of the `saved` line and the onset threshold).
-    assert all(-0.001 <= e <= BLOCK_S + 0.001 for e in errors)
+    assert all(-0.001 <= e <= RECEIVED_S + BLOCK_S + 0.001 for e in errors)
 
 
 def test_notes_only_session_needs_no_audio(tmp_path: Path) -> None:
