@@ -96,6 +96,10 @@ def test_cli_without_sound_server_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert "no input device found" in result.stderr and "PulseAudio" in result.stderr
+    # The fix and the way on without audio, never "list devices with `discussion devices`".
+    assert "discussion devices" not in result.stderr
+    assert "libportaudio2" in result.stderr and "notes-only" in result.stderr
+    assert "--no-audio" in result.stderr
     assert result.stdout == ""
 
 
@@ -118,7 +122,9 @@ def test_cli_without_portaudio_names_the_package(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "discussion: error: PortAudio is not installed: run `sudo apt-get install libportaudio2`"
+        "discussion: error: PortAudio is not installed: run `sudo apt-get install libportaudio2`; "
+        "or hold the discussion notes-only ('Notes-only session' on the set-up screen, "
+        "`discussion record --no-audio REASON`)"
     )
 
 

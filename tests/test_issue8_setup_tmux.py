@@ -76,3 +76,19 @@ def test_choosing_a_radio_option_leaves_the_focus_where_it_is(setup_screen: Tmux
     missing = screen.split("Before starting", 1)[1]
     assert "mode:" not in missing and "EPA window:" not in missing, screen
     assert "employer sign-off" not in missing and "English Level 1" in missing, screen
+
+
+def test_without_a_sound_server_the_audio_box_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'dead.sock'}")
+    with TmuxApp(tmp_path / "home") as app:
+        app.wait_for("New discussion", STEP_S)
+        app.keys("n")
+        app.wait_for("EPA window", STEP_S)
+        # Back round past the scrolling form itself to the buttons: the audio box shows.
+        app.keys("BTab", "BTab")
+        screen = app.wait_for("Notes-only session", STEP_S)
+        assert "looking for microphones" not in screen, screen
+        assert "I heard the apprentice clearly" not in screen, screen
+        assert "PulseAudio" in screen and "libportaudio2" in screen, screen

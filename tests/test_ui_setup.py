@@ -313,6 +313,7 @@ async def test_dead_sound_server_shows_the_fix_and_allows_notes_only(
         assert "input device" in status and "\n" not in (check.unavailable or "")
         notes_only = check.query_one("#audio-notes-only", Checkbox)
         assert notes_only.display
+        assert not check.query_one("#audio-heard-ok", Checkbox).display  # nothing to hear
         await fill_form(pilot, skip=frozenset({"heard"}))
         await pilot.press("ctrl+s")
         await settle(pilot)

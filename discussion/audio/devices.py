@@ -7,6 +7,18 @@ from typing import Any
 
 from discussion.audio.errors import NO_INPUT_DEVICE, AudioUnavailable, import_sounddevice
 
+# What to do when nothing can record: the parts a user can act on, and the notes-only path.
+NO_DEVICE_FIX = (
+    "connect a microphone, start the sound server (PulseAudio, or PipeWire's pipewire-pulse), "
+    "or install PortAudio (the libportaudio2 package) if it is missing"
+)
+NOTES_ONLY_PATH = (
+    "or hold the discussion notes-only ('Notes-only session' on the set-up screen, "
+    "`discussion record --no-audio REASON`)"
+)
+# For `discussion devices` itself: never "list devices with `discussion devices`".
+NO_DEVICE_FOR_LISTING = f"no input device found: {NO_DEVICE_FIX}, then try again; {NOTES_ONLY_PATH}"
+
 
 @dataclass(frozen=True, slots=True)
 class InputDevice:

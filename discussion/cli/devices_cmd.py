@@ -13,7 +13,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from discussion.audio.devices import InputDevice, list_input_devices
+from discussion.audio.devices import (
+    NO_DEVICE_FOR_LISTING,
+    NOTES_ONLY_PATH,
+    InputDevice,
+    list_input_devices,
+)
 from discussion.audio.errors import NO_INPUT_DEVICE, AudioUnavailable
 from discussion.audio.events import Level, RecorderEvent
 from discussion.audio.recorder import Recorder, RecorderConfig
@@ -75,13 +80,25 @@ def run(args: argparse.Namespace) -> int:
     path = log_path()
     _log_to_file(path)
     with redirect_native_stderr(path):
-        devices = list_input_devices()
+        try:
+            devices = list_input_devices()
+        except AudioUnavailable as error:
+            raise AudioUnavailable(_for_listing(error.message)) from error
         if not devices:
-            raise AudioUnavailable(NO_INPUT_DEVICE)
+            raise AudioUnavailable(NO_DEVICE_FOR_LISTING)
         print(format_devices(devices))
         if args.test is None:
             return 0
         return _test(args.device, float(args.test))
+
+
+def _for_listing(message: str) -> str:
+    """A listing error as this command says it: the fix and the notes-only path, never a
+    pointer back to this very command."""
+    if message.startswith(NO_INPUT_DEVICE):  # PortAudio answered but found nothing usable
+        detail = message[len(NO_INPUT_DEVICE) :].strip()
+        return NO_DEVICE_FOR_LISTING + (f" {detail}" if detail else "")
+    return f"{message}; {NOTES_ONLY_PATH}"  # PortAudio or sounddevice missing: it names the fix
 
 
 def format_devices(devices: list[InputDevice]) -> str:

@@ -39,6 +39,7 @@ from discussion.audio import (
     Started,
     list_input_devices,
 )
+from discussion.audio.devices import NO_DEVICE_FIX
 from discussion.audio.stream import reinitialize_portaudio
 from discussion.ui.widgets.level_meter import LevelMeter
 
@@ -73,6 +74,12 @@ DevicesProvider = Callable[[], list[InputDevice]]
 WAITING = "Waiting for audio from the microphone…"
 LISTENING = "Ask the apprentice to say a few words; the check passes when speech is heard."
 HEARD = "✓ Sound heard: the microphone works."
+LOOKING = "looking for microphones…"
+NONE_FOUND = "no microphone found"
+FIX = (
+    f"To record: {NO_DEVICE_FIX}; then press Retry. Or hold the discussion notes-only: "
+    "tick 'Notes-only session' and say why."
+)
 
 
 class SoundDetector:
@@ -157,6 +164,9 @@ class AudioCheck(Vertical):
     AudioCheck Checkbox:focus { border: none; background: $boost; }
     AudioCheck #audio-fallback { display: none; height: auto; }
     AudioCheck.-unavailable #audio-fallback { display: block; }
+    /* Nothing can be heard without a device: only the fix and notes-only are offered. */
+    AudioCheck.-unavailable #audio-heard-ok { display: none; }
+    AudioCheck #audio-fix { padding: 0 0 0 14; color: $text-muted; }
     AudioCheck #audio-reason-row { display: none; }
     AudioCheck.-notes-only #audio-reason-row { display: block; }
     AudioCheck Input { border: none; height: 1; width: 1fr; padding: 0 1; background: $boost; }
@@ -195,9 +205,7 @@ class AudioCheck(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Microphone", classes="label")
-            yield Select[int](
-                [], prompt="looking for microphones…", id="audio-device", compact=True
-            )
+            yield Select[int]([], prompt=LOOKING, id="audio-device", compact=True)
             yield Button("Retry", id="audio-retry", tooltip="Look for microphones again")
         with Horizontal(classes="row"):
             yield Label("Level", classes="label")
@@ -205,6 +213,7 @@ class AudioCheck(Vertical):
         yield Static(WAITING, id="audio-status")
         yield Checkbox("I heard the apprentice clearly", id="audio-heard-ok")
         with Vertical(id="audio-fallback"):
+            yield Static(FIX, id="audio-fix")
             yield Checkbox("Notes-only session (no audio)", id="audio-notes-only")
             with Horizontal(classes="row", id="audio-reason-row"):
                 yield Label("Reason", classes="label")
@@ -311,7 +320,7 @@ class AudioCheck(Vertical):
         select: Select[int] = self.query_one("#audio-device", Select)
         if not devices:
             select.set_options([])
-            self._set_unavailable("no input device found: connect a microphone or start PulseAudio")
+            self._set_unavailable("no input device found")
             return
         select.set_options(
             [(f"{d.name}{' (default)' if d.is_default else ''}", d.index) for d in devices]
@@ -331,6 +340,8 @@ class AudioCheck(Vertical):
     def retry(self) -> None:
         """Look for microphones again (PortAudio re-reads the device list) and restart."""
         self._set_status(WAITING)
+        if not self.devices:
+            self.query_one("#audio-device", Select).prompt = LOOKING
         self._load_devices(rescan=True)
 
     # ------------------------------------------------------------------ the check recorder
@@ -408,6 +419,9 @@ class AudioCheck(Vertical):
     def _set_unavailable(self, fix: str) -> None:
         self.unavailable = fix
         self.add_class("-unavailable")
+        if not self.devices:  # the list never arrived, or was empty: never "looking…" for ever
+            self.query_one("#audio-device", Select).prompt = NONE_FOUND
+        self.query_one("#audio-heard-ok", Checkbox).value = False  # nothing could be heard
         self._set_status(f"✗ {fix}", "-error")
         self.post_message(AudioCheck.Changed())
 
