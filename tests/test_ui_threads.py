@@ -190,6 +190,30 @@ def test_a_device_that_fails_slowly_is_reported_with_its_fix() -> None:
 SLOW_S = 0.5
 
 
+class SlowCalls:
+    """Every slow call sleeps here: which threads ran them, and how many run now."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.busy = 0
+        self.threads: set[int] = set()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.busy, self.threads = 0, set()
+
+    def sleep(self) -> None:
+        with self.lock:
+            self.busy += 1
+            self.threads.add(threading.get_ident())
+        time.sleep(SLOW_S)
+        with self.lock:
+            self.busy -= 1
+
+
+SLOW = SlowCalls()
+
+
 class SlowRecorder(Recorder):
     """The real recorder on a fake stream, where every call that may block takes 0.5 s."""
 
@@ -198,19 +222,19 @@ class SlowRecorder(Recorder):
         super().__init__(path, **kwargs)
 
     def start(self) -> None:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         super().start()
 
     def stop(self, timeout: float = 5.0) -> StopSummary:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         return super().stop(timeout)
 
     def pause(self) -> None:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         super().pause()
 
     def resume(self) -> None:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         super().resume()
 
 
@@ -218,18 +242,18 @@ class FailingRecorder(SlowRecorder):
     """A device that takes 0.5 s to refuse to open."""
 
     def start(self) -> None:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         raise AudioUnavailable("the microphone is busy: close the other program using it")
 
 
 class SlowCheckRecorder(SlowFailingRecorder):
-    """The set-up's check recorder: 0.6 s to open, then it works (and hears nothing)."""
+    """The set-up's check recorder: 0.5 s to open and to close; it hears nothing."""
 
     def start(self) -> None:
-        time.sleep(0.6)
+        SLOW.sleep()
 
     def stop(self, timeout: float = 5.0) -> object:
-        time.sleep(SLOW_S)
+        SLOW.sleep()
         return None
 
 
@@ -238,6 +262,7 @@ class LagProbe:
 
     def __init__(self) -> None:
         self.worst = 0.0
+        self.ticks_while_slow = 0  # the loop ran while a slow call was under way
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
@@ -246,6 +271,7 @@ class LagProbe:
             await asyncio.sleep(0.02)
             now = time.monotonic()
             self.worst = max(self.worst, now - last)
+            self.ticks_while_slow += SLOW.busy > 0
             last = now
 
     def __enter__(self) -> LagProbe:
@@ -255,6 +281,14 @@ class LagProbe:
     def __exit__(self, *_exc: object) -> None:
         assert self._task is not None
         self._task.cancel()
+
+
+def assert_responsive(ui_thread: int, worst: list[float], ticks: list[int]) -> None:
+    """No slow call ran on the UI thread, which kept running while they did (and never
+    stalled for long: the bound is loose, as a loaded machine stalls for its own reasons)."""
+    assert SLOW.threads and ui_thread not in SLOW.threads, "a slow call ran on the UI thread"
+    assert sum(ticks) > 10, "the event loop did not run while the slow calls did"
+    assert max(worst) < 1.0, f"the UI thread stalled for {max(worst):.2f} s"
 
 
 def make_flow_app(home: Path) -> DiscussionApp:
@@ -268,10 +302,15 @@ def make_flow_app(home: Path) -> DiscussionApp:
     )
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 10
+async def until(
+    pilot: Pilot[None],
+    condition: Callable[[], bool],
+    what: str,
+    detail: Callable[[], str] = lambda: "",
+) -> None:
+    deadline = time.monotonic() + 20
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what} {detail()}"
         await pilot.pause(0.02)
 
 
@@ -321,8 +360,12 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
     before = set(session_threads())
     app = make_flow_app(tmp_path)
     worst: list[float] = []
+    ticks: list[int] = []
+    ui: list[int] = []
+    SLOW.reset()
 
     async def scenario() -> None:
+        ui.append(threading.get_ident())
         async with app.run_test(size=(100, 40)) as pilot:
             setup = await fill_setup(pilot)
             with LagProbe() as probe:
@@ -346,6 +389,7 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
                 discussion._stop_and_finish()  # what "End" does once confirmed
                 await until(pilot, lambda: isinstance(app.screen, DecisionsScreen), "decisions")
                 worst.append(probe.worst)
+                ticks.append(probe.ticks_while_slow)
             decisions = app.screen
             assert isinstance(decisions, DecisionsScreen)
             for criterion in decisions.component.criteria:
@@ -356,8 +400,14 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
             assert isinstance(grade, GradeScreen)
             with LagProbe() as probe:
                 grade._confirmed(True)  # what "Close and seal" does once confirmed
-                await until(pilot, lambda: isinstance(app.screen, GradeSealed), "sealed")
+                await until(
+                    pilot,
+                    lambda: isinstance(app.screen, GradeSealed),
+                    "sealed",
+                    lambda: f"{app.screen_stack} {grade.notice_text}",
+                )
                 worst.append(probe.worst)
+                ticks.append(probe.ticks_while_slow)
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
             assert app.live is None
@@ -365,7 +415,7 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
         assert verify(folder).ok
 
     run_with_deadline(scenario, 60.0)
-    assert max(worst) < 0.3, f"the UI thread stalled for {max(worst):.2f} s"
+    assert_responsive(ui[0], worst, ticks)
     assert_no_threads_left(before)
 
 
@@ -377,8 +427,12 @@ def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
     before = set(session_threads())
     app = make_flow_app(tmp_path)
     worst: list[float] = []
+    ticks: list[int] = []
+    ui: list[int] = []
+    SLOW.reset()
 
     async def scenario() -> None:
+        ui.append(threading.get_ident())
         async with app.run_test(size=(100, 40)) as pilot:
             setup = await fill_setup(pilot)
             with LagProbe() as probe:
@@ -389,6 +443,7 @@ def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
                     "set-up again",
                 )
                 worst.append(probe.worst)
+                ticks.append(probe.ticks_while_slow)
             assert app.live is None
             messages = [n.message for n in app._notifications]
             assert any("Recording did not start" in m and "busy" in m for m in messages)
@@ -399,7 +454,7 @@ def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
 
     run_with_deadline(scenario, 60.0)
-    assert max(worst) < 0.3, f"the UI thread stalled for {max(worst):.2f} s"
+    assert_responsive(ui[0], worst, ticks)
     [info] = list(tmp_path.rglob("session.json"))
     assert load_state(info.parent).status == "interrupted"
     assert_no_threads_left(before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 
@@ -161,6 +162,14 @@ class DiscussionScreen(TagKeysScreen):
         self.refresh_all()
         self.set_interval(self.tick_seconds, self._tick)
         self.query_one(NoteEntry).focus()
+        # Everything loaded so far (catalog, widgets, the log) lives as long as the app: move
+        # it out of the collector's sight, so a full collection while the assessor types scans
+        # only what was made since (tens of ms otherwise, seen as a stalled note).
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        """Hand the frozen objects back to the collector (garbage among them is freed)."""
+        gc.unfreeze()
 
     # ------------------------------------------------------------------ drawing
     def redraw_soon(self) -> None:
@@ -394,6 +403,8 @@ class DiscussionScreen(TagKeysScreen):
     @work(exit_on_error=False, group="stop")
     async def _stop_and_finish(self) -> None:
         """Stop the recorder on a thread (it joins the writer); dismiss on the UI thread."""
+        while self._pausing:  # a pause or resume still under way is logged first
+            await asyncio.sleep(0.05)
         await asyncio.to_thread(self.live.stop_recording, reason="discussion ended")
         self.dismiss(True)
 
