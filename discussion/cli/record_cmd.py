@@ -16,7 +16,9 @@ Output protocol (stdout, one line each, flushed; scripts and tests read it):
 Errors and alarms go to stderr (`unknown criterion 9Z: note saved untagged`, `error: note NOT
 saved (...)`, `alarm device_lost: ...`). PortAudio's own stderr goes to the session's
 recorder.log. EOF, SIGINT, SIGTERM or SIGHUP stop the recording and seal the session (exit 0;
-1 if the sealed folder does not verify or a note could never be saved).
+1 if the sealed folder does not verify or a note could never be saved). On a signal the notes
+already read are saved for at most 1 s and any not saved are named by stdin line number, so the
+session is sealed within 2 s; invalid UTF-8 in a line is kept as U+FFFD and said on stderr.
 
 Each stdin line is one note, `[CRITERIA:] text` (see `discussion.notes.parse_note`); an empty
 line marks the moment (a note with empty text). A note's first-keystroke offset is the sample

@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import queue
-import signal
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
+from discussion.cli.record_input import Inbox, Line, SignalStop, StdinReader, Stop
 from discussion.errors import UserError
 
 if TYPE_CHECKING:
@@ -25,8 +24,10 @@ if TYPE_CHECKING:
 DEFAULT_APPRENTICE = "Test Apprentice"
 DEFAULT_ULN = "9999999998"  # a valid check digit, obviously fictional
 DEFAULT_ASSESSOR = "Test Assessor"
-HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 DISCUSSION = "discussion"
+# After a signal, notes already read are saved for at most this long, so that the session is
+# sealed within 2 s of the signal (stopping the recorder and sealing take the rest).
+STOP_SAVE_BUDGET_S = 1.0
 
 
 class Output:
@@ -50,94 +51,6 @@ class Output:
         with self._lock, contextlib.suppress(OSError, ValueError):
             stream.write(line + "\n")
             stream.flush()
-
-
-@dataclass(frozen=True)
-class Line:
-    """A line read from stdin and the sample-clock offset when its first byte arrived."""
-
-    text: str
-    offset: float
-
-
-@dataclass(frozen=True)
-class Stop:
-    """The end of input: EOF or a signal, and the reason recorded at closing."""
-
-    reason: str
-
-
-Inbox = queue.SimpleQueue[Line | Stop]
-
-
-class StdinReader:
-    """Reads fd 0 in a daemon thread and queues `Line`s stamped with the sample clock.
-
-    Raw `os.read`, not `sys.stdin`, so the thread never holds a Python buffer lock at exit. A
-    line's offset is the clock when the read delivering its first byte returned.
-    """
-
-    def __init__(self, inbox: Inbox, clock: Callable[[], float], fd: int = 0) -> None:
-        self._inbox = inbox
-        self._clock = clock
-        self._fd = fd
-        self._thread = threading.Thread(target=self._run, name="stdin-notes", daemon=True)
-
-    def start(self) -> None:
-        """Begin reading."""
-        self._thread.start()
-
-    def _run(self) -> None:
-        import os
-
-        pending = b""
-        pending_offset = 0.0
-        while True:
-            try:
-                chunk = os.read(self._fd, 65536)
-            except InterruptedError:
-                continue
-            except OSError:
-                chunk = b""
-            if not chunk:
-                if pending:
-                    self._put(pending, pending_offset)
-                self._inbox.put(Stop("end of input"))
-                return
-            now = self._clock()
-            if not pending:
-                pending_offset = now
-            pending += chunk
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                self._put(line, pending_offset)
-                pending_offset = now  # a following line started arriving in this chunk
-
-    def _put(self, raw: bytes, offset: float) -> None:
-        text = raw.decode("utf-8", errors="replace").rstrip("\r")
-        self._inbox.put(Line(text, offset))
-
-
-class SignalStop:
-    """While active, SIGINT/SIGTERM/SIGHUP put a `Stop` in the inbox instead of killing the
-    process (`SimpleQueue.put` is reentrant, safe in a signal handler): the session is then
-    sealed, never left half-written by an exception raised mid-append."""
-
-    def __init__(self, inbox: Inbox) -> None:
-        self._inbox = inbox
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> SignalStop:
-        for signum in HANDLED_SIGNALS:
-            self._previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        self._inbox.put(Stop(f"stopped by {signal.Signals(signum).name}"))
-
-    def __exit__(self, *_exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
 
 
 def parse_date(text: str | None) -> date:
@@ -210,6 +123,9 @@ class PendingNote:
     criteria: list[str]
     offset: float
     unknown: tuple[str, ...]
+    line: int = 0  # stdin line number
+    warnings: list[str] = field(default_factory=list)  # said once the note is saved
+    reported: bool = False  # its failure was counted and said (retries are not)
 
 
 class RecordCommand:
@@ -219,8 +135,10 @@ class RecordCommand:
         self.args = args
         self.output = output
         self.pending: list[PendingNote] = []
-        self.failed_notes = 0
+        self.failed_notes = 0  # distinct notes that failed at first, for the alarm
+        self.unsaved_on_stop = 0  # lines received but not saved because of a signal
         self.criteria_ids: list[str] = []
+        self.signals = SignalStop(queue.SimpleQueue())  # replaced by the active one in `run`
 
     # ------------------------------------------------------------------ the run
     def run(self) -> int:
@@ -240,18 +158,23 @@ class RecordCommand:
         device: str | int | None = self.args.device or settings.device
         config = RecorderConfig(silence_after_s=settings.silence_alarm_s)
         inbox: Inbox = queue.SimpleQueue()
-        with SignalStop(inbox):
+        with SignalStop(inbox) as signals:
+            self.signals = signals
             live = self._open(lag, settings.assessor, device, config)
             self.output.out(f"session: {live.folder}")
+            # Reading starts now, not once audio flows: a stop while the recorder starts must
+            # still find the notes already sent.
+            reader = StdinReader(inbox, live.offset_now)
+            reader.start()
             try:
                 if live.has_audio:
                     with redirect_native_stderr(live.folder / RECORDER_LOG):
                         self._start(live)
-                        stop = self._take_notes(live, inbox)
+                        stop = self._take_notes(live, inbox, reader)
                         live.stop_recording(reason=stop.reason)
                 else:
                     self.output.out(f"notes only: {live.record.info.no_audio_reason}")
-                    stop = self._take_notes(live, inbox)
+                    stop = self._take_notes(live, inbox, reader)
                 return self._close(live, stop.reason)
             except BaseException:
                 if not live.record.log.is_closed:
@@ -285,7 +208,9 @@ class RecordCommand:
             live.start_recording()
         except AudioUnavailable as error:
             raise UserError(error.message + self._undo_start(live)) from None
-        if not live.wait_until_recording(self.args.start_timeout):
+        if not self._wait_for_audio(live):
+            if self.signals.stop is not None:
+                return  # stopped before audio arrived: save the notes read and seal
             device = "the default input device" if live.device is None else repr(live.device)
             raise UserError(
                 f"no audio from {device} within {self.args.start_timeout:g} s: check the "
@@ -296,6 +221,17 @@ class RecordCommand:
         if self.args.consent:
             live.consent(self.args.consent)
 
+    def _wait_for_audio(self, live: LiveSession) -> bool:
+        """Wait for the first audio block: True when it came; False on the timeout or a signal."""
+        deadline = time.monotonic() + self.args.start_timeout
+        while self.signals.stop is None:
+            remaining = deadline - time.monotonic()
+            if live.wait_until_recording(max(0.0, min(0.1, remaining))):
+                return True
+            if remaining <= 0:
+                return False
+        return False
+
     def _undo_start(self, live: LiveSession) -> str:
         removed = live.abandon_start()
         if removed:
@@ -305,20 +241,72 @@ class RecordCommand:
         )
 
     # ------------------------------------------------------------------ notes
-    def _take_notes(self, live: LiveSession, inbox: Inbox) -> Stop:
-        StdinReader(inbox, live.offset_now).start()
+    def _take_notes(self, live: LiveSession, inbox: Inbox, reader: StdinReader) -> Stop:
+        """Save each line until EOF or a signal; a signal is acted on before the next line."""
         while True:
+            if self.signals.stop is not None:
+                return self._stop_on_signal(live, inbox, reader, self.signals.stop)
             item = inbox.get()
             if isinstance(item, Stop):
+                if item.signalled:
+                    continue  # acted on above
                 return item
             self._note(live, item)
+            reader.done()
+
+    def _stop_on_signal(
+        self, live: LiveSession, inbox: Inbox, reader: StdinReader, stop: Stop
+    ) -> Stop:
+        """Stop reading; save the lines already read until the budget runs out; name the rest."""
+        reader.close()
+        deadline = self.signals.at + STOP_SAVE_BUDGET_S
+        unsaved: list[Line] = []
+        while True:
+            try:
+                item = inbox.get(timeout=0.2)
+            except queue.Empty:
+                break  # the reader did not answer in time; what it held is counted below
+            if isinstance(item, Stop):
+                if not item.signalled:
+                    break  # the reader's last item: everything it read is before it
+                continue
+            if unsaved or time.monotonic() >= deadline:
+                unsaved.append(item)
+            else:
+                self._note(live, item)
+        if unsaved:
+            self.unsaved_on_stop = len(unsaved)
+            self.output.err(
+                f"error: {len(unsaved)} note(s) read from stdin were NOT saved ({stop.reason}; "
+                f"notes are saved for {STOP_SAVE_BUDGET_S:g} s after a signal): stdin lines "
+                f"{unsaved[0].number}-{unsaved[-1].number}, first {unsaved[0].text!r}"
+            )
+        if reader.unread_lines:
+            self.unsaved_on_stop += reader.unread_lines
+            self.output.err(
+                f"error: at least {reader.unread_lines} more line(s) after stdin line "
+                f"{reader.lines_read} were not read in full: those notes were NOT saved"
+            )
+        return stop
 
     def _note(self, live: LiveSession, line: Line) -> None:
         from discussion.notes import parse_note
 
         parsed = parse_note(line.text, self.criteria_ids)
         self._retry_pending(live)
-        note = PendingNote(parsed.text, list(parsed.criteria), line.offset, parsed.unknown)
+        note = PendingNote(
+            parsed.text, list(parsed.criteria), line.offset, parsed.unknown, line.number
+        )
+        if line.bad_utf8:
+            note.warnings.append(
+                f"stdin line {line.number}: not valid UTF-8; the note was saved with U+FFFD "
+                f"in place of the bad bytes: {parsed.text!r}"
+            )
+        if parsed.controls:  # e.g. ESC: saved as a visible stand-in, never raw
+            note.warnings.append(
+                f"stdin line {line.number}: {len(parsed.controls)} control character(s) saved "
+                f"as visible symbols (ESC as ␛): {parsed.text!r}"
+            )
         if self.pending:  # keep the order: an earlier unsaved note goes first
             self._fail(note, "an earlier note is still unsaved")
             return
@@ -337,11 +325,16 @@ class RecordCommand:
         self.output.out(f"saved {event.seq} {format_offset(event.offset)} {ids}")
         for unknown in note.unknown:
             self.output.err(f"unknown criterion {unknown}: note saved untagged")
+        for warning in note.warnings:
+            self.output.err(warning)
         return True
 
     def _fail(self, note: PendingNote, reason: str) -> None:
-        self.failed_notes += 1
         self.pending.append(note)
+        if note.reported:
+            return  # a retry failed again: counted and said once
+        note.reported = True
+        self.failed_notes += 1
         self.output.err(
             f"error: note NOT saved ({reason}); kept in memory and retried with the next note: "
             f"{note.text!r}"
@@ -372,7 +365,7 @@ class RecordCommand:
         from discussion.record import RecordWriteError
 
         self._retry_pending(live)
-        status = 0
+        status = 1 if self.unsaved_on_stop else 0
         for note in self.pending:
             self.output.err(f"error: note NOT saved, copy it from here: {note.text!r}")
             status = 1
