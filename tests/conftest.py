@@ -12,6 +12,29 @@ from pathlib import Path
 import audio_helpers
 import pytest
 
+# Fixtures that reach the private PulseAudio: a test using one is marked `audio` automatically,
+# so `make test-fast` (`-m "not audio"`) never needs the sound server.
+AUDIO_FIXTURES = frozenset({"pulse", "tiny_disk"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses an audio fixture `audio`."""
+    for item in items:
+        if AUDIO_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.audio)
+
+
+@pytest.fixture(autouse=True)
+def _own_data_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test (and every subprocess it starts) gets its own empty DISCUSSION_HOME, so no
+    test can read or change the real user data folder. Tests that need a home of their own
+    still set DISCUSSION_HOME themselves (or pass --home)."""
+    home = tmp_path_factory.mktemp("discussion-home")
+    monkeypatch.setenv("DISCUSSION_HOME", str(home))
+    return home
+
 
 @pytest.fixture
 def pulse() -> Path:
