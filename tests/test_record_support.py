@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import soundfile
+from session_factory import make_session_info
 
 from discussion.record import (
     QuestionAskedData,
@@ -44,17 +45,10 @@ def make_info(**changes: Any) -> SessionInfo:
         "apprentice_name": "Test Apprentice",
         "uln": "1234567899",  # a valid check digit
         "assessor": "Test Assessor",
-        "mode": "virtual",
-        "attempt": 1,
         "epa_window_start": date(2026, 11, 1),
-        "standard_version": "1.0",
-        "standard_hash": "a" * 64,
-        "bank_version": "1",
-        "bank_hash": "b" * 64,
         "reaction_lag_s": 2.0,
     }
-    fields.update(changes)
-    return SessionInfo(**fields)
+    return make_session_info(**{**fields, **changes})
 
 
 def write_wav(path: Path, seconds: float, rate: int = 16000) -> int:

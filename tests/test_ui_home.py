@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from screen_host import ScreenHost
+from session_factory import make_session_info
 from textual.pilot import Pilot
 from textual.widgets import Static
 from ui_helpers import catalog
@@ -38,18 +39,10 @@ def make_info(name: str, created: datetime, **changes: Any) -> SessionInfo:
         "session_id": created.strftime("%Y-%m-%dT%H%M") + "-" + name.lower().replace(" ", "")[:6],
         "created_at": created,
         "apprentice_name": name,
-        "uln": "9276308686",
         "assessor": "Test Assessor",
-        "mode": "virtual",
-        "attempt": 1,
         "epa_window_start": date(2026, 3, 1),
-        "standard_version": "1.0",
-        "standard_hash": "a" * 64,
-        "bank_version": "1",
-        "bank_hash": "b" * 64,
     }
-    fields.update(changes)
-    return SessionInfo(**fields)
+    return make_session_info(**{**fields, **changes})
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from annotated_types import Ge, Le
 from pydantic import ValidationError
+from session_factory import make_session_info
 
 import discussion.record.info as info_module
 from discussion.errors import UserError
@@ -27,20 +28,7 @@ VALID_ULN = "9276308686"
 
 
 def make(**changes: Any) -> SessionInfo:
-    fields: dict[str, Any] = {
-        "apprentice_name": "Alex Example",
-        "uln": VALID_ULN,
-        "assessor": "Sam Assessor",
-        "mode": "virtual",
-        "attempt": 1,
-        "epa_window_start": date.today(),
-        "standard_version": "1",
-        "standard_hash": "a" * 64,
-        "bank_version": "1",
-        "bank_hash": "b" * 64,
-    }
-    fields.update(changes)
-    return SessionInfo(**fields)
+    return make_session_info(**{"uln": VALID_ULN, "standard_version": "1", **changes})
 
 
 def refused(**changes: Any) -> str:
