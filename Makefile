@@ -1,11 +1,11 @@
-# The two commands of the README: `make run` and `make test`.
+# The commands of the README: `make run`, `make test` and the inner loop `make test-fast`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench sample clean
+.PHONY: run test test-fast lint typecheck pytest bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff format --check discussion tests scripts
 	$(BIN)/mypy discussion tests scripts
 	scripts/test-audio.sh run $(BIN)/pytest -q
+
+## The inner loop: every test that needs no real audio, on all cores (pytest-xdist). PULSE_SERVER
+## is unset so a test that reaches PulseAudio without the `audio` mark fails here, not later.
+test-fast: $(DEV_STAMP)
+	$(BIN)/ruff check discussion tests scripts
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio" -n auto
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts
