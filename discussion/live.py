@@ -32,6 +32,7 @@ from discussion.audio import (
     StopSummary,
 )
 from discussion.audio.stream import StreamFactory
+from discussion.errors import UserError
 from discussion.evidence_queue import EvidenceQueue
 from discussion.record import (
     AlarmClearedData,
@@ -57,6 +58,22 @@ from discussion.record.state import SessionState, apply_event, empty_state
 log = logging.getLogger(__name__)
 
 Listener = Callable[[RecorderEvent | Event], None]
+
+
+# What a start logs before consent: no evidence, nothing the apprentice agreed to.
+DISCARDABLE_BEFORE_CONSENT = frozenset(
+    {
+        "created",
+        "setup_confirmed",
+        "recording_started",
+        "recording_stopped",
+        "recording_paused",
+        "recording_resumed",
+        "audio_gap",
+        "alarm",
+        "alarm_cleared",
+    }
+)
 
 
 class LiveSession:
@@ -316,6 +333,26 @@ class LiveSession:
         if self._evidence.unsaved:  # recovery rebuilds the segments from the files
             log.error("%d recorder event(s) never reached the record", self._evidence.unsaved)
         self._detach_log()
+        self.record.release()
+
+    def discard_before_consent(self) -> None:
+        """Undo a start the assessor went back from to correct the set-up (blocking).
+
+        Allowed only while the log holds nothing but the start itself (no consent, note,
+        question or decision): the audio so far is the consent notice, which the apprentice has
+        not agreed to. Stops recording, lets go and deletes the folder; `UserError` otherwise.
+        """
+        kinds = {event.type for event in self.record.events}
+        if not kinds <= DISCARDABLE_BEFORE_CONSENT:
+            raise UserError(
+                "this session already holds "
+                + ", ".join(sorted(kinds - DISCARDABLE_BEFORE_CONSENT))
+                + ": correct a detail with a logged correction instead"
+            )
+        self.stop_recording(reason="discarded before consent")
+        self._detach_log()
+        # Deleted while the lock is still held, so no listing ever offers it as interrupted.
+        shutil.rmtree(self.record.folder, ignore_errors=True)
         self.record.release()
 
     def abandon_start(self) -> bool:

@@ -92,3 +92,52 @@ def test_without_a_sound_server_the_audio_box_says_what_to_do(
         assert "looking for microphones" not in screen, screen
         assert "I heard the apprentice clearly" not in screen, screen
         assert "PulseAudio" in screen and "libportaudio2" in screen, screen
+
+
+def fill_notes_only(app: TmuxApp, assessor: str) -> None:
+    """Fill the whole set-up by keys, choosing notes-only (no sound server), and start."""
+    app.type("Alex Smith")
+    app.keys("Tab")
+    app.type("9276308686")
+    app.wait_for("✓ valid ULN", STEP_S)
+    app.keys("Tab", "C-u")  # the assessor: clear a remembered name first
+    app.type(assessor)
+    app.keys("Tab", "Enter", "Tab", "Tab")  # mode Virtual, attempt 1, to the window
+    today = date.today().isoformat()
+    app.type(today)
+    app.wait_for(f"✓ window {today}", STEP_S)
+    app.keys("Tab")
+    for _ in range(10):  # 7 gateway items and 3 conduct points
+        app.keys("Space", "Tab")
+    app.keys("C-s")  # focuses what is missing: the notes-only choice
+    app.wait_for("Notes-only session", STEP_S)
+    app.keys("Space", "Tab")
+    app.type("no sound device in the room")
+    app.keys("C-s")
+    app.wait_for("Apprentice agreed (a)", STEP_S)
+
+
+def test_back_from_consent_keeps_the_details_and_the_name_is_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path / 'dead.sock'}")
+    home = tmp_path / "home"
+    with TmuxApp(home) as app:
+        app.wait_for("New discussion", STEP_S)
+        app.keys("n")
+        app.wait_for("EPA window", STEP_S)
+        fill_notes_only(app, "Jo Assessor")
+        assert len(list((home / "sessions").iterdir())) == 1
+        app.keys("Escape")  # back to set-up, before consent
+        app.wait_for("Back to set-up to correct the details?", STEP_S)
+        app.keys("y")
+        screen = app.wait_for("✓ window", STEP_S)  # the window date is kept
+        # Every detail kept; the discarded start left nothing behind.
+        assert "Alex Smith" in screen and "9276308686" in screen and "Jo Assessor" in screen
+        assert list((home / "sessions").iterdir()) == []
+        app.keys("Escape")  # cancel the set-up (asks: something was typed)
+        app.keys("y")
+        app.wait_for("New discussion", STEP_S)
+        app.keys("n")  # a new set-up: the assessor's name is remembered
+        screen = app.wait_for("EPA window", STEP_S)
+        assert "Jo Assessor" in screen, screen

@@ -411,3 +411,33 @@ async def test_plain_text_holds_the_grade_line(home: Path) -> None:
         assert screen.result is not None
         assert summary.rstrip().endswith(screen.result.reasons[-1])
     live.release()
+
+
+async def test_a_set_up_detail_is_corrected_as_a_logged_event(home: Path) -> None:
+    live = make_live(home)
+    screen = GradeScreen(live, STANDARD)
+    app = Host(screen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("d")  # correct details: the first is the apprentice's name
+        await pilot.pause()
+        value = app.screen.query_one("#correct-value", Input)
+        assert value.value == "Alex Example"
+        value.value = "Alex Exampleton"
+        await pilot.press("ctrl+s")  # no reason yet: refused, nothing logged
+        await pilot.pause()
+        problem = str(app.screen.query_one("#correct-problem", Static).render())
+        assert "say why" in problem
+        app.screen.query_one("#correct-reason", Input).value = "surname cut short at set-up"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and "Correction logged" in screen.notice_text
+    state = load_state(live.folder)
+    assert state.info.apprentice_name == "Alex Exampleton"
+    (correction,) = state.corrections
+    assert (correction.previous, correction.reason) == (
+        "Alex Example",
+        "surname cut short at set-up",
+    )
+    session = json.loads((live.folder / "session.json").read_text(encoding="utf-8"))
+    assert session["apprentice_name"] == "Alex Example"  # never edited
+    live.release()

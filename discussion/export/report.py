@@ -183,12 +183,13 @@ class Report:
         sealed = "sealed" if self.verify.sealed else "not sealed"
         return [
             ("Status", self.status_text),
-            ("Apprentice", info.apprentice_name),
-            ("ULN", info.uln),
-            ("Assessor", info.assessor),
+            ("Apprentice", self._detail("apprentice_name", info.apprentice_name)),
+            ("ULN", self._detail("uln", info.uln)),
+            ("Assessor", self._detail("assessor", info.assessor)),
             ("Kind", kind),
-            ("Mode", info.mode),
-            ("Attempt", f"{info.attempt} ({attempt_label(info.attempt)})"),
+            ("Mode", self._detail("mode", info.mode)),
+            ("Attempt", self._detail("attempt", f"{info.attempt} ({attempt_label(info.attempt)})")),
+            ("EPA window", self._detail("epa_window_start", f"from {info.epa_window_start}")),
             ("Date", info.created_at.strftime("%Y-%m-%d %H:%M UTC")),
             ("Duration", hhmmss(self.duration)),
             ("Audio", audio),
@@ -202,6 +203,15 @@ class Report:
             ("Record hash", self.record_hash or "NOT SEALED (the session has not been closed)"),
             ("Verification", f"{verdict} ({sealed}, {self.verify.events} events)"),
         ]
+
+    def _detail(self, name: str, shown: str) -> str:
+        """A set-up detail as corrected, saying that it was and from what (never silently)."""
+        fixes = [c for c in self.state.corrections if c.field == name and c.applied]
+        if not fixes:
+            return shown
+        return (
+            f"{shown} (corrected from {fixes[0].previous!r} at {fixes[-1].at}: {fixes[-1].reason})"
+        )
 
     def recording_lines(self) -> list[str]:
         """Segments, pauses, gaps, alarms, time marks and recoveries, one line each."""
@@ -269,6 +279,7 @@ def build_report(folder: Path, standard: Standard | None = None) -> Report:
         )
     events = scan.events
     state = derive_state(info, events, is_owned_by_running_process(folder))
+    info = state.info  # the set-up details as corrected by details_corrected events
     grade: GradeResult | None = None
     grade_error: str | None = None
     try:

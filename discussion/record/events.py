@@ -77,6 +77,22 @@ class SetupConfirmedData(EventData):
     audio_check: str = ""
 
 
+CorrectableField = Literal[
+    "apprentice_name", "uln", "assessor", "mode", "attempt", "epa_window_start"
+]
+
+
+class DetailsCorrectedData(EventData):
+    """A set-up detail corrected after the session began: session.json is never edited; the
+    derived state (and every export) shows `value`, and that it was corrected from `previous`."""
+
+    TYPE: ClassVar[str] = "details_corrected"
+    field: CorrectableField
+    previous: str
+    value: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class RecordingStartedData(EventData):
     """A recording run starts writing `segment` at `start_offset` on the session timeline."""
 
@@ -232,6 +248,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
         CreatedData,
         ConsentRecordedData,
         SetupConfirmedData,
+        DetailsCorrectedData,
         RecordingStartedData,
         RecordingPausedData,
         RecordingResumedData,

@@ -35,6 +35,7 @@ PRACTICE_ULN = "9999999998"
 # set-up screen checks the one-month window itself.
 EPA_WINDOW_YEARS_BACK = 3
 NAME_MAX = 100
+NAME_MIN_LETTERS = 2
 
 
 def new_session_id(now: datetime | None = None) -> str:
@@ -93,6 +94,11 @@ class SessionInfo(BaseModel):
         bad = control_characters(value, allow_newlines=False)
         if bad:
             raise ValueError(f"contains {describe_control(bad[0])}: a name is one line of text")
+        if sum(char.isalpha() for char in value) < NAME_MIN_LETTERS:
+            # An initial alone ("J") names nobody: the record must say who was assessed, by whom.
+            raise ValueError(
+                f"{value!r} has fewer than {NAME_MIN_LETTERS} letters: write the full name"
+            )
         return value
 
     @field_validator("no_audio_reason")
@@ -157,6 +163,13 @@ class SessionInfo(BaseModel):
                 f"{latest.isoformat()}"
             )
         return self
+
+    def corrected(self, field: str, value: str) -> SessionInfo:
+        """A copy with set-up detail `field` set to `value` (as typed), checked like a new
+        session's details; raises `ValidationError` (a `ValueError`) when refused."""
+        data = self.model_dump()
+        data[field] = value.strip()
+        return SessionInfo.model_validate(data)
 
     @property
     def samplerate(self) -> int:

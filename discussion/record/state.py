@@ -19,6 +19,7 @@ from discussion.record.events import (
     ComponentResultData,
     ConsentRecordedData,
     CriterionDecidedData,
+    DetailsCorrectedData,
     Event,
     NoteAmendedData,
     NoteData,
@@ -48,6 +49,19 @@ class NoteView:
     original_text: str
     original_criteria: list[str]
     amended_by: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A details_corrected event: `field` now reads `value` (it read `previous`)."""
+
+    seq: int
+    at: str
+    field: str
+    previous: str
+    value: str
+    reason: str
+    applied: bool  # False: the value is refused by today's rules, so the original stands
 
 
 @dataclass(frozen=True)
@@ -151,6 +165,8 @@ class SessionState:
     active_alarms: dict[str, str] = field(default_factory=dict)
     component_results: list[ComponentResultData] = field(default_factory=list)
     consent: bool | None = None
+    # Set-up details corrected after the start (`info` shows the corrected values).
+    corrections: list[Correction] = field(default_factory=list)
     recovered_seqs: list[int] = field(default_factory=list)
     time_warnings: list[int] = field(default_factory=list)
     last_offset: float = 0.0
@@ -287,3 +303,13 @@ def apply_event(state: SessionState, event: Event) -> None:
         state.status = "closed"
     elif isinstance(data, TimeWarningData):
         state.time_warnings.append(data.minutes)
+    elif isinstance(data, DetailsCorrectedData):
+        try:
+            state.info, applied = state.info.corrected(data.field, data.value), True
+        except ValueError:  # checked when logged; a later rule change must not break the fold
+            applied = False
+        state.corrections.append(
+            Correction(
+                event.seq, event.at, data.field, data.previous, data.value, data.reason, applied
+            )
+        )

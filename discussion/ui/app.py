@@ -115,6 +115,7 @@ class DiscussionApp(App[None]):
         # Set and cleared only on the UI thread (by the session flow), never by a worker.
         self.live: LiveSession | None = None
         self._session_busy = False
+        self._last_setup: SetupResult | None = None  # the set-up of the session being started
         # Blocking session work (create, start, close, release) runs here, one call at a time.
         self._session_thread = ThreadPoolExecutor(1, thread_name_prefix="session")
 
@@ -206,8 +207,9 @@ class DiscussionApp(App[None]):
         """
         try:
             live = await (self._set_up() if folder is None else self._resumed(folder))
-            if live is not None:
-                await self._discussion(live)
+            while live is not None:  # back from consent to correct the set-up: round again
+                correct = await self._discussion(live)
+                live = None if correct is None else await self._set_up(correct)
         except UserError as error:
             self.notify(error.message, severity="error", timeout=20)
             await self._let_go()
@@ -223,9 +225,11 @@ class DiscussionApp(App[None]):
         finally:
             self._session_busy = False
 
-    async def _set_up(self) -> LiveSession | None:
-        """Set-up until a session records (or the assessor cancels: None)."""
+    async def _set_up(self, previous: SetupResult | None = None) -> LiveSession | None:
+        """Set-up until a session records (or the assessor cancels: None); `previous`: the
+        details to show again for correction."""
         from discussion.audio import AudioUnavailable
+        from discussion.preferences import preferences_path
         from discussion.record import RecordError
         from discussion.ui.screens.setup import SetupScreen
 
@@ -237,11 +241,16 @@ class DiscussionApp(App[None]):
                     recorder_config=self.recorder_config,
                     recorder_factory=self._check_recorder_factory,
                     devices_provider=self._devices_provider,
+                    # The data home's; none with a sessions folder of a test's own.
+                    preferences=preferences_path() if self.home is None else None,
+                    previous=previous,
                 ),
                 wait_for_dismiss=True,
             )
             if result is None:
                 return None
+            previous = None  # after a failed start set-up comes back as before: blank
+            self._last_setup = result
             try:
                 live = await self._blocking(self._create, result, undo=_release)
             except (OSError, RecordError, UserError) as error:
@@ -296,6 +305,7 @@ class DiscussionApp(App[None]):
 
     async def _resumed(self, folder: Path) -> LiveSession | None:
         """Take over an interrupted session and restart its recording (None: could not)."""
+        self._last_setup = None  # its set-up is in its session.json
         from discussion.audio import AudioUnavailable
         from discussion.live import LiveSession
         from discussion.record import RecordError
@@ -322,18 +332,28 @@ class DiscussionApp(App[None]):
                 self.notify(f"Recording did not start: {text}", severity="error", timeout=20)
         return live
 
-    async def _discussion(self, live: LiveSession) -> None:
-        """Consent, the discussion, then decisions and grade until the record is sealed."""
+    async def _discussion(self, live: LiveSession) -> SetupResult | None:
+        """Consent, the discussion, then decisions and grade until the record is sealed.
+
+        Returns the set-up to correct when the assessor went back from consent (the start was
+        discarded), else None.
+        """
         from discussion.ui.screens.consent import ConsentScreen
         from discussion.ui.screens.decisions import DecisionsScreen
         from discussion.ui.screens.discussion import DiscussionScreen
         from discussion.ui.screens.grade import GradeScreen
+        from discussion.ui.screens.setup import SetupResult
 
         over = _discussion_over(live)
         if not over and not live.record.state().consent:
             agreed = await self.push_screen(
                 ConsentScreen(live, self.catalog.standard), wait_for_dismiss=True
             )
+            if agreed is None:  # back to set-up: nothing agreed, so the start is undone
+                correct = self._last_setup or SetupResult(live.record.info, live.device)
+                self.live = None
+                await self._blocking(live.discard_before_consent)
+                return correct
             if not agreed:
                 self.notify(
                     "Consent declined: the session is closed and nothing more is recorded.",
@@ -342,27 +362,27 @@ class DiscussionApp(App[None]):
                 )
                 await self._blocking(live.close, "consent declined")
                 self.live = None
-                return
+                return None
         if not over:
             ended = await self.push_screen(
                 DiscussionScreen(live, self.catalog, self.settings, clock=self.clock),
                 wait_for_dismiss=True,
             )
             if not ended:
-                return
+                return None
         while True:
             to_grade = await self.push_screen(
                 DecisionsScreen(live, self.catalog.standard), wait_for_dismiss=True
             )
             if not to_grade:
-                return
+                return None
             closed = await self.push_screen(
                 GradeScreen(live, self.catalog.standard), wait_for_dismiss=True
             )
             if closed:
                 self.live = None
                 self._back_home()
-                return
+                return None
 
     async def _let_go(self) -> None:
         """Release the live session (it stays resumable) after a failure."""

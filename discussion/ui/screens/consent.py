@@ -65,8 +65,11 @@ def consent_notice(has_audio: bool, max_minutes: int) -> str:
     )
 
 
-class ConsentScreen(Screen[bool]):
-    """The consent notice, the recording status and level, and the apprentice's answer."""
+class ConsentScreen(Screen[bool | None]):
+    """The consent notice, the recording status and level, and the apprentice's answer.
+
+    Dismissed with None to go back to set-up and correct the details (before consent only).
+    """
 
     TITLE = "Consent"
     AUTO_FOCUS = None  # Enter must never answer for the apprentice: only a or d
@@ -85,6 +88,13 @@ class ConsentScreen(Screen[bool]):
             "Apprentice declined",
             id="consent.declined",
             tooltip="The apprentice does not agree: the discussion does not go ahead",
+        ),
+        Binding(
+            "escape",
+            "back_to_setup",
+            "Back to set-up",
+            id="consent.back",
+            tooltip="Correct the set-up details (kept); this start and its audio are discarded",
         ),
     ]
 
@@ -168,6 +178,25 @@ class ConsentScreen(Screen[bool]):
             return
         self.recorded = True
         self.dismiss(True)
+
+    def action_back_to_setup(self) -> None:
+        """Confirm, then go back to set-up with the details kept (nothing consented yet)."""
+
+        def answered(back: bool | None) -> None:
+            if back and not self.recorded:
+                self.recorded = True  # no consent can be logged after this
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Back to set-up to correct the details?",
+                "The details stay filled in. This start is discarded: the apprentice has not "
+                "agreed yet, so its few seconds of audio are deleted.",
+                yes="Back to set-up",
+                no="Stay",
+            ),
+            answered,
+        )
 
     @on(Button.Pressed, "#consent-declined")
     def action_declined(self) -> None:

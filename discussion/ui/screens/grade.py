@@ -67,6 +67,8 @@ class GradeScreen(Screen[bool]):
                 tooltip="Write the assessment record (md, html or csv) to a file"),
         Binding("escape", "back", "Back", id="grade.back",
                 tooltip="Back to the decisions, without closing the session"),
+        Binding("d", "correct_details", "Correct details", show=False, id="grade.correct",
+                tooltip="Correct a set-up detail (name, ULN...): logged as a correction"),
         Binding("g", "show_tab('result')", "Result", show=False, id="grade.tab_result",
                 tooltip="The discussion's result and the overall grade with its reasons"),
         Binding("s", "show_tab('showcase')", "Showcase", show=False, id="grade.tab_showcase",
@@ -252,7 +254,7 @@ class GradeScreen(Screen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys that apply: editing while open, export once closed."""
         editing = not self.read_only and not self.closing
-        if action == "close_session":
+        if action in {"close_session", "correct_details"}:
             return editing
         if action == "export":
             return self.read_only
@@ -292,6 +294,21 @@ class GradeScreen(Screen[bool]):
         """Tick or untick an observation mode."""
         if (form := self._active_form()) is not None:
             form.toggle_mode(mode)
+
+    def action_correct_details(self) -> None:
+        """Correct a set-up detail: a logged `details_corrected` event, never an edit."""
+        from discussion.ui.screens.correct_details import CorrectDetailsScreen
+
+        if self.live is None or self.read_only:
+            return
+
+        def done(logged: bool | None) -> None:
+            if logged:
+                self.state = self._load_state()
+                self._refresh()
+                self.notice("Correction logged: the record shows the corrected detail.", "ok")
+
+        self.app.push_screen(CorrectDetailsScreen(self.live), done)
 
     def action_save_result(self) -> None:
         """Save the entry shown as a `component_result` event (checked against the others)."""

@@ -9,6 +9,7 @@ import asyncio
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 from pydantic import ValidationError
 from textual import on, work
@@ -30,6 +31,7 @@ from textual.widgets import (
 )
 
 from discussion.audio import RecorderConfig
+from discussion.preferences import load_preferences, remember_assessor
 from discussion.record import SessionInfo
 from discussion.settings import Settings
 from discussion.standard import Standard
@@ -207,9 +209,19 @@ class SetupScreen(Screen[SetupResult | None]):
         recorder_factory: RecorderFactory | None = None,
         devices_provider: DevicesProvider | None = None,
         today: date | None = None,
+        preferences: Path | None = None,
+        previous: SetupResult | None = None,
     ) -> None:
-        """`recorder_factory`, `devices_provider` and `today` are for tests and snapshots."""
+        """`recorder_factory`, `devices_provider` and `today` are for tests and snapshots.
+
+        `preferences`: the file remembering the assessor's name between sessions (None: nothing
+        is remembered). `previous`: a set-up to correct (back from consent), shown filled in.
+        """
         super().__init__()
+        self.preferences = preferences
+        self.previous = previous
+        remembered = load_preferences(preferences).assessor if preferences else ""
+        self.assessor = remembered or settings.assessor
         self.catalog = catalog
         self.settings = settings
         self.recorder_config = recorder_config
@@ -245,7 +257,7 @@ class SetupScreen(Screen[SetupResult | None]):
                 yield Static("", id="uln-hint", classes="hint")
             with Horizontal(classes="row"):
                 yield Label("Assessor", classes="label")
-                yield Input(self.settings.assessor, placeholder="your name", id="assessor")
+                yield Input(self.assessor, placeholder="your name", id="assessor")
             yield Label("Discussion", classes="section")
             with Horizontal(classes="row"):
                 yield Label("Mode", classes="label")
@@ -292,9 +304,30 @@ class SetupScreen(Screen[SetupResult | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Start with the apprentice's name."""
+        """Start with the apprentice's name (with the details to correct, if any)."""
+        if self.previous is not None:
+            self._fill(self.previous)
         self.query_one("#apprentice").focus()
         self._attempt_changed()
+
+    def _fill(self, previous: SetupResult) -> None:
+        """Show a set-up again (back from consent): every detail and tick as it was; the audio
+        check is done again (the device was let go)."""
+        info = previous.info
+        self.query_one("#apprentice", Input).value = info.apprentice_name
+        self.query_one("#uln", Input).value = info.uln
+        self.query_one("#assessor", Input).value = info.assessor
+        self.query_one("#window-start", Input).value = info.epa_window_start.isoformat()
+        modes = [value for value, _text in MODES]
+        choices = (("#mode", modes.index(info.mode)), ("#attempt", info.attempt - 1))
+        for selector, index in choices:
+            buttons = list(self.query_one(selector, RadioSet).query(RadioButton))
+            if 0 <= index < len(buttons):
+                buttons[index].value = True
+        ticked = {*previous.gateway, *previous.conduct}  # the labels confirmed
+        for checklist in self.query(Checklist):
+            for item in checklist.items:
+                checklist.box(item.key).value = item.label in ticked
 
     # ------------------------------------------------------------------ live feedback
     @on(Input.Submitted)
@@ -524,6 +557,8 @@ class SetupScreen(Screen[SetupResult | None]):
     @work(exit_on_error=False, group="setup-finish")
     async def _finish(self, result: SetupResult | None, audio: AudioCheck) -> None:
         """Release the microphone (on a thread: PortAudio blocks) before the app starts the
-        real recording, then close."""
+        real recording, remember the assessor's name (fsync: on a thread too), then close."""
         await asyncio.to_thread(audio.stop_check)
+        if result is not None and self.preferences is not None:
+            await asyncio.to_thread(remember_assessor, result.info.assessor, self.preferences)
         self.dismiss(result)
