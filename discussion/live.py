@@ -59,6 +59,9 @@ log = logging.getLogger(__name__)
 
 Listener = Callable[[RecorderEvent | Event], None]
 
+# What set-up logs before any audio: a session holding only these never took place.
+_BEFORE_RECORDING = frozenset({"created", "setup_confirmed", "details_corrected"})
+
 
 # What a start logs before consent: no evidence, nothing the apprentice agreed to.
 DISCARDABLE_BEFORE_CONSENT = frozenset(
@@ -360,7 +363,8 @@ class LiveSession:
 
         Used when the device never delivered a block (or could not be opened): the run is
         stopped without a `recording_stopped` event and its empty segment file deleted (no
-        event names it). If the log then holds nothing but `created`, nothing was recorded and
+        event names it). If the log then holds nothing but what set-up logged (`created`,
+        `setup_confirmed`, `details_corrected`), nothing was recorded and
         the whole folder is removed (returns True); otherwise the session is released and stays
         interrupted, to be resumed or closed later (returns False). If audio did arrive in the
         meantime the run is stopped and logged normally.
@@ -384,7 +388,9 @@ class LiveSession:
             segment.unlink(missing_ok=True)
         self._segment = None
         self._detach_log()
-        nothing_recorded = [e.type for e in self.record.events] == ["created"]
+        # Set-up facts logged before the first block are not a discussion: without audio nothing
+        # took place, so the folder goes (otherwise home would offer an empty session to resume).
+        nothing_recorded = all(e.type in _BEFORE_RECORDING for e in self.record.events)
         self.record.release()
         if nothing_recorded:
             shutil.rmtree(self.record.folder, ignore_errors=True)

@@ -149,3 +149,28 @@ def test_evidence_the_record_refuses_is_kept_retried_in_order_and_shown(
     live.note("6A: after the disk was freed", ["6A"], live.offset_now())
     live.close("test")
     assert verify(live.folder).ok
+
+
+def test_a_recording_that_never_started_leaves_no_session_behind(tmp_path: Path) -> None:
+    # Set-up logs what was confirmed before the recording starts; if no audio ever arrives the
+    # discussion never took place, so home must not offer an empty session to resume.
+    from discussion.audio import AudioUnavailable
+    from discussion.record import SetupConfirmedData
+
+    live = LiveSession.create(
+        make_info(),
+        tmp_path,
+        stream_factory=FakeStreamFactory(start_error=OSError("no such device")),
+    )
+    live.append(SetupConfirmedData(gateway=["g"], conduct=["c"], audio_check="heard"))
+    with pytest.raises(AudioUnavailable):
+        live.start_recording()
+    assert live.abandon_start() is True
+    assert not live.folder.exists()
+
+
+def test_abandoning_after_a_note_keeps_the_session(tmp_path: Path) -> None:
+    live = LiveSession.create(make_info(), tmp_path, stream_factory=FakeStreamFactory())
+    live.note("said something before the device failed", ["1A"], 0.0)
+    assert live.abandon_start() is False
+    assert (live.folder / "events.jsonl").exists()
