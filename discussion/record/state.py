@@ -251,7 +251,10 @@ def apply_event(state: SessionState, event: Event) -> None:
         target = state._notes_by_seq.get(data.amends)
         if target is not None:
             for criterion in target.criteria:  # the note's tags move with the amendment
-                evidence(criterion).note_seqs.remove(target.seq)
+                item = evidence(criterion)
+                item.note_seqs.remove(target.seq)
+                if not item.note_seqs and item.decision is None:
+                    del state.criteria[criterion]  # as if never tagged (derive_state agrees)
             target.text, target.criteria = data.text, list(data.criteria)
             target.amended_by.append(event.seq)
             for criterion in target.criteria:
