@@ -63,8 +63,8 @@ def folder_of(app: TmuxApp) -> Path:
 
 
 def tags_shown(app: TmuxApp, expected: str) -> None:
-    """Wait until the tags label beside the note box reads `expected` (e.g. "1A,2B")."""
-    app.wait_match(rf"(?m)^\s*{re.escape(expected)}\s+▊", STEP_S)
+    """Wait until the tags label beside the note box reads `expected` (e.g. "1A 2B")."""
+    app.wait_match(rf"(?m)^\s*tags: {re.escape(expected)}\s+▊", STEP_S)
 
 
 def note_box(app: TmuxApp) -> str:
@@ -136,23 +136,26 @@ def test_ctrl_keys_beside_the_f_keys_do_their_actions(app: TmuxApp) -> None:
 
 
 def test_alt_digit_keys_toggle_tags_and_type_nothing(app: TmuxApp) -> None:
-    tags_shown(app, "untagged")
+    app.keys("C-t")  # the shown question's tags off
+    tags_shown(app, "none")
     app.keys("M-1")  # ESC 1, as tmux and most terminals send alt+1
     tags_shown(app, "1A")
     app.keys("M-3")  # ESC 3: Textual alone reads it as "£"
-    tags_shown(app, "1A,2B")
+    tags_shown(app, "1A 2B")
     app.keys("M--")  # alt+minus, the 11th place
-    tags_shown(app, "1A,2B,7A")
-    assert note_box(app) == "type a note · 3a,3b: tags it · Enter saves", app.screen()
+    tags_shown(app, "1A 2B 7A")
+    assert note_box(app) == "type a note · 3a: tags · Enter saves", app.screen()
     app.type("called back")
     app.keys("Enter")
     assert last_note(app, 1) == ("called back", ["1A", "2B", "7A"])
 
 
 def test_option_characters_from_a_mac_toggle_tags_but_pound_stays_text(app: TmuxApp) -> None:
+    app.keys("C-t")  # the shown question's tags off
+    tags_shown(app, "none")
     for character in "¡™º–":  # Option+1, +2, +0, +- on a Mac (Option not sent as Meta)
         app.type(character)
-    tags_shown(app, "1A,2A,6B,7A")
+    tags_shown(app, "1A 2A 6B 7A")
     app.type("£20 refund")
     app.wait_for("£20 refund", STEP_S)
     app.keys("Enter")
@@ -160,6 +163,8 @@ def test_option_characters_from_a_mac_toggle_tags_but_pound_stays_text(app: Tmux
 
 
 def test_esc_then_a_place_toggles_a_tag_and_a_stray_esc_eats_nothing(app: TmuxApp) -> None:
+    app.keys("C-t")  # the shown question's tags off
+    tags_shown(app, "none")
     app.keys("Escape", pause=0.4)  # slower than the 0.1 s that makes ESC 4 an alt key
     app.wait_for("Tag: press a board place", STEP_S)
     app.keys("4")

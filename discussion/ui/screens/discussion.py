@@ -35,6 +35,12 @@ from discussion.ui.widgets.recording_status import RecordingStatus
 
 log = logging.getLogger(__name__)
 
+
+def tags_label(tags: list[str]) -> str:
+    """The label beside the note box: the criteria the next note gets."""
+    return "tags: " + (" ".join(tags) if tags else "none")
+
+
 Clock = Callable[[], float]
 
 
@@ -151,14 +157,19 @@ class DiscussionScreen(TagKeysScreen):
         with Horizontal(id="entry-row"):
             yield Label("", id="tags")
             yield NoteEntry(
-                self.clock, placeholder="type a note · 3a,3b: tags it · Enter saves", id="note"
+                self.clock, placeholder="type a note · 3a: tags · Enter saves", id="note"
             )
             yield Label("", id="save-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Pick the first question, draw everything and start the clock tick."""
-        self._choose_suggested()
+        """Pick the first question (a resumed session's current one), draw everything and
+        start the clock tick."""
+        resumed = self._resumed_question()
+        if resumed is not None:
+            self._show_question(resumed)
+        else:
+            self._choose_suggested()
         self.refresh_all()
         self.set_interval(self.tick_seconds, self._tick)
         self.query_one(NoteEntry).focus()
@@ -192,7 +203,7 @@ class DiscussionScreen(TagKeysScreen):
         self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
         self.query_one(RecentNotes).show(self.state, self.settings.recent_notes)
         self.query_one(AlarmBanner).show(self.alarms)
-        self.query_one("#tags", Label).update(",".join(self.tags) or "untagged")
+        self.query_one("#tags", Label).update(tags_label(self.tags))
         self._tick()
 
     def _tick(self) -> None:
@@ -242,11 +253,27 @@ class DiscussionScreen(TagKeysScreen):
             self.component, self.catalog.bank, self._evidence(), excluded, minutes_left
         )
 
+    def _resumed_question(self) -> Question | None:
+        """The question current when the session was left: the last one asked."""
+        for asked in reversed(self.state.questions):
+            question = self.catalog.bank.get(asked.question_id)
+            if question is not None:
+                return question
+        return None
+
+    def _show_question(self, question: Question | None) -> None:
+        """Make `question` current; the next note's tags become its criteria (tags toggled by
+        hand last only until the question changes)."""
+        changed = question is not self.current
+        self.current = question
+        if changed or question is None:
+            self.tags = list(question.criteria) if question is not None else []
+
     def _choose_suggested(self) -> None:
         suggestion = self._suggest(exclude_current=self.current is not None)
         if self.current is not None and not self._asked(self.current):
             self.skipped.add(self.current.id)
-        self.current = suggestion.question
+        self._show_question(suggestion.question)
 
     def action_next_question(self) -> None:
         """Move on to the guide's suggestion (the current question counts as skipped)."""
@@ -258,7 +285,7 @@ class DiscussionScreen(TagKeysScreen):
 
         def chosen(question: Question | None) -> None:
             if question is not None:
-                self.current = question
+                self._show_question(question)
                 self.skipped.discard(question.id)
                 self.refresh_all()
 
@@ -267,16 +294,18 @@ class DiscussionScreen(TagKeysScreen):
         )
 
     def action_mark_asked(self) -> None:
-        """Log the current question as asked; later notes are tagged with its criteria."""
+        """Log the current question as asked (its criteria are already the note's tags, unless
+        toggled by hand)."""
         if self.current is None:
-            self.notify("No question selected: F3 for the guide's next, F4 to choose.")
+            self.notify(
+                "No question selected: ctrl+n (F3) for the guide's next, ctrl+o (F4) to choose."
+            )
             return
         try:
             self.live.ask(self.current.id, list(self.current.criteria))
         except RecordWriteError as error:
             self._alarm("write_error", f"question not logged: {error}")
             return
-        self.tags = list(self.current.criteria)
         self.refresh_all()
 
     # ------------------------------------------------------------------ notes
@@ -335,7 +364,7 @@ class DiscussionScreen(TagKeysScreen):
         self.refresh_all()
 
     def action_clear_tags(self) -> None:
-        """Notes are untagged until a question is asked or a tag is chosen."""
+        """The next note is untagged (until a tag is chosen or the question changes)."""
         self.tags = []
         self.refresh_all()
 

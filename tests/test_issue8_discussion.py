@@ -1,0 +1,84 @@
+"""Issue 8, the live discussion screen: tags of the question on screen, the guide never runs
+dry, a resume restores the question, the palette jumps to criteria and questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label
+from ui_helpers import catalog
+from ui_live_helpers import Clock, HostApp, notes_only_session
+
+from discussion.live import LiveSession
+from discussion.settings import Settings
+from discussion.ui.screens.discussion import DiscussionScreen
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
+    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=clock)
+    app = HostApp(screen)
+    live.listener = app.listener
+    return screen, app
+
+
+def _tags(screen: DiscussionScreen) -> str:
+    return str(screen.query_one("#tags", Label).render())
+
+
+async def test_a_note_gets_the_tags_of_the_question_on_screen_not_the_last_asked(
+    home: Path,
+) -> None:
+    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = screen.current
+        assert first is not None
+        assert _tags(screen) == "tags: " + " ".join(first.criteria)
+        await pilot.press("f2", "f3")  # asked, then the guide's next question
+        await pilot.pause()
+        shown = screen.current
+        assert shown is not None and shown.id != first.id
+        assert set(shown.criteria) != set(first.criteria)
+        assert _tags(screen) == "tags: " + " ".join(shown.criteria)
+        await pilot.press(*"said she would call back", "enter")
+        await pilot.pause()
+        assert screen.live.record.state().notes[-1].criteria == list(shown.criteria)
+
+
+async def test_tags_toggled_by_hand_last_until_the_question_changes(home: Path) -> None:
+    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t", "alt+1")  # only 1A
+        await pilot.pause()
+        assert _tags(screen) == "tags: 1A"
+        await pilot.press("f2")  # asking the question on screen keeps the hand-made tags
+        await pilot.press(*"x", "enter")
+        await pilot.pause()
+        assert screen.live.record.state().notes[-1].criteria == ["1A"]
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.current is not None
+        assert screen.tags == list(screen.current.criteria)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert _tags(screen) == "tags: none"
+
+
+async def test_a_resumed_session_shows_its_last_asked_question_and_tags(home: Path) -> None:
+    live = notes_only_session(home)
+    live.ask("D-3A-02", ["3A", "3B"])
+    screen, app = _screen(live, Clock(300.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert screen.current is not None and screen.current.id == "D-3A-02"
+        assert _tags(screen) == "tags: 3A 3B"
+        await pilot.press(*"asked about a complaint", "enter")
+        await pilot.pause()
+        assert live.record.state().notes[-1].criteria == ["3A", "3B"]

