@@ -8,6 +8,8 @@ Rules, in order (an assessor's priorities in a time-boxed discussion):
    out of order for them).
 3. Among the questions for the chosen criterion: not yet asked, fits in the time left, covers the
    most other open criteria, shortest first.
+4. After that, while time remains, never nothing to ask: an unasked question for the criterion
+   with the least evidence (distinction criteria first on a tie), then a probe of an asked one.
 A warning is raised when the time left cannot cover the open pass criteria at their shortest
 questions' suggested minutes.
 """
@@ -93,14 +95,62 @@ def suggest_next(
         if criterion.builds_on:
             reason += f"; {criterion.builds_on} is covered"
         return Suggestion(best, criterion.id, reason, tuple(warnings))
-    if pending:
+    if minutes_left <= 0:
         ids = " ".join(c.id for c in pending)
-        return Suggestion(
-            None,
-            None,
-            f"Still open: {ids}, but no unasked question fits; probe from the notes so far.",
-            tuple(warnings),
+        reason = (
+            f"Time is up: close the discussion (still open: {ids})."
+            if ids
+            else ("Time is up: close the discussion.")
         )
+        return Suggestion(None, None, reason, tuple(warnings))
+    return _after_the_last(
+        component, bank, evidence, asked_ids, minutes_left, question_set, warnings
+    )
+
+
+def _after_the_last(
+    component: Component,
+    bank: QuestionBank,
+    evidence: Mapping[str, int],
+    asked_ids: set[str],
+    minutes_left: float,
+    question_set: str,
+    warnings: list[str],
+) -> Suggestion:
+    """Time remains but every criterion ready for a question has evidence (or no question
+    left): an unasked question for the criterion with the least evidence (distinction criteria
+    first on a tie: they lift the grade), else a probe of an asked question."""
+    order = component.criteria.index
+    weakest = sorted(
+        component.criteria,
+        key=lambda c: (evidence.get(c.id, 0), c.level != "distinction", order(c)),
+    )
+    for criterion in weakest:
+        candidates = [
+            q for q in bank.for_criterion(criterion.id, question_set) if q.id not in asked_ids
+        ]
+        if not candidates:
+            continue
+        fitting = [q for q in candidates if q.minutes <= minutes_left] or candidates
+        best = min(fitting, key=lambda q: (q.minutes, q.id))
+        count = evidence.get(criterion.id, 0)
+        kind = "distinction criterion" if criterion.level == "distinction" else "pass criterion"
+        reason = (
+            f"{criterion.id} ({kind}) has the least evidence ({count} note"
+            f"{'' if count == 1 else 's'}): more depth"
+        )
+        return Suggestion(best, criterion.id, reason, tuple(warnings))
+    for criterion in weakest:
+        for question in bank.for_criterion(criterion.id, question_set):
+            if question.probes:
+                reason = (
+                    f"No unasked question left: probe {criterion.id} again with {question.id}: "
+                    f"{question.probes[0]}"
+                )
+                return Suggestion(None, criterion.id, reason, tuple(warnings))
     return Suggestion(
-        None, None, "Every criterion has evidence: probe for depth or close.", tuple(warnings)
+        None,
+        None,
+        "No unasked question left: probe for depth from the notes so far, or close.",
+        tuple(warnings),
     )

@@ -10,6 +10,7 @@ from textual.widgets import Label
 from ui_helpers import catalog
 from ui_live_helpers import Clock, HostApp, notes_only_session
 
+from discussion.guide import suggest_next
 from discussion.live import LiveSession
 from discussion.settings import Settings
 from discussion.ui.screens.discussion import DiscussionScreen
@@ -82,3 +83,59 @@ async def test_a_resumed_session_shows_its_last_asked_question_and_tags(home: Pa
         await pilot.press(*"asked about a complaint", "enter")
         await pilot.pause()
         assert live.record.state().notes[-1].criteria == ["3A", "3B"]
+
+
+# ------------------------------------------------------------------ the guide never runs dry
+def _all_evidenced(counts: dict[str, int] | None = None) -> dict[str, int]:
+    component = catalog().standard.component("discussion")
+    evidence = {c.id: 1 for c in component.criteria}
+    evidence.update(counts or {})
+    return evidence
+
+
+def test_guide_with_every_criterion_evidenced_and_time_left_suggests_a_question() -> None:
+    cat = catalog()
+    component = cat.standard.component("discussion")
+    evidence = _all_evidenced({"1A": 3, "3A": 2, "6B": 1, "2A": 1})
+    asked = {"D-1A-01"}
+    suggestion = suggest_next(component, cat.bank, evidence, asked, minutes_left=56)
+    assert suggestion.question is not None, suggestion.reason
+    assert suggestion.question.id not in asked
+    assert "Every criterion has evidence" not in suggestion.reason
+    chosen = suggestion.criterion_id
+    assert chosen is not None and evidence[chosen] == min(evidence.values())
+
+
+def test_guide_prefers_distinction_criteria_among_the_least_evidenced() -> None:
+    cat = catalog()
+    component = cat.standard.component("discussion")
+    suggestion = suggest_next(component, cat.bank, _all_evidenced(), set(), minutes_left=50)
+    chosen = next(c for c in component.criteria if c.id == suggestion.criterion_id)
+    assert chosen.level == "distinction"
+
+
+def test_guide_with_every_question_asked_suggests_a_probe_while_time_remains() -> None:
+    cat = catalog()
+    component = cat.standard.component("discussion")
+    asked = {q.id for q in cat.bank.questions}
+    suggestion = suggest_next(component, cat.bank, _all_evidenced(), asked, minutes_left=40)
+    assert suggestion.question is None
+    assert suggestion.reason.startswith("No unasked question left: probe "), suggestion.reason
+    late = suggest_next(component, cat.bank, _all_evidenced(), asked, minutes_left=-1)
+    assert late.reason.startswith("Time is up"), late.reason
+
+
+async def test_screen_after_four_minutes_with_all_evidence_still_shows_a_question(
+    home: Path,
+) -> None:
+    live = notes_only_session(home)
+    for criterion in catalog().standard.component("discussion").criteria:
+        live.note(f"evidence for {criterion.id}", [criterion.id], 10.0)
+    screen, app = _screen(live, Clock(4 * 60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert screen.current is not None
+        await pilot.press("f2", "f3")
+        await pilot.pause()
+        assert screen.current is not None
+        assert "Every criterion has evidence" not in screen.suggestion.reason
