@@ -14,6 +14,7 @@ from discussion.guide import suggest_next
 from discussion.live import LiveSession
 from discussion.settings import Settings
 from discussion.ui.screens.discussion import DiscussionScreen
+from discussion.ui.widgets.recent_notes import RecentNotes
 
 
 @pytest.fixture
@@ -139,3 +140,24 @@ async def test_screen_after_four_minutes_with_all_evidence_still_shows_a_questio
         await pilot.pause()
         assert screen.current is not None
         assert "Every criterion has evidence" not in screen.suggestion.reason
+
+
+# ------------------------------------------------------------------ layout
+@pytest.mark.parametrize("size", [(200, 50), (100, 30)])
+async def test_spare_height_goes_to_the_notes_newest_at_the_bottom(
+    home: Path, size: tuple[int, int]
+) -> None:
+    live = notes_only_session(home)
+    for number in range(1, 31):
+        live.note(f"remark {number}", ["3A"], 10.0 + number)
+    screen, app = _screen(live, Clock(60.0))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        pane = screen.query_one("#notes-scroll")
+        rows = pane.content_region.height
+        assert rows >= (15 if size[0] == 200 else 7), rows  # was 4 at any size
+        await pilot.press(*"one more", "enter")
+        await pilot.pause(0.2)
+        assert pane.scroll_y == pane.max_scroll_y  # the newest note is in view
+        lines = str(screen.query_one(RecentNotes).render()).splitlines()
+        assert "one more" in lines[-1]

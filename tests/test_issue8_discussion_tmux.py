@@ -24,13 +24,20 @@ QUESTION = re.compile(r"│ (D-\w+-\d+) · ([0-9A-Z, ]+) · ")
 
 @contextmanager
 def resumed(
-    tmp_path: Path, *, asked: str | None = None, width: int = 80, height: int = 24
+    tmp_path: Path,
+    *,
+    asked: str | None = None,
+    notes: int = 0,
+    width: int = 80,
+    height: int = 24,
 ) -> Iterator[TmuxApp]:
     """The app in tmux on the discussion screen of a resumed notes-only session."""
     home = tmp_path / "home"
     live = notes_only_session(home / "sessions")
     if asked is not None:
         live.ask(asked, ["3A", "3B"])
+    for number in range(1, notes + 1):
+        live.note(f"remark {number} on the complaint", ["3A"], 10.0 + number)
     live.release()
     tmux = TmuxApp(home, width=width, height=height)
     try:
@@ -40,6 +47,7 @@ def resumed(
         tmux.wait_for("Apprentice agreed (a)", STEP_S)
         tmux.keys("a")
         tmux.wait_for("type a note", STEP_S)
+        # The status line spans the pane once the app has its size (the first frame may not).
         yield tmux
     finally:
         tmux.close()
@@ -70,3 +78,16 @@ def test_resume_shows_the_question_last_asked_and_its_tags(tmp_path: Path) -> No
         screen = app.wait_for("D-3A-02 · 3A, 3B", STEP_S)
         assert "· ✔" in screen, screen  # asked
         assert tags_label(app) == "3A 3B", app.screen()
+
+
+def test_footer_at_80x24_shows_every_key_with_its_label(tmp_path: Path) -> None:
+    # (Under pytest the app in tmux reads 80×24 whatever the pane's size: larger sizes are
+    # checked with Pilot in test_issue8_discussion.py.)
+    with resumed(tmp_path, notes=3) as app:
+        screen = app.wait_for("f1 Help", STEP_S)
+        footer = screen.rstrip("\n").splitlines()[-1]
+        for label in ("f2 Asked", "f3 Next", "f4 Choose", "f5 Mark", "f6 Pause", "f7 Amend"):
+            assert label in footer, screen
+        assert "f10 End" in footer and "^q Quit" in footer, screen
+        assert "ctrl+y (F2) when asked" in screen.replace("\n", " ").replace("│ ", ""), screen
+        assert "remark 3 on" in screen, screen

@@ -42,6 +42,8 @@ def tags_label(tags: list[str]) -> str:
 
 
 Clock = Callable[[], float]
+# Notes kept in the scrolling notes pane (the newest; older ones are in the amend list).
+NOTES_KEPT = 200
 
 
 class DiscussionScreen(TagKeysScreen):
@@ -58,14 +60,14 @@ class DiscussionScreen(TagKeysScreen):
         Binding(
             "f3,ctrl+n",
             "next_question",
-            "Next Q",
+            "Next",
             id="discussion.next",
             tooltip="Show the guide's next question",
         ),
         Binding(
             "f4,ctrl+o",
             "choose_question",
-            "Choose Q",
+            "Choose",
             id="discussion.choose",
             tooltip="Pick any question of the assessment set",
         ),
@@ -109,7 +111,11 @@ class DiscussionScreen(TagKeysScreen):
     ]
 
     DEFAULT_CSS = """
-    DiscussionScreen #middle { height: 1fr; }
+    DiscussionScreen #middle { height: 1fr; min-height: 13; }
+    DiscussionScreen #notes-scroll {
+        height: 1fr; min-height: 5; border-top: solid $primary-background;
+    }
+    DiscussionScreen RecentNotes { max-height: 1000; border-top: none; }
     DiscussionScreen #question-scroll { width: 1fr; height: 1fr; }
     DiscussionScreen #entry-row { height: 3; }
     DiscussionScreen #tags { width: auto; min-width: 8; padding: 1 1 0 1; color: $accent; }
@@ -153,14 +159,16 @@ class DiscussionScreen(TagKeysScreen):
             yield CriteriaBoard()
             with VerticalScroll(id="question-scroll"):
                 yield QuestionPanel()
-        yield RecentNotes()
+        with VerticalScroll(id="notes-scroll"):  # spare height goes to the notes
+            yield RecentNotes()
         with Horizontal(id="entry-row"):
             yield Label("", id="tags")
             yield NoteEntry(
                 self.clock, placeholder="type a note · 3a: tags · Enter saves", id="note"
             )
             yield Label("", id="save-status")
-        yield Footer()
+        # Compact, without the palette key: at 80 columns every key is shown with its label.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         """Pick the first question (a resumed session's current one), draw everything and
@@ -201,10 +209,18 @@ class DiscussionScreen(TagKeysScreen):
         self.suggestion = self._suggest(exclude_current=False)
         self.query_one(CriteriaBoard).show(self.component, self.state, self.tags)
         self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
-        self.query_one(RecentNotes).show(self.state, self.settings.recent_notes)
+        self._show_notes()
         self.query_one(AlarmBanner).show(self.alarms)
         self.query_one("#tags", Label).update(tags_label(self.tags))
         self._tick()
+
+    def _show_notes(self) -> None:
+        """The notes pane scrolls: many notes, newest at the bottom, kept in view."""
+        notes = self.query_one(RecentNotes)
+        shown = notes._shown
+        notes.show(self.state, max(self.settings.recent_notes, NOTES_KEPT))
+        if notes._shown is not shown:
+            self.query_one("#notes-scroll", VerticalScroll).scroll_end(animate=False)
 
     def _tick(self) -> None:
         elapsed = self.clock()

@@ -39,7 +39,7 @@ class QuestionPanel(Static):
         if asked:
             text.append("✔ asked", style="bold green")
         else:
-            text.append("not asked yet: F2 when asked", style="italic yellow")
+            text.append("not asked yet: ctrl+y (F2) when asked", style="italic yellow")
         text.append("\n\n")
         text.append(question.text + "\n\n", style="bold")
         text.append("Probes\n", style="underline")
@@ -49,7 +49,7 @@ class QuestionPanel(Static):
         for item in question.look_fors:
             text.append(f"• {item}\n", style="dim")
         if suggestion.question is not None and suggestion.question.id != question.id:
-            text.append("\nGuide next (F3): ", style="bold cyan")
+            text.append("\nGuide next (ctrl+n, F3): ", style="bold cyan")
             text.append(f"{suggestion.question.id}: {suggestion.reason}")
         elif suggestion.question is not None:
             text.append(f"\nGuide: {suggestion.reason}", style="italic cyan")
