@@ -91,9 +91,9 @@ def last_note(app: TmuxApp, count: int) -> tuple[str, list[str]]:
 
 # ---------------------------------------------------------------------------- the tests
 def test_ctrl_keys_beside_the_f_keys_do_their_actions(app: TmuxApp) -> None:
-    app.wait_for("F2 when asked", STEP_S)
+    app.wait_for("(F2) when asked", STEP_S)
     app.keys("C-y")  # F2: asked
-    app.wait_gone("F2 when asked", STEP_S)
+    app.wait_gone("(F2) when asked", STEP_S)
     first = app.wait_match(QUESTION.pattern, STEP_S).group(1)
     app.keys("C-n")  # F3: the guide's next question
     app.wait_match(rf"│ (?!{first})D-\w+-\d+ · ", STEP_S)
