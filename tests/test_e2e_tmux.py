@@ -203,7 +203,7 @@ def test_full_discussion_in_tmux(pulse: Path, tmp_path: Path) -> None:
         give_consent(app)
         app.wait_for("(F2) when asked", STEP_S)
         asked = app.wait_match(r"│ (D-\w+-\d+) · ", STEP_S).group(1)  # the current question
-        app.keys("F2")  # the current question is asked: "not asked yet: ctrl+y (F2) when asked" goes
+        app.keys("F2")  # the current question is asked: its "not asked yet" hint goes
         app.wait_gone("(F2) when asked", STEP_S)
         player = ah.play_wav(answer, wait=False)  # the apprentice answers while notes are typed
         typed: dict[str, int] = {}
