@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,3 +92,24 @@ def test_footer_at_80x24_shows_every_key_with_its_label(tmp_path: Path) -> None:
         assert "f10 End" in footer and "^q Quit" in footer, screen
         assert "ctrl+y (F2) when asked" in screen.replace("\n", " ").replace("│ ", ""), screen
         assert "remark 3 on" in screen, screen
+
+
+def test_ctrl_q_during_a_discussion_asks_and_says_it_can_be_resumed(tmp_path: Path) -> None:
+    with resumed(tmp_path) as app:
+        app.keys("C-q")
+        screen = app.wait_for("Quit while a discussion is open?", STEP_S)
+        assert "can be" in screen and "resumed" in screen, screen
+        assert app.app_alive()
+        app.keys("n")
+        app.wait_gone("Quit while a discussion is open?", STEP_S)
+        app.wait_for("type a note", STEP_S)
+        assert app.app_alive()
+        app.keys("C-q")
+        app.wait_for("Quit while a discussion is open?", STEP_S)
+        app.keys("y")
+        deadline = time.monotonic() + STEP_S
+        while app.app_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not app.app_alive(), app.screen()
+        (folder,) = (app.home / "sessions").iterdir()
+        assert load_state(folder).closed is None  # left resumable

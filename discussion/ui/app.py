@@ -174,6 +174,20 @@ class DiscussionApp(App[None]):
             )
         self.push_screen(HelpScreen(rows))
 
+    async def action_quit(self) -> None:
+        """Quit; while a discussion is open, ask first (it stays resumable)."""
+        from discussion.ui.screens.quit_confirm import QuitConfirm
+
+        if self.live is None or isinstance(self.screen, QuitConfirm):
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(QuitConfirm(self.live.has_audio), answered)
+
     # ------------------------------------------------------------------ navigation
     def on_browser_requested(self, _message: BrowserRequested) -> None:
         """Open the standard and bank browser over the current screen."""
