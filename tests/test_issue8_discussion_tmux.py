@@ -113,3 +113,22 @@ def test_ctrl_q_during_a_discussion_asks_and_says_it_can_be_resumed(tmp_path: Pa
         assert not app.app_alive(), app.screen()
         (folder,) = (app.home / "sessions").iterdir()
         assert load_state(folder).closed is None  # left resumable
+
+
+def test_palette_jumps_to_a_criterion_and_picks_a_question_by_id(tmp_path: Path) -> None:
+    with resumed(tmp_path) as app:
+        app.keys("C-p")
+        app.wait_for("Search for commands", STEP_S)
+        app.type("3B")
+        app.wait_for("Criterion 3B", STEP_S)
+        app.keys("Enter")
+        app.wait_for("3B: board place 5", STEP_S)
+        shown = app.wait_match(QUESTION.pattern, STEP_S)
+        assert "3B" in shown.group(2).split(", "), app.screen()
+        assert "3B" in tags_label(app).split(), app.screen()
+        app.keys("C-p")
+        app.wait_for("Search for commands", STEP_S)
+        app.type("D-3A-02")
+        app.wait_for("Question D-3A-02", STEP_S)
+        app.keys("Enter")
+        app.wait_for("D-3A-02 · 3A, 3B", STEP_S)

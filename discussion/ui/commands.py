@@ -100,3 +100,42 @@ class BrowserCommands(Provider):
             score = max(matcher.match(name), matcher.match(help_text) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+
+
+class DiscussionCommands(Provider):
+    """On the discussion screen: jump to a criterion (its next question) or pick a question."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        # Imported here: commands.py is loaded before any screen (first frame).
+        from discussion.ui.screens.discussion import DiscussionScreen
+
+        screen = self.screen
+        if not isinstance(screen, DiscussionScreen):
+            return []
+        commands: list[tuple[str, str, object]] = []
+        for criterion in screen.component.criteria:
+            commands.append(
+                (
+                    f"Criterion {criterion.id}",
+                    f"Its next question · {criterion.text}",
+                    partial(screen.jump_to_criterion, criterion.id),
+                )
+            )
+        for question in screen.catalog.bank.questions:
+            if question.set == "assessment":
+                commands.append(
+                    (
+                        f"Question {question.id}",
+                        question.text,
+                        partial(screen.pick_question, question.id),
+                    )
+                )
+        return commands
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match criteria (by id, e.g. `3B`) and questions (by id or words)."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]

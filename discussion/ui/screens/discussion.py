@@ -21,11 +21,12 @@ from discussion.notes import format_clock, parse_note
 from discussion.record import RecordWriteError, SessionState
 from discussion.settings import Settings
 from discussion.ui.catalog import Catalog
+from discussion.ui.commands import DiscussionCommands
 from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.question_picker import QuestionPicker
-from discussion.ui.tag_keys import TagKeysScreen
+from discussion.ui.tag_keys import PLACE_LABELS, TagKeysScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
 from discussion.ui.widgets.criteria_board import CriteriaBoard
 from discussion.ui.widgets.note_entry import NoteEntry
@@ -48,6 +49,8 @@ NOTES_KEPT = 200
 
 class DiscussionScreen(TagKeysScreen):
     """Dismisses with True when the assessor ends the discussion (recording stopped)."""
+
+    COMMANDS = {DiscussionCommands}
 
     BINDINGS = [
         Binding(
@@ -307,6 +310,35 @@ class DiscussionScreen(TagKeysScreen):
 
         self.app.push_screen(
             QuestionPicker(self.component, self.catalog.bank, self._asked_ids()), chosen
+        )
+
+    def pick_question(self, question_id: str) -> None:
+        """Show the question `question_id` (the command palette's "Question D-3A-02")."""
+        question = self.catalog.bank.get(question_id)
+        if question is None:
+            return
+        self._show_question(question)
+        self.skipped.discard(question.id)
+        self.refresh_all()
+
+    def jump_to_criterion(self, criterion_id: str) -> None:
+        """Show the next question for `criterion_id` (unasked first, shortest first) and say
+        where the criterion is on the board (the palette's "Criterion 3B")."""
+        ids = [c.id for c in self.component.criteria]
+        if criterion_id not in ids:
+            return
+        asked = self._asked_ids()
+        options = self.catalog.bank.for_criterion(criterion_id, "assessment")
+        if options:
+            best = min(options, key=lambda q: (q.id in asked, q.minutes, q.id))
+            self.pick_question(best.id)
+        place = ids.index(criterion_id)
+        key = PLACE_LABELS[place] if place < len(PLACE_LABELS) else "-"
+        count = self._evidence().get(criterion_id, 0)
+        self.notify(
+            f"{criterion_id}: board place {key}, {count} note{'' if count == 1 else 's'}"
+            + ("" if options else "; no question for it in the bank"),
+            timeout=4,
         )
 
     def action_mark_asked(self) -> None:
