@@ -161,3 +161,35 @@ async def test_spare_height_goes_to_the_notes_newest_at_the_bottom(
         assert pane.scroll_y == pane.max_scroll_y  # the newest note is in view
         lines = str(screen.query_one(RecentNotes).render()).splitlines()
         assert "one more" in lines[-1]
+
+
+# ------------------------------------------------------------------ attempt 3
+async def test_attempt_3_board_and_decisions_say_distinctions_will_not_count(home: Path) -> None:
+    from discussion.ui.screens.decisions import DecisionsScreen
+    from discussion.ui.widgets.criteria_board import CriteriaBoard
+
+    live = notes_only_session(home, attempt=3)
+    screen, app = _screen(live, Clock(60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = str(screen.query_one(CriteriaBoard).render())
+        assert "Attempt 3: D won't count" in board, board
+    decisions = DecisionsScreen(live, catalog().standard)
+    host = HostApp(decisions)
+    async with host.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        progress = str(decisions.query_one("#progress").render())
+        assert "Attempt 3: distinctions will not count" in progress, progress
+        decisions._select("2A")  # a distinction criterion
+        wording = str(decisions.query_one("#wording").render())
+        assert "will not count on this attempt" in wording, wording
+
+
+async def test_attempt_1_board_keeps_its_header(home: Path) -> None:
+    from discussion.ui.widgets.criteria_board import CriteriaBoard
+
+    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        board = str(screen.query_one(CriteriaBoard).render())
+        assert "Criteria      notes" in board and "won't count" not in board

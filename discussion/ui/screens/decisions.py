@@ -67,6 +67,13 @@ class DecisionsScreen(Screen[bool]):
         self.state: SessionState = live.state()  # updated in place, event by event
         self.selected = self.component.criteria[0].id
         self.all_notes = False
+        # A second reassessment: distinction criteria are decided but do not count (rules.toml).
+        attempt = self.state.info.attempt
+        self.capped_note = (
+            ""
+            if attempt in standard.rules.distinction_counts_on_attempts
+            else f"⚠ Attempt {attempt}: distinctions will not count"
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
@@ -128,6 +135,8 @@ class DecisionsScreen(Screen[bool]):
             if left
             else "Every criterion decided: F10 for the grade"
         )
+        if self.capped_note:
+            progress += f" · {self.capped_note}"
         self.query_one("#progress", Static).update(progress)
 
     def _select(self, criterion_id: str) -> None:
@@ -138,6 +147,8 @@ class DecisionsScreen(Screen[bool]):
         evidence = self.state.criteria.get(criterion_id)
         decision = evidence.decision if evidence else None
         level = "Distinction" if criterion.level == "distinction" else "Pass"
+        if criterion.level == "distinction" and self.capped_note:
+            level += ", will not count on this attempt"
         verdict = ""
         if decision is not None:
             verdict = f"\nDecided: {'MET' if decision.met else 'NOT MET'} · {decision.rationale}"

@@ -210,7 +210,13 @@ class DiscussionScreen(TagKeysScreen):
         alarms); widgets whose text is unchanged are not touched."""
         self.state = self.live.state()
         self.suggestion = self._suggest(exclude_current=False)
-        self.query_one(CriteriaBoard).show(self.component, self.state, self.tags)
+        self.query_one(CriteriaBoard).show(
+            self.component,
+            self.state,
+            self.tags,
+            distinctions_count=self.state.info.attempt
+            in self.catalog.standard.rules.distinction_counts_on_attempts,
+        )
         self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
         self._show_notes()
         self.query_one(AlarmBanner).show(self.alarms)

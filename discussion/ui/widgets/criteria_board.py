@@ -24,10 +24,21 @@ class CriteriaBoard(Static):
 
     _shown: Text | None = None
 
-    def show(self, component: Component, state: SessionState, tags: Collection[str]) -> None:
-        """Redraw from the derived session state; `tags` are the criteria the next note gets."""
+    def show(
+        self,
+        component: Component,
+        state: SessionState,
+        tags: Collection[str],
+        *,
+        distinctions_count: bool = True,
+    ) -> None:
+        """Redraw from the derived session state; `tags` are the criteria the next note gets;
+        `distinctions_count` False (a second reassessment) says so in the header."""
         text = Text()
-        text.append("Criteria      notes\n", style="bold")
+        if distinctions_count:
+            text.append("Criteria      notes\n", style="bold")
+        else:
+            text.append(f"Attempt {state.info.attempt}: D won't count\n", style="bold yellow")
         for index, criterion in enumerate(component.criteria):
             evidence = state.criteria.get(criterion.id)
             count = evidence.note_count if evidence else 0
