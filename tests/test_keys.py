@@ -88,6 +88,7 @@ def test_the_parser_reads_esc_digit_as_alt_digit_not_as_a_mac_character() -> Non
 async def test_esc_then_a_place_toggles_a_tag_and_other_keys_cancel_it(home: Path) -> None:
     screen, app = _discussion(home)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")  # the shown question's tags off
         await pilot.press("escape", "4")
         await pilot.pause()
         assert screen.tags == ["3A"]
@@ -105,6 +106,7 @@ async def test_esc_then_a_place_toggles_a_tag_and_other_keys_cancel_it(home: Pat
 async def test_mac_option_characters_toggle_tags_and_are_not_typed(home: Path) -> None:
     screen, app = _discussion(home)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")  # the shown question's tags off
         await pilot.press("¡", "–", "x")  # (that £ stays text is proven in test_keys_tmux.py)
         await pilot.pause()
         assert screen.tags == ["1A", "7A"]
