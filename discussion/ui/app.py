@@ -23,10 +23,11 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from discussion.errors import UserError
-from discussion.paths import data_home
-from discussion.settings import Settings, load_settings
+from discussion.paths import logs_dir
+from discussion.settings import Settings, load_settings, settings_path
 from discussion.ui.catalog import Catalog
 from discussion.ui.commands import AppCommands, BrowserCommands
+from discussion.ui.keymap import apply_keymap, check_keymap
 from discussion.ui.messages import (
     BrowserRequested,
     EventLogged,
@@ -35,7 +36,6 @@ from discussion.ui.messages import (
     SessionOpenRequested,
     SessionResumeRequested,
 )
-from discussion.ui.screens.help import HelpScreen
 from discussion.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class DiscussionApp(App[None]):
     COMMANDS = App.COMMANDS | {AppCommands, BrowserCommands}
 
     BINDINGS = [
-        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and how to use the app"),
+        Binding("f1,ctrl+g", "help", "Help", id="app.help", tooltip="Keys and how to use the app"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave the app"),
     ]
 
@@ -104,6 +104,7 @@ class DiscussionApp(App[None]):
         super().__init__()
         self.catalog = catalog
         self.settings = settings or Settings()
+        apply_keymap(self, self.settings.keymap)  # checked by run_app (check_keymap)
         self.home = home
         # Snapshot tests turn blinking off so every frame is the same.
         self.cursor_blink = cursor_blink
@@ -160,19 +161,11 @@ class DiscussionApp(App[None]):
     # ------------------------------------------------------------------ help
     def action_help(self) -> None:
         """Show every binding of the current screen and the app."""
+        from discussion.ui.screens.help import HelpScreen  # Markdown: loaded on demand
+
         if isinstance(self.screen, HelpScreen):
             return
-        rows = []
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            rows.append(
-                (
-                    binding.key_display or binding.key,
-                    binding.description or binding.action,
-                    binding.tooltip,
-                )
-            )
-        self.push_screen(HelpScreen(rows))
+        self.push_screen(HelpScreen.of(self.screen))
 
     async def action_quit(self) -> None:
         """Quit; while a discussion is open, ask first (it stays resumable)."""
@@ -489,8 +482,8 @@ def run_app() -> int:
     try:
         catalog = Catalog.load()
         settings = load_settings()
-        log_dir = data_home() / "logs"
-        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        check_keymap(settings.keymap, str(settings_path()))
+        log_dir = logs_dir()  # UserError naming DISCUSSION_HOME and the fix
     except UserError as error:
         print(f"discussion: error: {error.message}", file=sys.stderr)
         return error.exit_code
