@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint typecheck pytest bench sample clean
+.PHONY: run test test-fast pytest-all lint typecheck pytest bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,20 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts
 	$(BIN)/ruff format --check discussion tests scripts
 	$(BIN)/mypy discussion tests scripts
-	scripts/test-audio.sh run $(BIN)/pytest -q
+	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
 
-## The inner loop: every test that needs no real audio, on all cores (pytest-xdist). PULSE_SERVER
-## is unset so a test that reaches PulseAudio without the `audio` mark fails here, not later.
+# Inside test-audio.sh: the tests needing no sound server on all cores, then the audio tests one
+# at a time (they share one null sink, and some kill and restart the sound server on purpose).
+pytest-all: $(DEV_STAMP)
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio" -n auto -p no:cacheprovider
+	$(BIN)/pytest -q -m audio
+
+## The inner loop: the tests that need no real audio and are not slow end-to-end runs, on all
+## cores (pytest-xdist). PULSE_SERVER is unset so a test that reaches PulseAudio without the
+## `audio` mark fails here, not later. `make test` runs everything.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts
-	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio" -n auto
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio and not slow" -n auto
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts
@@ -44,7 +51,7 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy discussion tests scripts
 
 pytest: $(DEV_STAMP)
-	scripts/test-audio.sh run $(BIN)/pytest -q
+	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
 
 ## Benchmarks: writes .bench/results.json and prints a table.
 bench: $(DEV_STAMP)

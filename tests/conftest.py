@@ -18,10 +18,13 @@ AUDIO_FIXTURES = frozenset({"pulse", "tiny_disk"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses an audio fixture `audio`."""
+    """Mark every test that uses an audio fixture `audio`, and every test that drives the real
+    app through tmux (modules named `*_tmux.py`) `slow`: `make test-fast` leaves both out."""
     for item in items:
         if AUDIO_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.audio)
+        if item.path.name.endswith("_tmux.py"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

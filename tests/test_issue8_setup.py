@@ -101,6 +101,7 @@ def test_a_one_letter_name_is_refused_with_the_reason(name: str) -> None:
     assert session_info(assessor="Jo").assessor == "Jo"  # two letters are a name
 
 
+@pytest.mark.slow
 async def test_the_set_up_screen_refuses_a_one_letter_name_as_the_domain_does() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -125,6 +126,7 @@ def test_preferences_round_trip_and_a_broken_file_is_ignored(tmp_path: Path) -> 
     assert load_preferences(path).assessor == ""
 
 
+@pytest.mark.slow
 async def test_the_assessor_is_remembered_for_the_next_set_up(tmp_path: Path) -> None:
     path = tmp_path / "preferences.json"
 
@@ -147,6 +149,7 @@ async def test_the_assessor_is_remembered_for_the_next_set_up(tmp_path: Path) ->
     assert later.assessor == "Robin Marsh"  # the name last used, over the settings' default
 
 
+@pytest.mark.slow
 async def test_a_set_up_shown_again_keeps_every_detail() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -151,6 +151,7 @@ async def test_invalid_uln_says_what_is_wrong() -> None:
         assert "valid" in str(screen_of(app).query_one("#uln-hint", Static).render())
 
 
+@pytest.mark.slow
 async def test_complete_form_dismisses_with_the_session_info() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -192,6 +193,7 @@ async def test_settings_device_is_preselected() -> None:
         assert screen_of(app).query_one(AudioCheck).device_name == "USB Headset Mic"
 
 
+@pytest.mark.slow
 async def test_missing_items_block_start_and_are_listed() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -351,6 +351,7 @@ def assert_no_threads_left(before: set[threading.Thread]) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from screen_host import ScreenHost
 from test_ui_setup import fill_form, screen_of, settle, stub_screen
 from textual.widgets import Input, Static
 
 
+@pytest.mark.slow
 async def test_a_name_the_domain_refuses_is_shown_with_its_field() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(100, 40)) as pilot:
