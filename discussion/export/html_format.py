@@ -175,7 +175,7 @@ def _notes(report: Report) -> list[str]:
     out.append("<table><tr><th>Time</th><th>Event</th><th>Criteria</th><th>Note</th></tr>")
     for note in report.state.notes:
         out.append(
-            f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.seq}</td>'
+            f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.number}</td>'
             f'<td class="ids">{_ids(note.criteria)}</td><td>{_note_cell(note)}</td></tr>'
         )
     out.append("</table>")

@@ -32,9 +32,9 @@ def _ids(ids: list[str]) -> str:
 def _note_line(note: NoteView) -> str:
     text = f"**{hhmmss(note.offset)}** [{_ids(note.criteria)}] {md_escape(note.text)}"
     if note.amended_by:
-        text += f" *(amended; note {note.seq})*"
+        text += f" *(amended; note {note.number})*"
     else:
-        text += f" *(note {note.seq})*"
+        text += f" *(note {note.number})*"
     return text
 
 

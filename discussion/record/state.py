@@ -49,6 +49,8 @@ class NoteView:
     original_text: str
     original_criteria: list[str]
     amended_by: list[int] = field(default_factory=list)
+    # The number people see (1, 2, 3 in order written); `seq` stays the record's reference.
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,7 @@ def apply_event(state: SessionState, event: Event) -> None:
             list(data.criteria),
             data.text,
             list(data.criteria),
+            number=len(state.notes) + 1,
         )
         state._notes_by_seq[event.seq] = view
         state.notes.append(view)

@@ -162,7 +162,7 @@ class DecisionsScreen(Screen[bool]):
         )
         selections = [
             Selection(
-                f"{format_clock(n.offset)} #{n.seq} {','.join(n.criteria) or '-'}: "
+                f"{format_clock(n.offset)} #{n.number} {','.join(n.criteria) or '-'}: "
                 f"{n.text or '(moment marked)'}",
                 n.seq,
                 n.seq in chosen,

@@ -33,7 +33,7 @@ class RecentNotes(Static):
             if index:
                 text.append("\n")
             text.append(f"{format_clock(note.offset)} ", style="bold")
-            text.append(f"#{note.seq:<3} ", style="dim")
+            text.append(f"#{note.number:<3} ", style="dim")
             tags = ",".join(note.criteria) or "-"
             text.append(f"{tags:<8} ", style="cyan")
             body = note.text or "(moment marked)"

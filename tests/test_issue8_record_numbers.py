@@ -1,0 +1,25 @@
+"""Issue 8: notes are numbered 1, 2, 3 for people; the event seq stays the record's reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_live_helpers import notes_only_session
+
+from discussion.record import derive_state
+
+
+def test_notes_are_numbered_in_order_written_not_by_event_seq(tmp_path: Path) -> None:
+    live = notes_only_session(tmp_path)
+    live.ask("Q1", ["1A"])  # events between notes push seqs apart
+    a = live.note("first", ["1A"], 1.0)
+    live.time_warning(45)
+    b = live.note("second", ["1B"], 2.0)
+    live.amend(a.seq, "first, amended", ["1A"])
+    c = live.note("third", [], 3.0)
+    state = live.state()
+    assert [n.number for n in state.notes] == [1, 2, 3]
+    assert [n.seq for n in state.notes] == [a.seq, b.seq, c.seq]
+    assert b.seq != 2  # the seq is not what people see
+    folded = derive_state(live.record.info, live.record.events, owned=True)
+    assert [n.number for n in folded.notes] == [1, 2, 3]
