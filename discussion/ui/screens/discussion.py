@@ -402,7 +402,7 @@ class DiscussionScreen(TagKeysScreen):
             return
         self.alarms.pop("note_not_saved", None)
         self.query_one("#save-status", Label).update(
-            f"[green]✔ saved[/] #{event.seq} {format_clock(event.offset)}"
+            f"[green]✔ saved[/] #{len(self.state.notes)} {format_clock(event.offset)}"
         )
         self.redraw_soon()
 
