@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from discussion.errors import UserError
 from discussion.live import LiveSession
 from discussion.record import DetailsCorrectedData, RecordError, SessionInfo
+from discussion.ui.widgets.toggles import Choice
 from discussion.validation import describe
 
 FIELDS = (
@@ -71,7 +72,7 @@ class CorrectDetailsScreen(ModalScreen[bool]):
             yield Label("Correct a set-up detail (logged, never edited)", id="correct-title")
             with RadioSet(id="correct-field"):
                 for index, (field, label) in enumerate(FIELDS):
-                    yield RadioButton(f"{label}: {current_value(info, field)}", value=index == 0)
+                    yield Choice(f"{label}: {current_value(info, field)}", value=index == 0)
             yield Label("Correct value")
             yield Input(current_value(info, FIELDS[0][0]), id="correct-value")
             yield Label("Why (recorded with the correction)")

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from discussion.errors import UserError
 from discussion.export import FORMATS, default_export_path, export_text, write_export
+from discussion.ui.widgets.toggles import Choice
 
 
 class GradeExport(ModalScreen[Path | None]):
@@ -58,7 +59,7 @@ class GradeExport(ModalScreen[Path | None]):
                 yield Label("Format")
                 with RadioSet(id="export-format"):
                     for fmt in FORMATS:
-                        yield RadioButton(fmt, value=fmt == self.fmt)
+                        yield Choice(fmt, value=fmt == self.fmt)
             yield Input(str(self._default(self.fmt)), id="export-path")
             yield Static(
                 "enter: write the file · esc: cancel · the file holds personal data (mode 0600)",

@@ -39,6 +39,7 @@ from discussion.ui.catalog import Catalog
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
 from discussion.ui.widgets.checklist import CheckItem, Checklist
+from discussion.ui.widgets.toggles import Choice
 from discussion.uln import check_uln
 from discussion.validation import describe
 
@@ -263,12 +264,12 @@ class SetupScreen(Screen[SetupResult | None]):
                 yield Label("Mode", classes="label")
                 with ChoiceSet(id="mode"):
                     for _value, text in MODES:
-                        yield RadioButton(text)
+                        yield Choice(text)
             with Horizontal(classes="row"):
                 yield Label("Attempt", classes="label")
                 with ChoiceSet(id="attempt"):
                     for number in range(1, self.rules.max_attempts + 1):
-                        yield RadioButton(attempt_label(number), value=number == 1)
+                        yield Choice(attempt_label(number), value=number == 1)
             yield Static("", id="attempt-note", classes="-hidden")
             with Horizontal(classes="row"):
                 yield Label("EPA window", classes="label")

@@ -42,6 +42,7 @@ from discussion.audio import (
 from discussion.audio.devices import NO_DEVICE_FIX
 from discussion.audio.stream import reinitialize_portaudio
 from discussion.ui.widgets.level_meter import LevelMeter
+from discussion.ui.widgets.toggles import Tick
 
 
 class CheckRecorder(Protocol):
@@ -211,10 +212,10 @@ class AudioCheck(Vertical):
             yield Label("Level", classes="label")
             yield LevelMeter(id="audio-meter")
         yield Static(WAITING, id="audio-status")
-        yield Checkbox("I heard the apprentice clearly", id="audio-heard-ok")
+        yield Tick("I heard the apprentice clearly", id="audio-heard-ok")
         with Vertical(id="audio-fallback"):
             yield Static(FIX, id="audio-fix")
-            yield Checkbox("Notes-only session (no audio)", id="audio-notes-only")
+            yield Tick("Notes-only session (no audio)", id="audio-notes-only")
             with Horizontal(classes="row", id="audio-reason-row"):
                 yield Label("Reason", classes="label")
                 yield Input(placeholder="why there is no recording (required)", id="audio-reason")

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.widgets import Checkbox, Label
 
+from discussion.ui.widgets.toggles import Tick
+
 
 @dataclass(frozen=True)
 class CheckItem:
@@ -19,7 +21,7 @@ class CheckItem:
     short: str
 
 
-class WrappingCheckbox(Checkbox):
+class WrappingCheckbox(Tick):
     """A checkbox whose long label wraps onto more lines instead of being cut off."""
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

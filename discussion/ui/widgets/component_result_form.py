@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from discussion.record import ComponentResultData
 from discussion.standard import Component, Criterion, load_standard
+from discussion.ui.widgets.toggles import Choice, Tick
 
 PROMPT_WIDTH = 68
 
@@ -104,12 +105,12 @@ class ComponentResultForm(Vertical):
             yield Label("Attempt")
             with RadioSet(id=f"{cid}-attempt", disabled=self.read_only):
                 for n in range(1, self.max_attempts + 1):
-                    yield RadioButton(str(n), value=n == self.attempt)
+                    yield Choice(str(n), value=n == self.attempt)
         if self.component.observation_modes:
             with Horizontal(classes="form-bar"):
                 yield Label("Modes observed")
                 for mode in self.component.observation_modes:
-                    yield Checkbox(
+                    yield Tick(
                         mode,
                         value=bool(shown and mode in shown.modes),
                         id=f"{cid}-mode-{mode}",
