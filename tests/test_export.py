@@ -100,8 +100,13 @@ def test_markdown_of_a_closed_session(closed: Path) -> None:
     assert "intact (sealed" in text
     assert "Duration:** 01:03:20" in text
     assert "Agreed to be recorded" in text
-    assert "gap at 00:16:40: 2.5 s" in text
-    assert "ALARM at 00:15:00: silence" in text and "cleared at 00:15:30" in text
+    assert "00:16:40 gap: 2.5 s" in text
+    assert "00:15:00 ALARM: silence" in text and "00:15:30 alarm cleared" in text
+    # issue 8: the Recording section uses one time format (timeline offsets), in time order
+    report_lines = build_report(closed).recording_lines()
+    stamps = [line[:8] for line in report_lines if line[:2].isdigit()]
+    assert stamps == sorted(stamps) and len(stamps) >= 3
+    assert not any("resumed 20" in line for line in report_lines)  # no wall clock
     # decisions with rationale, notes with times, superseded decisions
     assert "### 1A (pass): MET" in text
     assert "Named two internal teams" in text

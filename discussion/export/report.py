@@ -214,48 +214,59 @@ class Report:
         )
 
     def recording_lines(self) -> list[str]:
-        """Segments, pauses, gaps, alarms, time marks and recoveries, one line each."""
+        """Segments, pauses, gaps, alarms, time marks and recoveries, one line each.
+
+        One time format (the session timeline offset), in time order; a stable sort keeps
+        things at the same offset in the order they were written.
+        """
         rate = self.info.samplerate
-        lines = []
+        timed: list[tuple[float, str]] = []
         for segment in self.state.segments:
             end = segment.end_offset(rate)
             length = "still recording" if end is None else hhmmss(end - segment.start_offset)
-            text = f"{segment.file}: from {hhmmss(segment.start_offset)}, length {length}"
+            text = f"{hhmmss(segment.start_offset)} {segment.file}: length {length}"
             if segment.stop_reason:
                 text += f", ended: {segment.stop_reason}"
-            lines.append(text)
+            timed.append((segment.start_offset, text))
             for pause in segment.pauses:
-                resumed = f"resumed {pause.resumed_at}" if pause.resumed_at else "not resumed"
+                resumed = "then resumed" if pause.resumed_at else "not resumed"
                 reason = f" ({pause.reason})" if pause.reason else ""
-                lines.append(f"paused at {hhmmss(pause.offset)}{reason}, {resumed}")
+                timed.append((pause.offset, f"{hhmmss(pause.offset)} paused{reason}, {resumed}"))
         for gap in self.state.gaps:
-            lines.append(
-                f"gap at {hhmmss(gap.offset)}: {gap.duration_s:.1f} s of silence padded "
-                f"in ({gap.cause})"
+            timed.append(
+                (
+                    gap.offset,
+                    f"{hhmmss(gap.offset)} gap: {gap.duration_s:.1f} s of silence padded "
+                    f"in ({gap.cause})",
+                )
             )
         for alarm in self.alarms:
-            what = "cleared" if alarm.cleared else "ALARM"
+            what = "alarm cleared" if alarm.cleared else "ALARM"
             message = f": {alarm.message}" if alarm.message else ""
-            lines.append(f"{what} at {hhmmss(alarm.offset)}: {alarm.kind}{message}")
-        for minutes in self.state.time_warnings:
-            lines.append(f"time mark shown: {minutes} minutes")
-        lines += self.recovered_notes()
+            timed.append((alarm.offset, f"{hhmmss(alarm.offset)} {what}: {alarm.kind}{message}"))
+        for minutes, offset in zip(
+            self.state.time_warnings, self.state.time_warning_offsets, strict=False
+        ):
+            timed.append((offset, f"{hhmmss(offset)} time mark shown: {minutes} minutes"))
+        timed += self.recovered_notes()
+        timed.sort(key=lambda item: item[0])
+        lines = [text for _, text in timed]
         if self.torn_tail:
             lines.append(f"events.jsonl {self.torn_tail}")
         return lines
 
-    def recovered_notes(self) -> list[str]:
-        """What each recovery of the session reported."""
-        lines = []
+    def recovered_notes(self) -> list[tuple[float, str]]:
+        """What each recovery of the session reported, with its timeline offset."""
+        lines: list[tuple[float, str]] = []
         for event in self.events:
             data = event.payload
             if isinstance(data, RecoveredData):
-                text = f"recovered at {hhmmss(event.offset)}: audio {hhmmss(data.audio_seconds)}"
+                text = f"{hhmmss(event.offset)} recovered: audio {hhmmss(data.audio_seconds)}"
                 if data.torn_line_set_aside:
                     text += f"; a torn last line was set aside in {data.torn_file}"
                 if data.repaired_files:
                     text += f"; repaired {', '.join(data.repaired_files)}"
-                lines.append(text)
+                lines.append((event.offset, text))
         return lines
 
 

@@ -171,6 +171,7 @@ class SessionState:
     corrections: list[Correction] = field(default_factory=list)
     recovered_seqs: list[int] = field(default_factory=list)
     time_warnings: list[int] = field(default_factory=list)
+    time_warning_offsets: list[float] = field(default_factory=list)  # same order
     last_offset: float = 0.0
     closed: ClosedData | None = None
     # Bookkeeping of the fold (not part of what is compared or shown).
@@ -309,6 +310,7 @@ def apply_event(state: SessionState, event: Event) -> None:
         state.status = "closed"
     elif isinstance(data, TimeWarningData):
         state.time_warnings.append(data.minutes)
+        state.time_warning_offsets.append(event.offset)
     elif isinstance(data, DetailsCorrectedData):
         try:
             state.info, applied = state.info.corrected(data.field, data.value), True
