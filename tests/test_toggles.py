@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.widgets import RadioSet
+from textual.widgets.selection_list import Selection
 
-from discussion.ui.widgets.toggles import Choice, Tick
+from discussion.ui.widgets.toggles import Choice, Tick, TickList
 
 
 class Toggles(App[None]):
@@ -49,3 +50,29 @@ async def test_toggling_still_posts_changed() -> None:
         await pilot.pause()
         assert seen == [True]
         assert "X" in plain(app, "#off")
+
+
+class Listing(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TickList(Selection("note 1", 1, True), Selection("note 2", 2), id="notes")
+
+
+async def test_a_selection_list_shows_which_rows_are_ticked() -> None:
+    app = Listing()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        rows = [line for line in export_text(app) if "note" in line]
+        assert "X" in rows[0] and "X" not in rows[1]
+        app.query_one(TickList).select(2)
+        app.query_one(TickList).deselect(1)
+        await pilot.pause()
+        rows = [line for line in export_text(app) if "note" in line]
+        assert "X" not in rows[0] and "X" in rows[1]
+
+
+def export_text(app: App[None]) -> list[str]:
+    widget = app.query_one(TickList)
+    return [
+        "".join(segment.text for segment in widget.render_line(y))
+        for y in range(widget.size.height)
+    ]
