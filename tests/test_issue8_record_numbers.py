@@ -23,3 +23,17 @@ def test_notes_are_numbered_in_order_written_not_by_event_seq(tmp_path: Path) ->
     assert b.seq != 2  # the seq is not what people see
     folded = derive_state(live.record.info, live.record.events, owned=True)
     assert [n.number for n in folded.notes] == [1, 2, 3]
+
+
+def test_a_marked_moment_is_not_evidence_until_amended_with_text(tmp_path: Path) -> None:
+    live = notes_only_session(tmp_path)
+    note = live.note("named the warehouse team", ["1A"], 1.0)
+    mark = live.note("", ["1A"], 2.0)  # F5 / empty Enter: tagged with the question's criteria
+    state = live.state()
+    assert state.criteria["1A"].note_seqs == [note.seq]  # the board counts 1, not 2
+    assert state.note(mark.seq) is not None and state.note(mark.seq).is_mark  # type: ignore[union-attr]
+    live.amend(mark.seq, "explained the refund policy", ["1B"])
+    state = live.state()
+    assert state.criteria["1B"].note_seqs == [mark.seq]  # now a note with the amend's tags
+    assert state.criteria["1A"].note_seqs == [note.seq]
+    assert state == derive_state(live.record.info, live.record.events, owned=True)

@@ -52,6 +52,11 @@ class NoteView:
     # The number people see (1, 2, 3 in order written); `seq` stays the record's reference.
     number: int = 0
 
+    @property
+    def is_mark(self) -> bool:
+        """A marked moment (no text yet): a timeline bookmark, not evidence, until amended."""
+        return not self.text.strip()
+
 
 @dataclass(frozen=True)
 class Correction:
@@ -249,19 +254,19 @@ def apply_event(state: SessionState, event: Event) -> None:
         state._notes_by_seq[event.seq] = view
         state.notes.append(view)
         state.last_offset = max(state.last_offset, data.raw_offset)
-        for criterion in view.criteria:
+        for criterion in [] if view.is_mark else view.criteria:
             insort(evidence(criterion).note_seqs, view.seq)
     elif isinstance(data, NoteAmendedData):
         target = state._notes_by_seq.get(data.amends)
         if target is not None:
-            for criterion in target.criteria:  # the note's tags move with the amendment
+            for criterion in [] if target.is_mark else target.criteria:  # tags move
                 item = evidence(criterion)
                 item.note_seqs.remove(target.seq)
                 if not item.note_seqs and item.decision is None:
                     del state.criteria[criterion]  # as if never tagged (derive_state agrees)
             target.text, target.criteria = data.text, list(data.criteria)
             target.amended_by.append(event.seq)
-            for criterion in target.criteria:
+            for criterion in [] if target.is_mark else target.criteria:
                 insort(evidence(criterion).note_seqs, target.seq)
     elif isinstance(data, CriterionDecidedData):
         item = evidence(data.criterion)
