@@ -37,3 +37,16 @@ def test_a_marked_moment_is_not_evidence_until_amended_with_text(tmp_path: Path)
     assert state.criteria["1B"].note_seqs == [mark.seq]  # now a note with the amend's tags
     assert state.criteria["1A"].note_seqs == [note.seq]
     assert state == derive_state(live.record.info, live.record.events, owned=True)
+
+
+def test_the_markdown_export_shows_a_mark_as_a_bookmark_not_a_blank_tagged_row(
+    tmp_path: Path,
+) -> None:
+    from discussion.export.markdown_format import _note_line
+
+    live = notes_only_session(tmp_path)
+    mark = live.note("", ["1A"], 2.0)
+    view = live.state().note(mark.seq)
+    assert view is not None
+    line = _note_line(view)
+    assert "moment marked" in line and "1A" not in line

@@ -30,6 +30,8 @@ def _ids(ids: list[str]) -> str:
 
 
 def _note_line(note: NoteView) -> str:
+    if note.is_mark:  # a timeline bookmark, not evidence: no tags, no blank text
+        return f"**{hhmmss(note.offset)}** moment marked (bookmark, not evidence)"
     text = f"**{hhmmss(note.offset)}** [{_ids(note.criteria)}] {md_escape(note.text)}"
     if note.amended_by:
         text += f" *(amended; note {note.number})*"
