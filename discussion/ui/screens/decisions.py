@@ -15,6 +15,7 @@ from discussion.live import LiveSession
 from discussion.notes import format_clock
 from discussion.record import RecordWriteError, SessionState
 from discussion.standard import Standard
+from discussion.ui.widgets.toggles import TickList
 
 
 class DecisionsScreen(Screen[bool]):
@@ -81,7 +82,7 @@ class DecisionsScreen(Screen[bool]):
             yield OptionList(id="criteria")
             with Vertical(id="detail"):
                 yield Static(id="wording")
-                yield SelectionList[int](id="notes")
+                yield TickList(id="notes")
                 yield Input(
                     placeholder="rationale: why it is met or not met (required)", id="rationale"
                 )
