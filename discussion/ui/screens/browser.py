@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, TabbedContent, TabPane, Tree
+from textual.widgets import Footer, Input, Label, TabbedContent, TabPane, Tree
 
 from discussion.bank import Question
 from discussion.standard import Component, Criterion
@@ -15,6 +15,7 @@ from discussion.ui.catalog import Catalog
 from discussion.ui.widgets.bank_tree import SETS, BankTree
 from discussion.ui.widgets.criterion_detail import CriterionDetail
 from discussion.ui.widgets.question_detail import QuestionDetail
+from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.ui.widgets.standard_tree import StandardTree
 
 
@@ -79,7 +80,7 @@ class BrowserScreen(Screen[None]):
         self._set_filter = "all"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         with TabbedContent(initial="standard"):
             with TabPane("Standard", id="standard"), Horizontal():
                 yield StandardTree(self.catalog.standard, id="standard-tree")

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from discussion.audio import Level, RecorderState, Started
 from discussion.errors import UserError
@@ -23,6 +23,7 @@ from discussion.standard import Standard
 from discussion.ui.messages import RecorderReported
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.level_meter import LevelMeter
+from discussion.ui.widgets.screen_header import ScreenHeader
 
 STATE_TEXT = {
     RecorderState.IDLE: ("○ not recording", "-warn"),
@@ -121,7 +122,7 @@ class ConsentScreen(Screen[bool | None]):
         self.recorded = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         with Horizontal(id="consent-bar"):
             yield Label("", id="consent-status")
             if self.live.has_audio:

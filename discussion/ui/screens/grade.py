@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
 from discussion.errors import UserError
 from discussion.grading import GradeResult
@@ -41,6 +41,7 @@ from discussion.ui.screens.grade_export import GradeExport
 from discussion.ui.screens.grade_sealed import GradeSealed
 from discussion.ui.widgets.component_result_form import ComponentResultForm
 from discussion.ui.widgets.grade_summary import GRADE_STYLE, GradeSummary
+from discussion.ui.widgets.screen_header import ScreenHeader
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +137,7 @@ class GradeScreen(Screen[bool]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         yield Static(id="grade-bar")
         yield Static(id="notice")
         saved = latest_component_results(self.state.component_results)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from discussion.errors import UserError, os_error_message
 from discussion.paths import data_home_path
@@ -29,6 +29,7 @@ from discussion.ui.messages import (
     SessionResumeRequested,
 )
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.ui.widgets.session_table import SessionRow, SessionTable, load_session_rows
 
 RowsProvider = Callable[[], list[SessionRow]]
@@ -141,7 +142,7 @@ class HomeScreen(Screen[None]):
         self._generation = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         yield SessionTable(tz=self.tz, id="home-table")
         yield Static(LOADING_TEXT, id="home-empty")
         yield Static("", id="home-problem")

@@ -22,7 +22,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -39,6 +38,7 @@ from discussion.ui.catalog import Catalog
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
 from discussion.ui.widgets.checklist import CheckItem, Checklist
+from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.ui.widgets.toggles import Choice
 from discussion.uln import check_uln
 from discussion.validation import describe
@@ -246,7 +246,7 @@ class SetupScreen(Screen[SetupResult | None]):
 
     def compose(self) -> ComposeResult:
         conduct = self.catalog.standard.discussion_conduct
-        yield Header()
+        yield ScreenHeader()
         with VerticalScroll(id="setup-form"):
             yield Label("Apprentice", classes="section")
             with Horizontal(classes="row"):
