@@ -27,6 +27,7 @@ import soundfile
 from tmux_driver import REPO, ScreenTimeout, TmuxApp
 
 from discussion.record.session import load_state, read_log
+from discussion.record.state import NoteView, SessionState
 
 pytestmark = pytest.mark.audio
 
@@ -106,7 +107,7 @@ def give_consent(app: TmuxApp) -> None:
 
 
 def last_saved(app: TmuxApp) -> int:
-    """The seq of the last "✔ saved #N" on screen, or -1."""
+    """The number of the last "✔ saved #N" on screen, or -1."""
     found = SAVED.findall(app.screen())
     return int(found[-1]) if found else -1
 
@@ -179,15 +180,20 @@ def csv_notes(folder: Path) -> dict[str, str]:
     return {row["text"]: row["criteria"] for row in rows if row["row_type"] == "note"}
 
 
+def numbered(state: SessionState, number: int) -> NoteView | None:
+    """The note people see as #number (notes are numbered 1, 2, 3; the seq stays in the record)."""
+    return next((note for note in state.notes if note.number == number), None)
+
+
 def assert_notes_recorded(folder: Path, typed: dict[str, int]) -> None:
-    """Every typed note (`3a,3b: text` -> seq) is in the record with its text and criteria."""
+    """Every typed note (`3a,3b: text` -> its number) is in the record with text and criteria."""
     exported = csv_notes(folder)
     state = load_state(folder)
     for line, seq in typed.items():
         tags, text = (part.strip() for part in line.split(":", 1))
         criteria = [tag.upper() for tag in tags.split(",")]
         assert exported.get(text) == " ".join(criteria), (line, exported)
-        note = state.note(seq)
+        note = numbered(state, seq)
         assert note is not None and note.text == text and note.criteria == criteria, (seq, note)
 
 
@@ -310,5 +316,5 @@ def test_kill_mid_discussion_then_resume_loses_no_saved_note(pulse: Path, tmp_pa
     first_end = started[0].data["start_offset"] + first_seconds
     assert started[1].data["start_offset"] >= first_end - 1e-3, (started[1].data, first_end)
     assert (folder / "audio" / "segment-002.wav").exists()
-    resumed_note = load_state(folder).note(typed[after])
+    resumed_note = numbered(load_state(folder), typed[after])
     assert resumed_note is not None and resumed_note.raw_offset >= first_end, resumed_note

@@ -401,8 +401,11 @@ class DiscussionScreen(TagKeysScreen):
             )
             return
         self.alarms.pop("note_not_saved", None)
+        # The screen's state is redrawn later: fold the new event now for the note's number.
+        saved = self.live.state().note(event.seq)
+        number = saved.number if saved is not None else len(self.state.notes) + 1
         self.query_one("#save-status", Label).update(
-            f"[green]✔ saved[/] #{len(self.state.notes)} {format_clock(event.offset)}"
+            f"[green]✔ saved[/] #{number} {format_clock(event.offset)}"
         )
         self.redraw_soon()
 
