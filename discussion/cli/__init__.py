@@ -14,10 +14,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
-from discussion import __version__
+from discussion import installed_version
 from discussion.errors import UserError, os_error_message, os_fix
 from discussion.validation import describe
 
@@ -40,6 +41,24 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; keep its one-line message, drop nothing else."""
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the version is looked up only when asked for (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show program's version number and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"discussion {installed_version()}")  # on stdout, as argparse's own action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every sub-command registered."""
     parser = _Parser(
@@ -47,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Professional Discussion for the Customer Service Practitioner (Level 2) EPA. "
         "With no command, opens the terminal app.",
     )
-    parser.add_argument("--version", action="version", version=f"discussion {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
@@ -63,8 +82,10 @@ def _run_tui(_args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of `python -m discussion`."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # No arguments: the terminal app, without importing every sub-command (the recorder's
+    # numpy among them), which would delay its first frame; there is nothing to parse.
+    args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", _run_tui)
     try:
         status = func(args)

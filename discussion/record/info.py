@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from discussion import __version__
+from discussion import installed_version
 from discussion.standard import load_standard
 from discussion.text_safety import control_characters, describe_control
 
@@ -77,7 +77,7 @@ class SessionInfo(BaseModel):
     standard_hash: str
     bank_version: str
     bank_hash: str
-    software_version: str = __version__
+    software_version: str = Field(default_factory=installed_version)  # looked up when needed
     audio: AudioSettings | Literal[False] = Field(default_factory=AudioSettings)
     no_audio_reason: str | None = Field(default=None, max_length=500)
     reaction_lag_s: float = Field(

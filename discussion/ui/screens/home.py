@@ -20,7 +20,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from discussion.errors import UserError, os_error_message
 from discussion.paths import data_home_path
-from discussion.record import recover
 from discussion.ui.catalog import Catalog
 from discussion.ui.messages import (
     BrowserRequested,
@@ -286,6 +285,8 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="home-recover")
     def _recover(self, folder: Path) -> None:
+        from discussion.record import recover  # loaded when needed, not before the first frame
+
         try:
             report = recover(folder)
         except UserError as error:

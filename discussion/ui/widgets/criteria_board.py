@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from discussion.record import SessionState
-from discussion.standard import Component
+if TYPE_CHECKING:  # not at run time: the tag keys below are on the app's start-up path
+    from discussion.record import SessionState
+    from discussion.standard import Component
 
 # Keys that toggle a criterion's tag on the note being typed (alt+key): position on the board.
 TAG_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "minus")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from discussion.record import SessionSummary, list_sessions
+if TYPE_CHECKING:  # the record modules load in the worker, after the first frame
+    from discussion.record import SessionSummary
 
 STATE_STYLES = {
     "open": "bold cyan",
@@ -51,6 +53,8 @@ def load_session_rows(home: Path | None = None) -> list[SessionRow]:
 
     Blocking file I/O: call it from a thread worker.
     """
+    from discussion.record import list_sessions
+
     rows = [SessionRow(summary, summary.created_at) for summary in list_sessions(home)]
     return sort_newest_first(rows)
 
