@@ -49,6 +49,26 @@ def test_the_app_starts_without_the_event_models(tmp_path: Path) -> None:
     assert "discussion.record.session" not in loaded
 
 
+def test_start_up_modules_are_kept_out_of_full_garbage_collections(tmp_path: Path) -> None:
+    code = (
+        "import gc\n"
+        "import discussion.cli, discussion.ui.app as app\n"
+        "app.run_app = lambda: print(gc.get_freeze_count()) or 0\n"
+        "raise SystemExit(discussion.cli.main([]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env={"DISCUSSION_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    # Textual, pydantic and the app's modules: a full pass over them cost ~30 ms at start-up.
+    assert int(result.stdout) > 10_000
+
+
 def test_one_record_submodule_does_not_load_the_others() -> None:
     code = (
         "import sys, discussion.record.info\n"
