@@ -36,19 +36,6 @@ def test_byte_order_mark_is_accepted(bank: Path) -> None:
     assert report.ok, [str(e) for e in report.errors]
 
 
-def test_unreadable_practice_folder_is_one_line_naming_it(bank: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root reads any folder (the next test simulates it)")
-    folder = bank / "practice"
-    folder.chmod(0)
-    try:
-        lines = errors(bank)
-    finally:
-        folder.chmod(0o755)
-    assert len(lines) == 1 and "question_bank/practice/" in lines[0]
-    assert "cannot read the folder" in lines[0]
-
-
 def test_unreadable_folder_found_by_walking_is_reported(
     bank: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,19 +5,15 @@ quitting asks. The session is notes-only and resumed (no audio needed)."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from tmux_driver import TmuxApp
 from ui_live_helpers import notes_only_session
 
 from discussion.record.session import load_state
-
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
 STEP_S = 20.0
 QUESTION = re.compile(r"│ (D-\w+-\d+) · ([0-9A-Z, ]+) · ")

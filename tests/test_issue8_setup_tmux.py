@@ -8,15 +8,12 @@ sound device: the form must still be usable by keys, and the audio box must say 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from tmux_driver import TmuxApp
-
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
 STEP_S = 20.0
 BAD_ULN = "9276308687"  # the published example with its last digit changed

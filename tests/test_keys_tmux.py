@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +21,6 @@ from tmux_driver import TmuxApp
 from ui_live_helpers import notes_only_session
 
 from discussion.record.session import load_state
-
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
 STEP_S = 20.0
 QUESTION = re.compile(r"│ (D-\w+-\d+) · ")
