@@ -240,9 +240,11 @@ class SinkFeeder:
             # pacat reads its stdin only as its stream asks for data (not at all while it
             # connects): silence written meanwhile would wait in the pipe and delay every later
             # sound by that backlog. So silence is skipped while the pipe holds two chunks.
+            # A queued sound goes into the pipe whole: pacat then plays it at the sink's pace,
+            # so a feeder thread starved by a loaded machine cannot cut gaps into it.
             if len(buffer) or _pipe_bytes(stdin.fileno()) <= limit:
-                out = buffer[:chunk]
-                buffer = buffer[chunk:]
+                out = buffer
+                buffer = buffer[:0]
                 if len(out) < chunk:
                     out = np.concatenate([out, silence[: chunk - len(out)]])
                 try:
@@ -250,7 +252,8 @@ class SinkFeeder:
                     stdin.flush()
                 except (BrokenPipeError, ValueError):
                     return
-            next_at += self.CHUNK_S
+            # Never catch up in a burst after a long write or a stall: pace from now.
+            next_at = max(next_at + self.CHUNK_S, time.monotonic())
             time.sleep(max(0.0, next_at - time.monotonic()))
 
     def close(self) -> None:
