@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from discussion.bank.files import control_problems, decode_toml, find_bank_files, read_limited
 from discussion.bank.models import (
+    KINDS,
     QUESTION_FIELDS,
     SETS,
     BankError,
@@ -364,7 +365,8 @@ def _explain(detail: Any, *, header: bool = False) -> str:
         return f"{name} is an empty list; give at least one entry"
     if kind == "literal_error":
         value = shorten(json.dumps(detail["input"]))
-        return f'{name} = {value} is not allowed; use "assessment" or "practice"'
+        choices: tuple[str, ...] = KINDS if name == "kind" else SETS
+        return f"{name} = {value} is not allowed; use " + " or ".join(f'"{a}"' for a in choices)
     if kind in ("greater_than", "less_than_equal"):
         return (
             f"{name} = {shown(detail['input'])} is out of range; use a number above 0, at most 60"

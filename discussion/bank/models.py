@@ -14,6 +14,10 @@ from discussion.text_safety import shorten
 
 SetName = Literal["assessment", "practice"]
 SETS: tuple[SetName, ...] = ("assessment", "practice")
+# "warm-up": an opening question about the apprentice's role, asked first to settle them; its
+# criteria are those it leads into. "question": every other question.
+QuestionKind = Literal["question", "warm-up"]
+KINDS: tuple[QuestionKind, ...] = ("question", "warm-up")
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 NonBlankList = Annotated[list[NonBlank], Field(min_length=1)]
@@ -28,8 +32,21 @@ QUESTION_FIELDS = (
     "look_fors",
     "work_example",
     "minutes",
+    "kind",
+    "reminder",
+    "sufficient",
+    "waivers",
 )
 HEADER_FIELDS = ("version", "title")
+
+
+class Waiver(BaseModel):
+    """A `bank lint` warning the question's authors accepted, and why (`[[question.waivers]]`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    rule: NonBlank
+    reason: NonBlank
 
 
 class QuestionEntry(BaseModel):
@@ -45,6 +62,13 @@ class QuestionEntry(BaseModel):
     look_fors: NonBlankList
     work_example: bool
     minutes: Annotated[float, Field(gt=0, le=60)]
+    # Optional fields, after the eight required ones.
+    kind: QuestionKind = "question"
+    # Said before the question (e.g. the anonymity reminder for a work example).
+    reminder: NonBlank | None = None
+    # What is enough evidence from this question, e.g. "Two of the look-fors, including the first".
+    sufficient: NonBlank | None = None
+    waivers: list[Waiver] = Field(default_factory=list)
 
 
 class Question(QuestionEntry):
@@ -57,6 +81,25 @@ class Question(QuestionEntry):
     def primary(self) -> str:
         """The criterion the question mainly draws evidence for (the first listed)."""
         return self.criteria[0]
+
+    @property
+    def secondary(self) -> list[str]:
+        """The other criteria the question may draw evidence for."""
+        return list(self.criteria[1:])
+
+    def look_fors_for(self, criterion_id: str) -> list[str]:
+        """The look-fors that support `criterion_id`.
+
+        A look-for for a secondary criterion starts with its id and a colon ("1A: Names ...");
+        every other look-for supports the primary criterion.
+        """
+        picked = []
+        for item in self.look_fors:
+            head, sep, _ = item.partition(":")
+            tagged = head.strip().upper() if sep and head.strip().upper() in self.criteria else None
+            if (tagged or self.primary) == criterion_id:
+                picked.append(item)
+        return picked
 
 
 class BankHeader(BaseModel):
