@@ -158,13 +158,14 @@ class DecisionsScreen(Screen[bool]):
         )
         tagged = set(evidence.note_seqs) if evidence else set()
         chosen = set(decision.note_seqs) if decision else tagged
-        notes = (
-            self.state.notes if self.all_notes else [n for n in self.state.notes if n.seq in tagged]
-        )
+        # A marked moment is a bookmark, not evidence: never a row a decision can rest on.
+        marks = sum(1 for n in self.state.notes if n.is_mark)
+        notes = [
+            n for n in self.state.notes if not n.is_mark and (self.all_notes or n.seq in tagged)
+        ]
         selections = [
             Selection(
-                f"{format_clock(n.offset)} #{n.number} {','.join(n.criteria) or '-'}: "
-                f"{n.text or '(moment marked)'}",
+                f"{format_clock(n.offset)} #{n.number} {','.join(n.criteria) or '-'}: {n.text}",
                 n.seq,
                 n.seq in chosen,
             )
@@ -176,6 +177,8 @@ class DecisionsScreen(Screen[bool]):
         notes_list.border_title = (
             "All notes (F4: only tagged)" if self.all_notes else "Notes tagged (F4: all notes)"
         )
+        left_out = f"{marks} mark{'s' if marks != 1 else ''} left out: not evidence"
+        notes_list.border_subtitle = left_out if self.all_notes and marks else ""
         self.query_one("#rationale", Input).value = decision.rationale if decision else ""
 
     @on(OptionList.OptionHighlighted, "#criteria")

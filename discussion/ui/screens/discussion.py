@@ -37,9 +37,13 @@ from discussion.ui.widgets.recording_status import RecordingStatus
 log = logging.getLogger(__name__)
 
 
-def tags_label(tags: list[str]) -> str:
-    """The label beside the note box: the criteria the next note gets."""
-    return "tags: " + (" ".join(tags) if tags else "none")
+def tags_label(tags: list[str], others: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
+    """The label beside the note box: the criteria the next note gets, then the question's
+    other criteria with the key that adds each, e.g. "tags: 3A (+3B: alt+5)"."""
+    label = "tags: " + (" ".join(tags) if tags else "none")
+    if others:
+        label += " (" + ", ".join(f"+{cid}: {key}" for cid, key in others) + ")"
+    return label
 
 
 Clock = Callable[[], float]
@@ -94,6 +98,14 @@ class DiscussionScreen(TagKeysScreen):
             "Amend",
             id="discussion.amend",
             tooltip="Correct a past note (the original is kept)",
+        ),
+        Binding(
+            "f8,ctrl+j",
+            "cycle_status",
+            "Status",
+            id="discussion.status",
+            tooltip="Set the status of the note's (first) criterion: none → partial → sufficient."
+            " Tab to the board for any other",
         ),
         Binding(
             "f10,ctrl+s",
@@ -443,7 +455,8 @@ class DiscussionScreen(TagKeysScreen):
             except RecordWriteError as error:
                 self._alarm("note_not_saved", f"amendment not saved: {error}")
                 return
-            self.notify(f"note #{seq} amended (original kept)")
+            number = note.number if note is not None else seq  # people's number
+            self.notify(f"note #{number} amended (original kept)")
             self.refresh_all()
 
         self.app.push_screen(AmendNoteScreen(self.state), amended)
