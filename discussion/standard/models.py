@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from discussion.errors import UserError
+from discussion.standard.conduct import Conduct
 
 ComponentId = Literal["showcase", "observation", "discussion"]
 Level = Literal["pass", "distinction"]
@@ -77,6 +78,47 @@ class PerformanceRequirement(BaseModel):
     evidence_afterwards: bool = False
 
 
+class GuideClose(BaseModel):
+    """The close prompt the next-question guide shows: a title and the steps, in order."""
+
+    model_config = _STRICT
+
+    title: str = Field(min_length=1)
+    steps: list[str] = Field(min_length=1)
+
+
+class DiscussionGuide(BaseModel):
+    """How the next-question guide plans the hour (`[guide]` in discussion.toml).
+
+    Minutes of the hour the guide keeps back for the opening and the close, when it warns
+    about pass criteria not yet attempted, and the texts of the plan's fixed items.
+    """
+
+    model_config = _STRICT
+
+    opening_minutes: float = Field(ge=0, le=30)
+    opening_text: str = Field(min_length=1)
+    closing_minutes: float = Field(ge=0, le=30)
+    closing_text: str = Field(min_length=1)
+    reserve_text: str = Field(min_length=1)
+    warn_unattempted_at_minute: float = Field(ge=0)
+    plan_min_minutes: int = Field(ge=1)
+    pace_min: float = Field(gt=0)
+    pace_max: float = Field(gt=0)
+    close: GuideClose
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DiscussionGuide:
+        if self.pace_min > 1 or self.pace_max < 1:
+            raise ValueError("pace_min must be at most 1 and pace_max at least 1")
+        if self.opening_minutes + self.closing_minutes >= self.plan_min_minutes:
+            raise ValueError(
+                "plan_min_minutes must leave time for questions after opening_minutes and "
+                "closing_minutes"
+            )
+        return self
+
+
 class Component(BaseModel):
     """One of the three assessment components with its grade criteria."""
 
@@ -90,6 +132,8 @@ class Component(BaseModel):
     criteria: list[Criterion] = Field(min_length=1)
     observation_modes: list[Mode] = Field(default_factory=list)
     performance_requirements: list[PerformanceRequirement] = Field(default_factory=list)
+    # The next-question guide's planning data (the discussion only).
+    guide: DiscussionGuide | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Component:
@@ -213,6 +257,7 @@ class Standard(BaseModel):
     discussion_conduct: DiscussionConduct
     uln: UlnRules
     gateway: list[GatewayItem] = Field(min_length=1)
+    conduct: Conduct  # standard.toml [conduct]: adjustments, pauses, the briefing
 
     def component(self, component_id: str) -> Component:
         """The component with this id; a `UserError` names the known ids otherwise."""

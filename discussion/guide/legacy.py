@@ -1,4 +1,5 @@
-"""The next-question guide: what to ask next, from the time left and the evidence so far.
+"""The first next-question guide (kept until the discussion screen uses `advise`): what to ask
+next from the time left and the number of notes per criterion.
 
 Rules, in order (an assessor's priorities in a time-boxed discussion):
 1. Pass criteria with no evidence yet, in the standard's order: a missed pass criterion fails the

@@ -1,0 +1,46 @@
+"""The next-question guide: it plans the hour from the assessor's criterion statuses.
+
+`advise(standard, bank, status=..., asked=..., minutes_elapsed=...)` says what to ask next and
+why, with warnings, the close prompt when due and the projected rest of the hour;
+`fresh_plan(standard, bank, attempt=..., total_minutes=...)` is the plan for a discussion not yet
+started (`discussion plan`). The rules are in `discussion.guide.choose`.
+
+`suggest_next` and `Suggestion` are the first guide (notes counted as evidence), kept until the
+discussion screen has moved to `advise`.
+"""
+
+from discussion.guide.choose import Choice, Situation, choose
+from discussion.guide.legacy import Suggestion, minutes_to_cover, open_criteria, suggest_next
+from discussion.guide.planner import advise, fresh_plan, guide_data, measure_pace
+from discussion.guide.types import (
+    ITEM_KINDS,
+    STATUSES,
+    Advice,
+    Asked,
+    ClosePrompt,
+    ItemKind,
+    PlanItem,
+    Status,
+)
+
+__all__ = [
+    "ITEM_KINDS",
+    "STATUSES",
+    "Advice",
+    "Asked",
+    "Choice",
+    "ClosePrompt",
+    "ItemKind",
+    "PlanItem",
+    "Situation",
+    "Status",
+    "Suggestion",
+    "advise",
+    "choose",
+    "fresh_plan",
+    "guide_data",
+    "measure_pace",
+    "minutes_to_cover",
+    "open_criteria",
+    "suggest_next",
+]
