@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from discussion.errors import UserError
 from discussion.paths import standard_dir
+from discussion.standard.conduct import Conduct
 from discussion.standard.models import (
     COMPONENT_IDS,
     Component,
@@ -26,7 +27,7 @@ from discussion.standard.models import (
     UlnRules,
 )
 
-M = TypeVar("M", Component, Rules, DiscussionConduct, UlnRules, GatewayItem)
+M = TypeVar("M", Component, Rules, DiscussionConduct, UlnRules, GatewayItem, Conduct)
 
 META_FILE = "standard.toml"
 RULES_FILE = "rules.toml"
@@ -69,7 +70,8 @@ def _load(folder: Path) -> Standard:
     for required in (META_FILE, RULES_FILE):
         if required not in names:
             raise UserError(f"{folder / required}: missing (the standard needs it)")
-    meta = _read(folder / META_FILE)
+    meta_file = folder / META_FILE
+    meta = _read(meta_file)
     rules = _read(folder / RULES_FILE)
     components = [
         _validate(Component, _read(f), f) for f in files if f.name not in (META_FILE, RULES_FILE)
@@ -79,7 +81,7 @@ def _load(folder: Path) -> Standard:
     unknown_tables = sorted(set(rules) - {"reassessment", "discussion_conduct", "uln", "gateway"})
     if unknown_tables:
         raise UserError(f"{rules_file}: unknown table(s): {', '.join(unknown_tables)}")
-    unknown_meta = sorted(set(meta) - {"version", "title", "source"})
+    unknown_meta = sorted(set(meta) - {"version", "title", "source", "conduct"})
     if unknown_meta:
         raise UserError(f"{folder / META_FILE}: unknown key(s): {', '.join(unknown_meta)}")
     try:
@@ -95,6 +97,7 @@ def _load(folder: Path) -> Standard:
             ),
             uln=_validate(UlnRules, _table(rules, "uln", rules_file), rules_file),
             gateway=_gateway(rules, rules_file),
+            conduct=_validate(Conduct, _table(meta, "conduct", meta_file), meta_file),
         )
     except ValidationError as error:
         raise UserError(f"{folder / META_FILE}: {_describe(error)}") from None
