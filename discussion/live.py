@@ -52,6 +52,7 @@ from discussion.record import (
     TimeWarningData,
     resume,
 )
+from discussion.record.events import CriterionStatus, CriterionStatusData
 from discussion.record.info import RECORDER_LOG
 from discussion.record.state import SessionState, apply_event, empty_state
 
@@ -294,6 +295,13 @@ class LiveSession:
     def ask(self, question_id: str, criteria: list[str]) -> Event:
         """Mark a question as asked now."""
         return self._append(QuestionAskedData(question_id=question_id, criteria=criteria))
+
+    def criterion_status(
+        self, criterion: str, status: CriterionStatus, offset: float | None = None
+    ) -> Event:
+        """The assessor's live status of a criterion (none, partial, sufficient), at `offset`
+        (default: now on the sample clock, like a note); a later one supersedes it."""
+        return self._append(CriterionStatusData(criterion=criterion, status=status), offset)
 
     def consent(self, statement: str) -> Event:
         """The apprentice agreed to the recording, at this point of it."""

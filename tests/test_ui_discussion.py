@@ -73,7 +73,7 @@ async def test_asked_question_tags_later_notes_and_alt_keys_toggle_tags(home: Pa
         assert [q.question_id for q in state.questions] == [current.id]
         await pilot.press(*"gave a clear example", "enter")
         await pilot.pause()
-        assert screen.live.record.state().notes[-1].criteria == list(current.criteria)
+        assert screen.live.record.state().notes[-1].criteria == [current.primary]
         await pilot.press("ctrl+t", "alt+1", "alt+4")  # board positions 1 and 4: 1A and 3A
         await pilot.press(*"x", "enter")
         await pilot.pause()

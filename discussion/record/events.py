@@ -161,6 +161,20 @@ class CriterionDecidedData(EventData):
     note_seqs: list[int] = Field(default_factory=list)
 
 
+CriterionStatus = Literal["none", "partial", "sufficient"]
+CRITERION_STATUSES: tuple[CriterionStatus, ...] = ("none", "partial", "sufficient")
+
+
+class CriterionStatusData(EventData):
+    """The assessor's live view of the evidence for one criterion, set during the discussion
+    (none, partial or sufficient); a later one for the same criterion supersedes. Not a
+    decision: notes alone never set it, and the decisions come after the discussion."""
+
+    TYPE: ClassVar[str] = "criterion_status"
+    criterion: str = Field(min_length=1, max_length=20)
+    status: CriterionStatus
+
+
 class AudioGapData(EventData):
     """Silence padded into the audio (device lost...): file position still equals timeline."""
 
@@ -257,6 +271,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
         NoteData,
         NoteAmendedData,
         CriterionDecidedData,
+        CriterionStatusData,
         AudioGapData,
         AlarmData,
         AlarmClearedData,

@@ -19,6 +19,7 @@ from discussion.record.events import (
     ComponentResultData,
     ConsentRecordedData,
     CriterionDecidedData,
+    CriterionStatusData,
     DetailsCorrectedData,
     Event,
     NoteAmendedData,
@@ -80,6 +81,16 @@ class Decision:
     met: bool
     rationale: str
     note_seqs: list[int]
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """The assessor's live status of a criterion (criterion_status event): none, partial or
+    sufficient, set during the discussion; only the assessor sets it, never a note."""
+
+    seq: int
+    offset: float
+    status: str
 
 
 @dataclass
@@ -177,6 +188,8 @@ class SessionState:
     recovered_seqs: list[int] = field(default_factory=list)
     time_warnings: list[int] = field(default_factory=list)
     time_warning_offsets: list[float] = field(default_factory=list)  # same order
+    # The assessor's live status per criterion (latest); a criterion not in it is "none".
+    statuses: dict[str, StatusView] = field(default_factory=dict)
     last_offset: float = 0.0
     closed: ClosedData | None = None
     # Bookkeeping of the fold (not part of what is compared or shown).
@@ -204,6 +217,11 @@ class SessionState:
             if seg_end is not None:
                 end = max(end, seg_end)
         return end
+
+    def status_of(self, criterion: str) -> str:
+        """The assessor's live status of `criterion`: "none", "partial" or "sufficient"."""
+        view = self.statuses.get(criterion)
+        return view.status if view is not None else "none"
 
     def note(self, seq: int) -> NoteView | None:
         """The note written at `seq`, amendments applied."""
@@ -275,6 +293,8 @@ def apply_event(state: SessionState, event: Event) -> None:
         item.decision = Decision(
             event.seq, event.at, data.met, data.rationale, list(data.note_seqs)
         )
+    elif isinstance(data, CriterionStatusData):
+        state.statuses[data.criterion] = StatusView(event.seq, event.offset, data.status)
     elif isinstance(data, QuestionAskedData):
         state.questions.append(
             QuestionView(event.seq, event.offset, data.question_id, list(data.criteria))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,7 +28,7 @@ from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.question_picker import QuestionPicker
 from discussion.ui.tag_keys import PLACE_LABELS, TagKeysScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
-from discussion.ui.widgets.criteria_board import CriteriaBoard
+from discussion.ui.widgets.criteria_board import CriteriaBoard, next_status, status_text
 from discussion.ui.widgets.note_entry import NoteEntry
 from discussion.ui.widgets.question_panel import QuestionPanel
 from discussion.ui.widgets.recent_notes import RecentNotes
@@ -37,7 +37,7 @@ from discussion.ui.widgets.recording_status import RecordingStatus
 log = logging.getLogger(__name__)
 
 
-def tags_label(tags: list[str], others: list[tuple[str, str]] = ()) -> str:  # type: ignore[assignment]
+def tags_label(tags: list[str], others: Sequence[tuple[str, str]] = ()) -> str:
     """The label beside the note box: the criteria the next note gets, then the question's
     other criteria with the key that adds each, e.g. "tags: 3A (+3B: alt+5)"."""
     label = "tags: " + (" ".join(tags) if tags else "none")
@@ -55,6 +55,7 @@ class DiscussionScreen(TagKeysScreen):
     """Dismisses with True when the assessor ends the discussion (recording stopped)."""
 
     COMMANDS = {DiscussionCommands}
+    AUTO_FOCUS = "NoteEntry"  # not the board, the first focusable widget
 
     BINDINGS = [
         Binding(
@@ -232,7 +233,7 @@ class DiscussionScreen(TagKeysScreen):
         self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
         self._show_notes()
         self.query_one(AlarmBanner).show(self.alarms)
-        self.query_one("#tags", Label).update(tags_label(self.tags))
+        self.query_one("#tags", Label).update(tags_label(self.tags, self._other_criteria()))
         self._tick()
 
     def _show_notes(self) -> None:
@@ -299,12 +300,23 @@ class DiscussionScreen(TagKeysScreen):
         return None
 
     def _show_question(self, question: Question | None) -> None:
-        """Make `question` current; the next note's tags become its criteria (tags toggled by
-        hand last only until the question changes)."""
+        """Make `question` current; the next note's tag becomes its main criterion (its other
+        criteria are one key away; tags toggled by hand last only until the question changes)."""
         changed = question is not self.current
         self.current = question
         if changed or question is None:
-            self.tags = list(question.criteria) if question is not None else []
+            self.tags = [question.primary] if question is not None else []
+
+    def _other_criteria(self) -> list[tuple[str, str]]:
+        """The question's criteria not tagged yet, with the key that tags each."""
+        if self.current is None:
+            return []
+        ids = [c.id for c in self.component.criteria]
+        return [
+            (cid, f"alt+{PLACE_LABELS[ids.index(cid)]}")
+            for cid in self.current.criteria
+            if cid not in self.tags and cid in ids and ids.index(cid) < len(PLACE_LABELS)
+        ]
 
     def _choose_suggested(self) -> None:
         suggestion = self._suggest(exclude_current=self.current is not None)
@@ -353,8 +365,10 @@ class DiscussionScreen(TagKeysScreen):
         place = ids.index(criterion_id)
         key = PLACE_LABELS[place] if place < len(PLACE_LABELS) else "-"
         count = self._evidence().get(criterion_id, 0)
+        self.query_one(CriteriaBoard).select(criterion_id)
+        status = status_text(self.state.status_of(criterion_id))
         self.notify(
-            f"{criterion_id}: board place {key}, {count} note{'' if count == 1 else 's'}"
+            f"{criterion_id}: board place {key}, {status}, {count} note{'' if count == 1 else 's'}"
             + ("" if options else "; no question for it in the bank"),
             timeout=4,
         )
@@ -432,6 +446,33 @@ class DiscussionScreen(TagKeysScreen):
             self.tags.append(cid)
         self.refresh_all()
 
+    # ------------------------------------------------------------------ live status
+    def action_cycle_status(self) -> None:
+        """The next status of the note's first criterion (else the question's main one)."""
+        criterion = self.tags[0] if self.tags else (self.current.primary if self.current else None)
+        if criterion is None:
+            self.notify(
+                "No criterion to set: tag one (alt+place), or Tab to the board and press Space."
+            )
+            return
+        self._set_status(criterion, next_status(self.state.status_of(criterion)))
+
+    def on_criteria_board_status_chosen(self, message: CriteriaBoard.StatusChosen) -> None:
+        """A status chosen on the board (Space, n, p or s on a row)."""
+        self._set_status(message.criterion, message.status)
+
+    def _set_status(self, criterion: str, status: str) -> None:
+        """Log the assessor's live status of `criterion` (at this point of the recording)."""
+        if status not in ("none", "partial", "sufficient"):
+            return
+        try:
+            self.live.criterion_status(criterion, status, self.clock())  # type: ignore[arg-type]
+        except RecordWriteError as error:
+            self._alarm("write_error", f"status of {criterion} not logged: {error}")
+            return
+        self.notify(f"{criterion}: {status_text(status)}", timeout=3)
+        self.refresh_all()
+
     def action_clear_tags(self) -> None:
         """The next note is untagged (until a tag is chosen or the question changes)."""
         self.tags = []
@@ -493,10 +534,14 @@ class DiscussionScreen(TagKeysScreen):
             if yes:
                 self._stop_and_finish()
 
-        open_pass = [c.id for c in self.component.pass_criteria() if not self._evidence().get(c.id)]
+        open_pass = [
+            c.id
+            for c in self.component.pass_criteria()
+            if self.state.status_of(c.id) != "sufficient"
+        ]
         detail = "The recording stops. You then decide each criterion."
         if open_pass:
-            detail += f"\nPass criteria with no notes: {' '.join(open_pass)}."
+            detail += f"\nPass criteria not marked sufficient: {' '.join(open_pass)}."
         self.app.push_screen(ConfirmScreen("End the discussion?", detail), answered)
 
     @work(exit_on_error=False, group="stop")
