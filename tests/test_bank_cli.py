@@ -104,7 +104,7 @@ def test_check_missing_folder(tmp_path: Path) -> None:
 def test_bank_without_action_is_a_usage_error() -> None:
     result = run()
     assert result.returncode == 2
-    assert "check or list" in result.stderr
+    assert "check, lint or list" in result.stderr
 
 
 def test_list_filters_and_json() -> None:

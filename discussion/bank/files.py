@@ -19,6 +19,7 @@ from discussion.text_safety import control_characters, describe_control, shorten
 
 MAX_FILE_BYTES = 4 << 20  # the whole bundled bank is under 100 KiB
 BOM = b"\xef\xbb\xbf"
+LINT_CONFIG = "lint.toml"  # read by `discussion bank lint` (discussion/bank/lint_config.py)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def find_bank_files(root: Path) -> tuple[list[Path], list[FileProblem]]:
         for name in names:
             if not name.endswith(".toml"):
                 continue
+            if name == LINT_CONFIG and Path(folder) == root:
+                continue  # `bank lint`'s settings, not questions (nor part of the content hash)
             path = Path(folder) / name
             inside = path.relative_to(root).as_posix()
             problem = _not_a_file(path)

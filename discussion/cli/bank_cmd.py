@@ -1,4 +1,4 @@
-"""`discussion bank check|list`: validate the question bank and list its questions."""
+"""`discussion bank check|lint|list`: validate the question bank, lint it, list its questions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ EXIT_INVALID = 2
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register `bank` with its `check` and `list` sub-commands."""
+    """Register `bank` with its `check`, `lint` and `list` sub-commands."""
     bank = subparsers.add_parser(
         "bank",
         help="check or list the question bank",
@@ -38,6 +38,21 @@ def add_parser(subparsers: Any) -> None:
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.set_defaults(func=run_check)
 
+    lint = actions.add_parser(
+        "lint",
+        help="warn about question wording (exit 0 with warnings, 2 invalid bank)",
+        description="Warn about closed, double or long questions, work examples without an "
+        "anonymity reminder or outcome probe, subjective look-fors, practice items too close "
+        "to assessment items and more; each warning names its file:line, rule and fix. "
+        "Settings: lint.toml in the bank folder (else the bundled one).",
+    )
+    lint.add_argument(
+        "path", nargs="?", type=Path, help="the bank folder (default: the bundled bank)"
+    )
+    lint.add_argument("--json", action="store_true", help="print the warnings as JSON")
+    lint.add_argument("--config", type=Path, help="the lint settings file (default: lint.toml)")
+    lint.set_defaults(func=run_lint)
+
     listing = actions.add_parser(
         "list",
         help="list questions, optionally by set or criterion",
@@ -55,7 +70,7 @@ def add_parser(subparsers: Any) -> None:
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
     def run(_args: argparse.Namespace) -> int:
         parser.print_usage(sys.stderr)
-        print("discussion bank: error: choose an action: check or list", file=sys.stderr)
+        print("discussion bank: error: choose an action: check, lint or list", file=sys.stderr)
         return EXIT_INVALID
 
     return run
@@ -71,6 +86,34 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         print_report(report, standard, sys.stdout, sys.stderr)
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """`discussion bank lint [PATH] [--json] [--config FILE]`: 0 (even with warnings), 2 invalid."""
+    from discussion.bank.lint import RULES, lint_bank  # loaded only for this command
+    from discussion.bank.lint_config import default_config_path, load_lint_config
+
+    standard = load_standard()
+    report = check_bank(args.path, standard)
+    if report.bank is None:
+        if args.json:
+            payload = {"warnings": [], "errors": [e.to_dict() for e in report.errors]}
+            json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            print_report(report, standard, sys.stdout, sys.stderr)
+        return EXIT_INVALID
+    config_path = args.config or default_config_path(report.root)
+    config = load_lint_config(config_path, set(RULES))
+    result = lint_bank(report.bank, config)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for warning in result.warnings:
+        print(str(warning))
+    print(result.summary(str(report.root)))
+    return EXIT_OK
 
 
 def print_report(report: BankReport, standard: Standard, out: TextIO, err: TextIO) -> None:
