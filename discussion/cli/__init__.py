@@ -27,6 +27,7 @@ from discussion.validation import describe
 COMMAND_MODULES = (
     "discussion.cli.standard_cmd",
     "discussion.cli.bank_cmd",
+    "discussion.cli.plan_cmd",
     "discussion.cli.grade_cmd",
     "discussion.cli.verify_cmd",
     "discussion.cli.export_cmd",
