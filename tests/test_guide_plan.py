@@ -137,8 +137,13 @@ def test_the_fresh_plan_covers_every_pass_criterion_before_the_last_distinction(
     plan = fresh_plan(STANDARD, bank_of(standard_bank(minutes=4)))
     mains = [i.main for i in plan if i.kind == "question" and i.question_id != "WARM"]
     assert set(PASS) <= set(mains)
-    # The threshold is 3 of 4: the plan stops offering distinctions after three.
-    assert len([m for m in mains if m in DISTINCTION]) == COMPONENT.threshold
+    # The threshold is 3 of 4: the plan stops offering distinctions after three, and says which
+    # one is left for the spare time.
+    planned = [m for m in mains if m in DISTINCTION]
+    assert len(planned) == COMPONENT.threshold
+    (left,) = set(DISTINCTION) - set(planned)
+    reserve = next(i for i in plan if i.kind == "reserve")
+    assert reserve.reason.startswith(f"Not planned: {left};")
 
 
 # ------------------------------------------------------------------ bringing criteria back

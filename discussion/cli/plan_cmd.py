@@ -134,7 +134,8 @@ def print_plan(
         )
         print(_wrap(item.text, row, indent), file=out)
         if item.reason:
-            print(_wrap(f"Why: {item.reason}", indent, indent), file=out)
+            why = f"Why: {item.reason}" if item.kind == "question" else item.reason
+            print(_wrap(why, indent, indent), file=out)
     _print_summary(items, standard, counts, out)
     if data is not None:
         print(file=out)

@@ -2,12 +2,12 @@
 
 The rules, in order (an assessor's priorities in a time-boxed discussion):
 1. Nothing asked yet: a warm-up question (bank `kind = "warm-up"`) about the apprentice's role.
-2. A distinction follow-on, once the pass criterion it builds on (`builds_on` in the standard) is
-   marked sufficient, if the time left after it still covers a question for each pass criterion
-   not yet sufficient (pass criteria have first call on the time).
+2. During the first round, a distinction follow-on once the pass criterion it builds on
+   (`builds_on` in the standard) is marked sufficient, if the time left after it still covers a
+   question for each pass criterion not yet sufficient (pass criteria have first call on time).
 3. First round: each pass criterion not yet attempted, in the standard's order; work-example
-   questions first (the specification asks for real examples), then a question that also
-   serves other open criteria, then the shortest.
+   questions first (the specification asks for real examples) while the time left covers the
+   rest of the round, then a question that also serves other open criteria, then the shortest.
 4. Pass criteria attempted but not sufficient, brought back with a different question (one that
    lists the criterion as secondary will do): "none" before "partial".
 5. Distinction criteria ready (pass evidence sufficient) not yet attempted, then those attempted
@@ -42,6 +42,11 @@ class Situation:
     skipped: set[str] = field(default_factory=set)
     current: str | None = None
     distinctions_count: bool = True
+    by_id: dict[str, Question] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.by_id:  # looked up on every step of the projection: index once
+            self.by_id = {q.id: q for q in self.bank.questions}
 
     def copy(self) -> Situation:
         """An independent copy for the projection."""
@@ -54,6 +59,7 @@ class Situation:
             set(self.skipped),
             self.current,
             self.distinctions_count,
+            self.by_id,
         )
 
     def state_of(self, cid: str) -> Status:
@@ -65,7 +71,7 @@ class Situation:
         if self.state_of(cid) != "none":
             return True
         for qid in self.asked:
-            question = self.bank.get(qid)
+            question = self.by_id.get(qid)
             if question is not None and question.kind != "warm-up" and question.primary == cid:
                 return True
         return False
@@ -74,7 +80,7 @@ class Situation:
         """Ids of the asked questions listing `cid`, in the order asked."""
         ids = []
         for qid in self.asked:
-            question = self.bank.get(qid)
+            question = self.by_id.get(qid)
             if question is not None and cid in question.criteria:
                 ids.append(qid)
         return ids
@@ -171,7 +177,8 @@ def _choose(
     first_round = s.first_round()
     # Pass criteria have first call on the time: those not yet asked and those to bring back.
     still_needed = _minutes_needed(s.open_pass(), options, pace)
-    for criterion in s.ready_distinctions():
+    # Follow-ons belong to the first round; after it, pass criteria to bring back come first.
+    for criterion in s.ready_distinctions() if first_round else []:
         if s.attempted(criterion.id):
             continue
         question = _best(s, criterion, options(criterion.id, secondary=True))
@@ -183,12 +190,24 @@ def _choose(
                 "(sufficient); the pass criteria still fit after it",
             )
 
-    for criterion in first_round:
-        question = _best(s, criterion, options(criterion.id, secondary=False), prefer_work=True)
+    for index, criterion in enumerate(first_round):
+        primary = options(criterion.id, secondary=False)
+        listed = primary or options(criterion.id, secondary=True)
+        question = _best(s, criterion, listed, prefer_work=True)
         if question is None:
-            question = _best(s, criterion, options(criterion.id, secondary=True), prefer_work=True)
-        if question is not None:
-            return Choice(question, criterion.id, _first_round_reason(criterion, question))
+            continue
+        reason = _first_round_reason(criterion, question)
+        # A work example is preferred while the time still covers the rest of the first round
+        # at its shortest questions; when it does not, a shorter question goes first.
+        after = _minutes_needed(first_round[index + 1 :], options, pace)
+        shortest = min(listed, key=lambda q: (q.minutes, not q.work_example))
+        if (
+            question.minutes * pace + after > available + EPSILON
+            and shortest.minutes < question.minutes
+        ):
+            question = shortest
+            reason = _first_round_reason(criterion, question) + "; short, so the rest fits"
+        return Choice(question, criterion.id, reason)
 
     not_sufficient = [c for c in s.open_pass() if s.attempted(c.id)]
     # "none" after a question is further from a pass than "partial": it comes back first.

@@ -171,10 +171,23 @@ def _project(
         if choice.question.kind != "warm-up":  # a warm-up settles; it is not evidence
             sim.status[choice.criterion_id] = "sufficient"
     if clock < close_at - EPSILON:
-        items.append(PlanItem("reserve", clock, close_at - clock, data.reserve_text))
+        items.append(
+            PlanItem("reserve", clock, close_at - clock, data.reserve_text, _unplanned(sim))
+        )
     close_start = max(close_at, clock, now)
     items.append(PlanItem("closing", close_start, data.closing_minutes, data.closing_text))
     return tuple(items)
+
+
+def _unplanned(sim: Situation) -> str:
+    """The criteria the projection leaves without a question: candidates for the spare time."""
+    wanted = list(sim.component.pass_criteria())
+    if sim.distinctions_count:
+        wanted += sim.component.distinction_criteria()
+    left = [c.id for c in wanted if sim.state_of(c.id) != "sufficient"]
+    if not left:
+        return ""
+    return f"Not planned: {' '.join(left)}; ask here if a planned criterion falls short"
 
 
 def _warnings(
