@@ -176,6 +176,16 @@ def test_a_criterion_still_none_after_a_question_comes_back_before_a_partial_one
     assert advice.criterion_id == "6A"
 
 
+def test_the_criterion_just_asked_is_not_brought_straight_back() -> None:
+    bank = bank_of(standard_bank())
+    # 7A asked last and not yet marked: 3A (partial) comes back first, 7A after it.
+    status = all_of(PASS) | {"3A": "partial", "7A": "none"}
+    advice = ask(bank, status=status, asked=[f"W-{p}" for p in PASS], attempt=3)
+    assert advice.criterion_id == "3A"
+    mains = [i.main for i in advice.plan if i.kind == "question"]
+    assert mains[:2] == ["3A", "7A"]
+
+
 # ------------------------------------------------------------------ when distinctions stop
 def test_no_distinction_question_once_the_threshold_is_sufficient() -> None:
     bank = bank_of(standard_bank())

@@ -9,7 +9,8 @@ The rules, in order (an assessor's priorities in a time-boxed discussion):
    questions first (the specification asks for real examples) while the time left covers the
    rest of the round, then a question that also serves other open criteria, then the shortest.
 4. Pass criteria attempted but not sufficient, brought back with a different question (one that
-   lists the criterion as secondary will do): "none" before "partial".
+   lists the criterion as secondary will do): "none" before "partial", the criterion of the
+   question just asked last (the assessor may not have marked it yet).
 5. Distinction criteria ready (pass evidence sufficient) not yet attempted, then those attempted
    but not sufficient, with a different question.
 Distinction questions stop once the distinction threshold is marked sufficient, and are never
@@ -210,8 +211,12 @@ def _choose(
         return Choice(question, criterion.id, reason)
 
     not_sufficient = [c for c in s.open_pass() if s.attempted(c.id)]
-    # "none" after a question is further from a pass than "partial": it comes back first.
-    not_sufficient.sort(key=lambda c: s.state_of(c.id) != "none")
+    # The criterion of the question just asked goes last (not straight back to the same topic);
+    # otherwise "none" after a question is further from a pass than "partial": it comes first.
+    just = s.by_id.get(s.asked[-1]) if s.asked else None
+    not_sufficient.sort(
+        key=lambda c: (just is not None and c.id == just.primary, s.state_of(c.id) != "none")
+    )
     for criterion in not_sufficient:
         question = _best(s, criterion, options(criterion.id, secondary=True), prefer_work=True)
         if question is not None:
