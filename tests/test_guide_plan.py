@@ -186,6 +186,25 @@ def test_the_criterion_just_asked_is_not_brought_straight_back() -> None:
     assert mains[:2] == ["3A", "7A"]
 
 
+def test_a_second_round_visits_each_open_criterion_before_a_third() -> None:
+    questions = [*standard_bank(), *(q(f"R-{p}", [p], 4) for p in PASS)]
+    bank = bank_of(questions)
+    asked = [f"W-{p}" for p in PASS] + ["Q-1A"]  # 1A has had two questions already
+    advice = ask(bank, asked=asked, elapsed=10, attempt=3)
+    mains = [i.main for i in advice.plan if i.kind == "question"]
+    assert mains[: len(PASS) - 1] == [p for p in PASS if p != "1A"]
+    assert mains[len(PASS) - 1] == "1A"
+
+
+def test_the_guide_asks_for_marks_when_none_are_set() -> None:
+    bank = bank_of(standard_bank())
+    unmarked = ask(bank, asked=["WARM", "W-1A", "W-3A"], elapsed=12)
+    assert any("No criterion marked yet" in w for w in unmarked.warnings)
+    assert not any("marked yet" in w for w in ask(bank, asked=["WARM", "W-1A"]).warnings)
+    marked = ask(bank, status={"1A": "partial"}, asked=["WARM", "W-1A", "W-3A"], elapsed=12)
+    assert not any("marked yet" in w for w in marked.warnings)
+
+
 # ------------------------------------------------------------------ when distinctions stop
 def test_no_distinction_question_once_the_threshold_is_sufficient() -> None:
     bank = bank_of(standard_bank())

@@ -10,7 +10,7 @@ The rules, in order (an assessor's priorities in a time-boxed discussion):
    rest of the round, then a question that also serves other open criteria, then the shortest.
 4. Pass criteria attempted but not sufficient, brought back with a different question (one that
    lists the criterion as secondary will do): "none" before "partial", the criterion of the
-   question just asked last (the assessor may not have marked it yet).
+   question just asked last (the assessor may not have marked it yet), the least asked first.
 5. Distinction criteria ready (pass evidence sufficient) not yet attempted, then those attempted
    but not sufficient, with a different question.
 Distinction questions stop once the distinction threshold is marked sufficient, and are never
@@ -78,11 +78,11 @@ class Situation:
         return False
 
     def asked_for(self, cid: str) -> list[str]:
-        """Ids of the asked questions listing `cid`, in the order asked."""
+        """Ids of the asked questions (warm-ups aside) listing `cid`, in the order asked."""
         ids = []
         for qid in self.asked:
             question = self.by_id.get(qid)
-            if question is not None and cid in question.criteria:
+            if question is not None and question.kind != "warm-up" and cid in question.criteria:
                 ids.append(qid)
         return ids
 
@@ -212,10 +212,15 @@ def _choose(
 
     not_sufficient = [c for c in s.open_pass() if s.attempted(c.id)]
     # The criterion of the question just asked goes last (not straight back to the same topic);
-    # otherwise "none" after a question is further from a pass than "partial": it comes first.
+    # otherwise "none" after a question is further from a pass than "partial": it comes first;
+    # then the criterion asked about least, so a second round visits each before a third.
     just = s.by_id.get(s.asked[-1]) if s.asked else None
     not_sufficient.sort(
-        key=lambda c: (just is not None and c.id == just.primary, s.state_of(c.id) != "none")
+        key=lambda c: (
+            just is not None and c.id == just.primary,
+            s.state_of(c.id) != "none",
+            len(s.asked_for(c.id)),
+        )
     )
     for criterion in not_sufficient:
         question = _best(s, criterion, options(criterion.id, secondary=True), prefer_work=True)
@@ -280,5 +285,9 @@ def _first_round_reason(criterion: Criterion, question: Question) -> str:
 def _again_reason(s: Situation, criterion: Criterion, question: Question) -> str:
     level = "pass" if criterion.level == "pass" else "distinction"
     before = ", ".join(s.asked_for(criterion.id)) or "the first round"
-    how = "a different question" if question.primary == criterion.id else f"{question.id} lists it"
+    how = (
+        "a different question"
+        if question.primary == criterion.id
+        else f"{question.id}, which lists it as secondary"
+    )
     return f"{criterion.id} ({level}) is {s.state_of(criterion.id)} after {before}: back with {how}"

@@ -17,6 +17,8 @@ from discussion.guide.types import Advice, Asked, ClosePrompt, PlanItem, Status
 from discussion.standard import Component, DiscussionGuide, Standard
 
 COMPONENT = "discussion"
+# Questions asked (warm-ups aside) before the guide asks for the assessor's marks.
+UNMARKED_AFTER = 2
 
 
 def guide_data(component: Component) -> DiscussionGuide:
@@ -194,6 +196,13 @@ def _warnings(
     s: Situation, data: DiscussionGuide, pace: float, now: float, available: float
 ) -> tuple[str, ...]:
     warnings: list[str] = []
+    questions = [q for q in (s.by_id.get(i) for i in s.asked) if q and q.kind != "warm-up"]
+    if len(questions) >= UNMARKED_AFTER and all(v == "none" for v in s.status.values()):
+        # The guide reads only the assessor's marks: without them it cannot tell what is met.
+        warnings.append(
+            "No criterion marked yet: mark each none, partial or sufficient on the board as the "
+            "evidence comes"
+        )
     untried = [c.id for c in s.first_round()]
     if untried and now >= data.warn_unattempted_at_minute:
         warnings.append(
