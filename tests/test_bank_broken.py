@@ -125,7 +125,7 @@ def test_same_text_in_both_sets(bank: Path, capsys: pytest.CaptureFixture[str]) 
     path = bank / PRACTICE_CX
     replace_once(
         path,
-        "Why might a customer not trust you at first, and what can you do about it?",
+        "Why might a customer be wary of you when a conversation starts?",
         "How do you build trust with the customers you deal with?",
     )
     line = header_line(path, "P-7A-03")

@@ -78,9 +78,9 @@ def test_control_characters_in_text_name_file_line_and_field(
 ) -> None:
     path = bank / PRACTICE_CX
     text = path.read_text(encoding="utf-8")
-    target = 'text = "What information do you need'
+    target = 'text = "Imagine you take over'
     line = text[: text.index(target)].count("\n") + 1
-    path.write_text(text.replace(target, f'text = "What{raw} information do you need', 1))
+    path.write_text(text.replace(target, f'text = "Imagine{raw} you take over', 1))
     lines = errors(bank)
     assert lines == [
         f"question_bank/{PRACTICE_CX}:{line}: P-6A-01: text contains {name}; remove it "
@@ -91,7 +91,9 @@ def test_control_characters_in_text_name_file_line_and_field(
 def test_control_character_in_a_probe(bank: Path) -> None:
     path = bank / PRACTICE_CX
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Which systems", "Which\\u009b systems", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("Where would you look", "Where\\u009b would you look", 1), encoding="utf-8"
+    )
     lines = errors(bank)
     assert len(lines) == 1 and "probes contains control character (U+009B)" in lines[0], lines
 
