@@ -34,12 +34,20 @@ def add_parser(subparsers: Any) -> None:
         "confidential assessment set.",
     )
     parser.add_argument(
-        "--attempt", default="1", help="the apprentice's attempt at the discussion (default 1)"
+        "--attempt",
+        default="1",
+        metavar="N",
+        help="the apprentice's attempt at the discussion (default 1)",
     )
     parser.add_argument(
-        "--minutes", default=None, help="plan a shorter discussion (default: the maximum)"
+        "--minutes",
+        default=None,
+        metavar="M",
+        help="plan a shorter discussion of M minutes (default: the maximum the rules allow)",
     )
-    parser.add_argument("--bank", type=Path, help="the bank folder (default: the bundled bank)")
+    parser.add_argument(
+        "--bank", type=Path, metavar="PATH", help="the bank folder (default: the bundled bank)"
+    )
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.set_defaults(func=run)
 
