@@ -12,6 +12,10 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[\w'’-]+")
 # Words that may open a clause before its verb: "..., and did it work?" is still closed.
 _CONJUNCTIONS = ("and", "or", "but", "so", "then")
+# Words that start a subject: "what *you* could offer" is a statement, not a second question.
+_SUBJECTS = frozenset(
+    re.findall(r"\w+", "i you we they he she it the a an your their our his her its this that")
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -51,9 +55,9 @@ def closed_ask(text: str, starters: Iterable[str]) -> str | None:
 def double_ask(text: str, joiners: Iterable[str], auxiliaries: Iterable[str]) -> str | None:
     """Why `text` asks more than one thing ("it asks 2 questions", "'and how' joins ..."), or None.
 
-    A joiner counts after a comma ("What happened, and what did you do?") or when a verb such
-    as "did" follows within two words ("what did they need and what did you do?"), but not
-    inside one ask ("what a customer wanted and what the organisation needed").
+    A joiner counts after a comma ("What happened, and what did you do?") or when question
+    word order follows ("what did they need and what did you do?"), but not inside one ask
+    ("what a customer wanted and what you could offer").
     """
     marks = text.count("?")
     if marks > 1:
@@ -63,10 +67,20 @@ def double_ask(text: str, joiners: Iterable[str], auxiliaries: Iterable[str]) ->
         pattern = r"\b" + r"\s+".join(re.escape(w) for w in joiner.split()) + r"\b"
         for match in re.finditer(pattern, text, flags=re.IGNORECASE):
             after_comma = text[: match.start()].rstrip().endswith(",")
-            following = [w.casefold() for w in words(text[match.end() :])[:2]]
-            if after_comma or verbs.intersection(following):
+            if after_comma or _question_order(words(text[match.end() :])[:2], verbs):
                 return f"'{joiner}' joins a second ask to the first"
     return None
+
+
+def _question_order(following: list[str], verbs: set[str]) -> bool:
+    """Whether the words after "and what" are a question ("did you", "difference has").
+
+    "and what you could offer" is a noun clause: a subject before the verb.
+    """
+    lowered = [w.casefold() for w in following]
+    if lowered and lowered[0] in verbs:
+        return True
+    return len(lowered) == 2 and lowered[1] in verbs and lowered[0] not in _SUBJECTS
 
 
 def term_pattern(term: str) -> re.Pattern[str]:
