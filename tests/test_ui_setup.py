@@ -17,15 +17,11 @@ from textual.widgets import Checkbox, Static
 from ui_helpers import catalog
 
 from discussion.audio import InputDevice, RecorderConfig, RecorderEvent, list_input_devices
+from discussion.epa_window import add_months, check_window
 from discussion.record import AudioSettings
 from discussion.settings import Settings
-from discussion.ui.screens.setup import (
-    SetupResult,
-    SetupScreen,
-    add_months,
-    check_window,
-    conduct_items,
-)
+from discussion.ui.screens.setup import SetupResult, SetupScreen
+from discussion.ui.setup_items import conduct_items
 from discussion.ui.widgets.audio_check import AudioCheck
 from discussion.ui.widgets.checklist import Checklist
 
@@ -105,6 +101,12 @@ async def fill_form(
                 assert pilot.app.focused is checklist.box(item.key)
                 await pilot.press("space")
             await pilot.press("tab")
+    assert pilot.app.focused is screen.query_one("#mode-agreed")  # the arrangements follow
+    if "mode-agreed" not in skip:
+        await pilot.press("space")
+    await pilot.press("tab")
+    if "mode-agreed-by" not in skip:
+        await pilot.press(*"Pat Manager, line manager")
     heard = screen.query_one("#audio-heard-ok", Checkbox)
     heard.focus()
     if "heard" not in skip:

@@ -330,6 +330,8 @@ async def fill_setup(pilot: Pilot[None]) -> SetupScreen:
     for checklist in setup.query(Checklist):
         for item in checklist.items:
             checklist.box(item.key).value = True
+    setup.query_one("#mode-agreed", Checkbox).value = True
+    setup.query_one("#mode-agreed-by", Input).value = "Pat Manager"
     setup.query_one("#audio-heard-ok", Checkbox).value = True
     await pilot.pause()
     return setup
@@ -386,6 +388,7 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
                 discussion = app.screen
                 assert isinstance(discussion, DiscussionScreen)
                 discussion.action_toggle_pause()  # pause takes 0.5 s: off the UI thread
+                await pilot.press("1")  # its reason: a break
                 await pilot.pause(0.1)
                 discussion._stop_and_finish()  # what "End" does once confirmed
                 await until(pilot, lambda: isinstance(app.screen, DecisionsScreen), "decisions")

@@ -21,7 +21,7 @@ from discussion.record.events import ComponentResultData
 from discussion.record.info import PRACTICE_APPRENTICE, PRACTICE_ULN
 from discussion.settings import Settings
 from discussion.standard import Standard, load_standard
-from discussion.ui.screens.setup import gateway_items
+from discussion.ui.setup_items import gateway_items
 from discussion.validation import describe
 
 VALID_ULN = "9276308686"

@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",
     "discussion.cli.record_cmd",
+    "discussion.cli.briefing_cmd",
 )
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from discussion.arrangements import arrangement_facts
 from discussion.errors import UserError
 from discussion.grading import GradeResult, attempt_label
 from discussion.outcome import grade_session, latest_component_results, undecided
@@ -194,6 +195,7 @@ class Report:
             ("Duration", hhmmss(self.duration)),
             ("Audio", audio),
             ("Consent", consent),
+            *arrangement_facts(self.events),  # mode agreed, adjustments (set-up)
             ("Session", info.session_id),
             (
                 "Versions",

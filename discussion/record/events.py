@@ -75,6 +75,11 @@ class SetupConfirmedData(EventData):
     gateway: list[str] = Field(default_factory=list)
     conduct: list[str] = Field(default_factory=list)
     audio_check: str = ""
+    # Added later (optional, so records made before still load and verify): who agreed the
+    # mode for the employer ("" = not recorded) and the reasonable adjustments in place, each
+    # as the standard's label ("Other: <what>" where a description was asked for).
+    mode_agreed_by: str = Field(default="", max_length=200)
+    adjustments: list[str] = Field(default_factory=list)
 
 
 CorrectableField = Literal[

@@ -292,6 +292,8 @@ class DiscussionApp(App[None]):
                 gateway=list(result.gateway),
                 conduct=list(result.conduct),
                 audio_check=result.audio_check,
+                mode_agreed_by=result.mode_agreed_by,
+                adjustments=list(result.adjustments),
             )
         )
         return live

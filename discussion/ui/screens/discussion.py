@@ -25,6 +25,7 @@ from discussion.ui.commands import DiscussionCommands
 from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.pause_reason import PauseReasonScreen
 from discussion.ui.screens.question_picker import QuestionPicker
 from discussion.ui.tag_keys import PLACE_LABELS, TagKeysScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
@@ -511,17 +512,27 @@ class DiscussionScreen(TagKeysScreen):
         if self._pausing:
             return  # the last press is still being carried out
         self._pausing = True
-        self._toggle_pause(self.live.recorder_state.value == "paused")
+        if self.live.recorder_state.value == "paused":
+            self._toggle_pause(True)
+        else:  # the reason is asked first: the pause event keeps it
+            screen = PauseReasonScreen.for_session(self.catalog.standard, self.live.record.events)
+            self.app.push_screen(screen, self._pause_for)
+
+    def _pause_for(self, reason: str | None) -> None:
+        if reason is None:  # Escape: keep recording
+            self._pausing = False
+        else:
+            self._toggle_pause(False, reason)
 
     @work(exit_on_error=False, group="pause")
-    async def _toggle_pause(self, paused: bool) -> None:
+    async def _toggle_pause(self, paused: bool, reason: str = "paused by the assessor") -> None:
         """The recorder call runs on a thread (it may wait for the writer)."""
         try:
             if paused:
                 await asyncio.to_thread(self.live.resume_recording)
                 self.notify("Recording resumed.")
             else:
-                await asyncio.to_thread(self.live.pause, "paused by the assessor")
+                await asyncio.to_thread(self.live.pause, reason)
                 self.notify("Recording paused: the clock stands still.", severity="warning")
         finally:
             self._pausing = False

@@ -6,7 +6,6 @@ Dismissed with a `SetupResult` (the `SessionInfo` to create and the microphone) 
 from __future__ import annotations
 
 import asyncio
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -26,70 +25,28 @@ from textual.widgets import (
     Label,
     RadioButton,
     RadioSet,
+    SelectionList,
     Static,
 )
 
 from discussion.audio import RecorderConfig
+from discussion.epa_window import add_months, check_window
 from discussion.preferences import load_preferences, remember_assessor
 from discussion.record import SessionInfo
 from discussion.settings import Settings
-from discussion.standard import Standard
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.setup_items import CONDUCT_POINTS, attempt_label, conduct_items, gateway_items
+from discussion.ui.widgets.arrangements import ArrangementsForm
 from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
-from discussion.ui.widgets.checklist import CheckItem, Checklist
+from discussion.ui.widgets.checklist import Checklist
+from discussion.ui.widgets.choice_set import ChoiceSet
 from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.ui.widgets.toggles import Choice
 from discussion.uln import check_uln
 from discussion.validation import describe
 
 MODES = (("virtual", "Virtual"), ("face-to-face", "Face-to-face"))
-
-
-def gateway_items(standard: Standard) -> list[CheckItem]:
-    """The gateway declaration's items (Annexe B), from the standard's data (rules.toml)."""
-    return [CheckItem(g.key, g.label, f"gateway: {g.short}") for g in standard.gateway]
-
-
-# Conduct points to confirm, found in standard.discussion_conduct by a phrase; the fallback
-# wording is used only if the standard's data no longer contains the phrase.
-CONDUCT_POINTS = [
-    (
-        "quiet-place",
-        "quiet place",
-        "A quiet place away from the everyday workplace, with no interruptions or distractions.",
-        "conduct: quiet place, no interruptions",
-    ),
-    (
-        "confidentiality",
-        "confidentiality",
-        "The apprentice keeps confidentiality and data protection in mind in work examples.",
-        "conduct: confidentiality in examples",
-    ),
-    (
-        "questions",
-        "must not share",
-        "The apprentice knows the questions must not be shared with others.",
-        "conduct: questions not shared",
-    ),
-]
-
-
-class ChoiceSet(RadioSet):
-    """A RadioSet where Enter on the option already chosen moves on, as Enter does in a box.
-
-    Choosing an option never moves the focus by itself (a Tab after it would skip a field);
-    only a second Enter, or Tab, does. (A plain RadioSet ignores that Enter.)
-    """
-
-    def action_toggle_button(self) -> None:
-        """Choose the highlighted option; if it is already chosen, go to the next field."""
-        selected = self._selected
-        buttons = list(self.query(RadioButton))
-        if selected is not None and selected < len(buttons) and buttons[selected].value:
-            self.screen.focus_next()
-            return
-        super().action_toggle_button()
 
 
 @dataclass(frozen=True)
@@ -103,57 +60,9 @@ class SetupResult:
     gateway: tuple[str, ...] = ()
     conduct: tuple[str, ...] = ()
     audio_check: str = ""
-
-
-def add_months(start: date, months: int = 1) -> date:
-    """The same day `months` later; a day the later month lacks becomes its last day.
-
-    31 January + 1 month = 28 (or 29) February; 15 March + 1 month = 15 April.
-    """
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def check_window(text: str, today: date) -> tuple[date | None, str]:
-    """Parse the EPA window start; (start, "") when today falls in [start, start + 1 month]."""
-    value = text.strip()
-    if not value:
-        return None, "the EPA window start date is empty (YYYY-MM-DD)"
-    try:
-        start = date.fromisoformat(value)
-    except ValueError:
-        return None, f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. {today.isoformat()}"
-    end = add_months(start)
-    if today < start:
-        return None, (
-            f"the window starts on {start.isoformat()}, after today ({today.isoformat()}): "
-            "the discussion cannot come before the EPA period"
-        )
-    if today > end:
-        return None, (
-            f"the window ended on {end.isoformat()} (one month after {start.isoformat()}): "
-            f"today ({today.isoformat()}) is outside it"
-        )
-    return start, ""
-
-
-def conduct_items(standard: Standard) -> list[CheckItem]:
-    """The conduct points to confirm, in the specification's wording where it has them."""
-    points = standard.discussion_conduct.points
-    items = []
-    for key, phrase, fallback, short in CONDUCT_POINTS:
-        wording = next((p for p in points if phrase in p.lower()), fallback)
-        items.append(CheckItem(key, wording, short))
-    return items
-
-
-def attempt_label(attempt: int) -> str:
-    """1 → '1 (first)', 2 → '2 (1st resit)', 3 → '3 (2nd resit)'."""
-    if attempt == 1:
-        return "1 (first)"
-    ordinals = {1: "1st", 2: "2nd", 3: "3rd"}
-    return f"{attempt} ({ordinals.get(attempt - 1, f'{attempt - 1}th')} resit)"
+    # Who agreed the mode for the employer, and the reasonable adjustments in place.
+    mode_agreed_by: str = ""
+    adjustments: tuple[str, ...] = ()
 
 
 class SetupScreen(Screen[SetupResult | None]):
@@ -290,6 +199,7 @@ class SetupScreen(Screen[SetupResult | None]):
                 f"{conduct.max_minutes} minutes.",
                 id="conduct",
             )
+            yield ArrangementsForm(self.catalog.standard.conduct, id="arrangements")
             yield Label("Audio check", classes="section")
             yield AudioCheck(
                 preferred_device=self.settings.device,
@@ -329,6 +239,7 @@ class SetupScreen(Screen[SetupResult | None]):
         for checklist in self.query(Checklist):
             for item in checklist.items:
                 checklist.box(item.key).value = item.label in ticked
+        self.query_one(ArrangementsForm).fill(previous.mode_agreed_by, previous.adjustments)
 
     # ------------------------------------------------------------------ live feedback
     @on(Input.Submitted)
@@ -383,6 +294,7 @@ class SetupScreen(Screen[SetupResult | None]):
     @on(Checkbox.Changed)
     @on(RadioSet.Changed)
     @on(AudioCheck.Changed)
+    @on(SelectionList.SelectedChanged)
     def _form_changed(self) -> None:
         if self._attempted:
             self._show_missing(self.missing())
@@ -423,6 +335,7 @@ class SetupScreen(Screen[SetupResult | None]):
             problems.append(f"EPA window: {window}")
         problems += self.query_one("#gateway", Checklist).missing()
         problems += self.query_one("#conduct", Checklist).missing()
+        problems += self.query_one(ArrangementsForm).missing()
         problems += self.query_one(AudioCheck).problems()
         return problems
 
@@ -463,7 +376,9 @@ class SetupScreen(Screen[SetupResult | None]):
             box = checklist.first_unticked()
             if box is not None:
                 return box
-        return self.query_one(AudioCheck).problem_widget()
+        return self.query_one(ArrangementsForm).first_problem() or (
+            self.query_one(AudioCheck).problem_widget()
+        )
 
     def build_info(self) -> SessionInfo:
         """The session the form describes (call only when `missing()` is empty)."""
@@ -527,6 +442,8 @@ class SetupScreen(Screen[SetupResult | None]):
             gateway=tuple(item.label for item in self.gateway),
             conduct=tuple(item.label for item in conduct_items(self.catalog.standard)),
             audio_check=audio_check,
+            mode_agreed_by=self.query_one(ArrangementsForm).agreed_by,
+            adjustments=tuple(self.query_one(ArrangementsForm).adjustments()),
         )
         self._finish(result, audio)
 
