@@ -72,6 +72,19 @@ def test_double_probe(tmp_path: Path) -> None:
     assert "double-probe" not in rules(tmp_path, probes=["Who was involved?"])
 
 
+@pytest.mark.parametrize(
+    ("probe", "listed"),
+    [
+        ("What did you change: your language, pace, tone or channel?", True),
+        ("What did the organisation need: policy, cost, fairness?", True),
+        ("Think of two people you served: what did each need?", False),
+        ("What did you change, and why?", False),
+    ],
+)
+def test_lists_answers(tmp_path: Path, probe: str, listed: bool) -> None:
+    assert ("lists-answers" in rules(tmp_path, probes=[probe])) is listed
+
+
 def test_long_text_counts_words(tmp_path: Path) -> None:
     thirty_five = "How do you " + " ".join(["help"] * 31) + " colleagues?"
     assert "long-text" not in rules(tmp_path, text=thirty_five)

@@ -20,6 +20,7 @@ from discussion.bank.lint_text import (
     double_ask,
     excerpt,
     find_terms,
+    listed_answers,
     starts_with_any,
     strip_criterion_tag,
     word_count,
@@ -32,6 +33,7 @@ RULES: dict[str, str] = {
     "closed-probe": "a probe can be answered yes or no",
     "double-question": "the text asks more than one thing",
     "double-probe": "a probe asks more than one thing",
+    "lists-answers": "a question or probe lists possible answers after a colon",
     "long-text": "the text is longer than the configured number of words",
     "long-probe": "a probe is longer than the configured number of words",
     "no-anonymity-reminder": "a work example without an anonymity reminder",
@@ -145,6 +147,7 @@ class _Linter:
         if (why := double_ask(q.text, cfg.double.joiners, cfg.closed.starters)) is not None:
             fix = "ask one thing; move the second ask into a probe"
             self.warn(q, "double-question", f"the text asks two things: {why}", fix, "text")
+        self.leading(q, "text", q.text)
         count = word_count(q.text)
         if count > cfg.length.max_text_words:
             limit = cfg.length.max_text_words
@@ -158,11 +161,19 @@ class _Linter:
             if (why := double_ask(probe, cfg.double.joiners, cfg.closed.starters)) is not None:
                 fix = "ask one thing per probe; split it into two probes"
                 self.warn(q, "double-probe", f"probe {n} asks two things: {why}", fix, place)
+            self.leading(q, place, probe, f"probe {n} ")
             count = word_count(probe)
             if count > cfg.length.max_probe_words:
                 limit = cfg.length.max_probe_words
                 message = f"probe {n} is {count} words (over {limit})"
                 self.warn(q, "long-probe", message, f"cut it to {limit} words or fewer", place)
+
+    def leading(self, q: Question, place: str, text: str, label: str = "the text ") -> None:
+        listed = listed_answers(text, self.config.leading.min_listed)
+        if listed is not None:
+            message = f"{label}'{excerpt(listed)}' lists the answers after its colon"
+            fix = "end the question at the colon; the list belongs in the look-fors"
+            self.warn(q, "lists-answers", message, fix, place)
 
     # -- work examples ---------------------------------------------------------------------
 

@@ -40,6 +40,12 @@ class DoubleSettings(_Section):
     joiners: Terms
 
 
+class LeadingSettings(_Section):
+    """How many items after a colon make a list of answers (lists-answers)."""
+
+    min_listed: Annotated[int, Field(ge=2)]
+
+
 class LengthSettings(_Section):
     """Most words a spoken text or probe should have (long-text, long-probe)."""
 
@@ -78,6 +84,7 @@ class LintConfig(_Section):
     disable: Terms = Field(default_factory=list)
     closed: ClosedSettings
     double: DoubleSettings
+    leading: LeadingSettings
     length: LengthSettings
     work_example: WorkExampleSettings
     look_fors: LookForSettings

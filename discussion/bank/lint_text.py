@@ -83,6 +83,22 @@ def _question_order(following: list[str], verbs: set[str]) -> bool:
     return len(lowered) == 2 and lowered[1] in verbs and lowered[0] not in _SUBJECTS
 
 
+def listed_answers(text: str, min_items: int) -> str | None:
+    """A question in `text` that lists possible answers after a colon, or None.
+
+    "What did you change: your language, pace, tone or channel?" hands the apprentice the
+    answer; at least `min_items` items, counted by commas and a final "or"/"and".
+    """
+    for sentence in sentences(text):
+        if not sentence.endswith("?") or ":" not in sentence:
+            continue
+        tail = sentence.split(":", 1)[1]
+        items = [part for part in re.split(r",|\bor\b|\band\b", tail) if part.strip(" ?")]
+        if len(items) >= min_items:
+            return sentence
+    return None
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
     """A case-insensitive pattern for a configured term.
 
