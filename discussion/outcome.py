@@ -5,8 +5,11 @@ Headless glue between the session record and the grading engine (which runs unch
 - `grading_input(state, info)`: the engine's input. The discussion attempt is the session's
   (`session.json` attempt) with `achieved` = the criteria whose latest decision is "met"; the
   Showcase and Observation come from `component_result` events, the latest event per
-  (component, attempt) winning and earlier attempts kept as separate attempts.
-- `grade_session(state, info, standard)`: that input through `discussion.grading.grade`.
+  (component, attempt) winning and earlier attempts kept as separate attempts. A discussion
+  that did not go ahead (`SessionState.not_held`, e.g. consent declined) is no attempt at all:
+  it is left out, so it fails nothing and uses up no attempt.
+- `grade_session(state, info, standard)`: that input through `discussion.grading.grade`; the
+  discussion's finding then says that it did not go ahead and why.
 - `undecided(state, standard)`: discussion criteria with no decision yet (closing needs none).
 - `parse_component_results(text)`: a file in the grade input format (Showcase and Observation
   entries only) as `ComponentResultData`, each problem a `UserError` naming the entry.
@@ -26,6 +29,7 @@ from discussion.grading import (
     GradeResult,
     GradingInput,
     GradingInputError,
+    attempt_label,
     grade,
     parse_json,
 )
@@ -66,9 +70,11 @@ def grading_input(
     """
     session = info if info is not None else state.info
     tally = state.tally()
-    attempts = [
-        AttemptInput(component=DISCUSSION, attempt=session.attempt, achieved=tally.achieved)
-    ]
+    attempts = []
+    if state.not_held is None:  # a discussion that never took place is not an attempt
+        attempts.append(
+            AttemptInput(component=DISCUSSION, attempt=session.attempt, achieved=tally.achieved)
+        )
     for result in latest_component_results([*state.component_results, *extra]):
         attempts.append(_attempt(result))
     return GradingInput(attempts=attempts)
@@ -88,7 +94,7 @@ def grade_session(
     std = standard or load_standard()
     graded = grading_input(state, info, extra)
     try:
-        return grade(graded, std)
+        result = grade(graded, std)
     except GradingInputError as error:
         # The indexes of our own input mean nothing to the assessor: name the entries.
         def label(match: re.Match[str]) -> str:
@@ -96,10 +102,41 @@ def grade_session(
             return f"{std.component(entry.component).name} attempt {entry.attempt}"
 
         raise GradingInputError(_ENTRY.sub(label, error.message)) from None
+    if state.not_held is not None:
+        result = _say_not_held(result, state, info if info is not None else state.info, std)
+    return result
+
+
+def not_held_finding(state: SessionState, info: SessionInfo, standard: Standard) -> str:
+    """The discussion's finding when it did not go ahead: what, why, and that it is no attempt."""
+    name = standard.component(DISCUSSION).name
+    reason = (state.not_held or "").rstrip(".")
+    reason = reason[:1].lower() + reason[1:]  # mid-sentence: "did not go ahead: the apprentice"
+    return (
+        f"{name}: the {attempt_label(info.attempt)} did not go ahead: {reason}. It does not "
+        "count as an attempt: nothing was assessed, so no attempt is used."
+    )
+
+
+def _say_not_held(
+    result: GradeResult, state: SessionState, info: SessionInfo, standard: Standard
+) -> GradeResult:
+    """Replace the engine's "not attempted yet" for the discussion with why it was not held."""
+    plain = f"{standard.component(DISCUSSION).name}: not attempted yet."
+    finding = not_held_finding(state, info, standard)
+    reasons = [finding if line == plain else line for line in result.reasons]
+    if finding not in reasons:  # the engine's wording changed: say it anyway, first
+        reasons.insert(0, finding)
+    return result.model_copy(update={"reasons": reasons})
 
 
 def undecided(state: SessionState, standard: Standard) -> list[str]:
-    """Discussion criteria (in the standard's order) with no decision recorded."""
+    """Discussion criteria (in the standard's order) with no decision recorded.
+
+    None for a discussion that did not go ahead: nothing was assessed, so nothing is pending.
+    """
+    if state.not_held is not None:
+        return []
     component = standard.component(DISCUSSION)
     return [
         c.id

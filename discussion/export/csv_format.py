@@ -1,4 +1,8 @@
-"""The assessment record as CSV: one row per note and one per criterion decision.
+"""The assessment record as CSV: one row per note, per marked moment and per criterion decision.
+
+A marked moment (an empty note: F5 or an empty Enter) is a `mark` row: a bookmark on the
+timeline with no criteria and no text, never a note. A discussion that did not go ahead has one
+`did_not_go_ahead` row saying why, and no decision rows (nothing was assessed).
 
 The header row names every column (see `COLUMNS`). Cells that a spreadsheet would read as a
 formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`, the
@@ -15,20 +19,22 @@ from discussion.text_safety import visible
 
 # (column name, what it holds): the names form the header row.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("row_type", "note | decision | superseded_decision"),
+    ("row_type", "note | mark | decision | superseded_decision | did_not_go_ahead"),
     ("session_id", "the session folder name"),
     ("event_seq", "the event's number in events.jsonl (blank: criterion never decided)"),
     ("time_on_recording_hhmmss", "position on the recording (notes); blank for decisions"),
     ("offset_seconds", "the same position in seconds"),
     ("logged_at_utc", "when the event was written (UTC)"),
-    ("criteria", "space-separated criterion ids: a note's tags, or the decided criterion"),
+    ("criteria", "space-separated ids: a note's tags, or the decided criterion (blank: marks)"),
     ("decision", "met | not met | undecided (decision rows)"),
-    ("text", "the note's current text, or the decision's rationale"),
+    ("text", "the note's current text, the decision's rationale, or why it did not go ahead"),
     ("amended", "yes when the note was amended (text is then the amended text)"),
     ("original_text", "an amended note's original text"),
     ("original_criteria", "an amended note's original criteria"),
     ("note_seqs", "decision rows: the event numbers of the notes the decision rests on"),
     ("status", "the session's status when exported: open | interrupted | closed"),
+    ("number", "notes: the number people see (1, 2, 3); marks: the mark's number"),
+    ("note_numbers", "decision rows: the numbers of the notes the decision rests on"),
 )
 HEADER = [name for name, _ in COLUMNS]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +52,33 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     sid, status = report.info.session_id, report.status
+    if report.not_held is not None:
+        row = {"row_type": "did_not_go_ahead", "session_id": sid, "status": status}
+        row["text"] = report.not_held
+        declined = report.state.declined
+        if declined is not None:  # the moment of the decline on the recording
+            row |= {
+                "event_seq": str(declined.seq),
+                "time_on_recording_hhmmss": hhmmss(declined.offset),
+                "offset_seconds": f"{declined.offset:.3f}",
+                "logged_at_utc": declined.at,
+            }
+        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
     for note in report.state.notes:
+        if note.is_mark:  # a bookmark: its time only, no tags and no note number
+            row = {
+                "row_type": "mark",
+                "session_id": sid,
+                "event_seq": str(note.seq),
+                "time_on_recording_hhmmss": hhmmss(note.offset),
+                "offset_seconds": f"{note.offset:.3f}",
+                "logged_at_utc": note.at,
+                "amended": "yes" if note.amended_by else "no",
+                "status": status,
+                "number": str(note.mark_number),
+            }
+            writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+            continue
         amended = bool(note.amended_by)
         row = {
             "row_type": "note",
@@ -61,9 +93,10 @@ def render_csv(report: Report) -> str:
             "original_text": note.original_text if amended else "",
             "original_criteria": " ".join(note.original_criteria) if amended else "",
             "status": status,
+            "number": str(note.number),
         }
         writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
-    for decision_row in report.decisions:
+    for decision_row in [] if report.not_held is not None else report.decisions:
         decision = decision_row.decision
         base = {
             "session_id": sid,
@@ -78,6 +111,7 @@ def render_csv(report: Report) -> str:
                 "decision": "met" if old.met else "not met",
                 "text": old.rationale,
                 "note_seqs": " ".join(str(s) for s in old.note_seqs),
+                "note_numbers": _numbers(report, old.note_seqs),
             }
             writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
         row = base | {"row_type": "decision", "decision": decision_row.verdict}
@@ -87,6 +121,13 @@ def render_csv(report: Report) -> str:
                 "logged_at_utc": decision.at,
                 "text": decision.rationale,
                 "note_seqs": " ".join(str(s) for s in decision.note_seqs),
+                "note_numbers": _numbers(report, decision.note_seqs),
             }
         writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
     return buffer.getvalue()
+
+
+def _numbers(report: Report, seqs: list[int]) -> str:
+    """The people's numbers of the cited notes (marks and non-notes left out)."""
+    notes = [report.state.note(seq) for seq in seqs]
+    return " ".join(str(n.number) for n in notes if n is not None and not n.is_mark)

@@ -21,6 +21,7 @@ h2 { font-size: 1.2em; border-bottom: 2px solid #444; padding-bottom: .15em; mar
 h3 { font-size: 1em; margin: 1.1em 0 .3em; }
 .status { padding: .5em .8em; border: 2px solid #2a6; background: #eefaf2; font-weight: 600; }
 .status.unsealed { border-color: #c60; background: #fff4e5; }
+.status.notheld { border-color: #666; background: #f2f2f2; }
 .warn { color: #a40; font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; }
 dl.facts dt { font-weight: 600; }
@@ -64,6 +65,9 @@ def _note_cell(note: NoteView) -> str:
         text += (
             f'<div class="original">Amended (event(s) {_e(events)}). Original, '
             f"[{_ids(note.original_criteria)}]: {_multiline(note.original_text)}</div>"
+            if note.original_text.strip()
+            else f'<div class="original">Amended (event(s) {_e(events)}) from a marked '
+            "moment.</div>"
         )
     return text
 
@@ -74,7 +78,8 @@ def render_html(report: Report) -> str:
     title = f"Professional Discussion record: {info.apprentice_name} ({info.session_id})"
     body: list[str] = [f"<h1>{_e(title)}</h1>"]
     sealed = report.status == "closed"
-    body.append(f'<p class="status{"" if sealed else " unsealed"}">{_e(report.status_text)}</p>')
+    css = " notheld" if report.not_held is not None else ("" if sealed else " unsealed")
+    body.append(f'<p class="status{css}">{_e(report.status_text)}</p>')
     body += [f'<p class="warn">{_e(caveat)}</p>' for caveat in report.caveats()]
     body.append('<dl class="facts">')
     for label, value in report.facts():
@@ -88,6 +93,7 @@ def render_html(report: Report) -> str:
     body += _grade(report)
     body += _criteria(report)
     body += _notes(report)
+    body += _marks(report)
     body += _questions(report)
     body.append("<h2>Recording</h2>")
     lines = report.recording_lines()
@@ -129,6 +135,8 @@ def _grade(report: Report) -> list[str]:
 
 def _criteria(report: Report) -> list[str]:
     out = ["<h2>Discussion criteria</h2>"]
+    if report.not_held is not None:
+        return [*out, "<p>The discussion did not go ahead: no criterion was assessed.</p>"]
     for row in report.decisions:
         css = {"met": "met", "not met": "notmet"}.get(row.verdict, "undecided")
         out.append('<div class="criterion">')
@@ -144,16 +152,23 @@ def _criteria(report: Report) -> list[str]:
                 f'<p class="muted">Decided {_e(row.decision.at)} (event {row.decision.seq})</p>'
             )
             if row.notes:
-                out.append("<table><tr><th>Time</th><th>Criteria</th><th>Note</th></tr>")
+                out.append(
+                    "<table><tr><th>Time</th><th>No.</th><th>Criteria</th><th>Note</th></tr>"
+                )
                 for note in row.notes:
                     out.append(
-                        f'<tr><td class="time">{hhmmss(note.offset)}</td>'
+                        f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.number}</td>'
                         f'<td class="ids">{_ids(note.criteria)}</td>'
                         f"<td>{_note_cell(note)}</td></tr>"
                     )
                 out.append("</table>")
             else:
                 out.append("<p>Rests on no cited notes.</p>")
+            if row.marks:  # cited by an older record; a bookmark, never an evidence row
+                cited = ", ".join(f"{m.label} at {hhmmss(m.offset)}" for m in row.marks)
+                out.append(
+                    f'<p class="muted">Also cites marked moment(s), not evidence: {_e(cited)}</p>'
+                )
             for seq in row.missing_notes:
                 out.append(f'<p class="warn">Cites event {seq}, which is not a note.</p>')
             for old in row.superseded:
@@ -170,15 +185,34 @@ def _criteria(report: Report) -> list[str]:
 
 def _notes(report: Report) -> list[str]:
     out = ["<h2>Notes</h2>"]
-    if not report.state.notes:
+    if not report.notes:
         return [*out, "<p>No notes were written.</p>"]
-    out.append("<table><tr><th>Time</th><th>Event</th><th>Criteria</th><th>Note</th></tr>")
-    for note in report.state.notes:
+    out.append("<table><tr><th>Time</th><th>No.</th><th>Criteria</th><th>Note</th></tr>")
+    for note in report.notes:
         out.append(
             f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.number}</td>'
             f'<td class="ids">{_ids(note.criteria)}</td><td>{_note_cell(note)}</td></tr>'
         )
     out.append("</table>")
+    return out
+
+
+def _marks(report: Report) -> list[str]:
+    """Marked moments as a list of times: bookmarks on the timeline, not evidence."""
+    if not report.marks:
+        return []
+    out = [
+        '<h2 id="marks">Marked moments</h2>',
+        '<p class="muted">Bookmarks on the recording, not evidence.</p>',
+        '<ul class="marks">',
+    ]
+    for mark in report.marks:
+        asked = report.question_at(mark)
+        during = f" (question {_e(asked)})" if asked else ""
+        out.append(
+            f'<li><span class="time">{hhmmss(mark.offset)}</span> {_e(mark.label)}{during}</li>'
+        )
+    out.append("</ul>")
     return out
 
 

@@ -31,7 +31,7 @@ def _ids(ids: list[str]) -> str:
 
 def _note_line(note: NoteView) -> str:
     if note.is_mark:  # a timeline bookmark, not evidence: no tags, no blank text
-        return f"**{hhmmss(note.offset)}** moment marked (bookmark, not evidence)"
+        return f"**{hhmmss(note.offset)}** {note.label}: moment marked (bookmark, not evidence)"
     text = f"**{hhmmss(note.offset)}** [{_ids(note.criteria)}] {md_escape(note.text)}"
     if note.amended_by:
         text += f" *(amended; note {note.number})*"
@@ -64,7 +64,9 @@ def render_markdown(report: Report) -> str:
     out += _grade(report)
 
     out += ["## Discussion criteria", ""]
-    for row in report.decisions:
+    if report.not_held is not None:
+        out += ["The discussion did not go ahead: no criterion was assessed.", ""]
+    for row in [] if report.not_held is not None else report.decisions:
         level = "distinction" if row.criterion.level == "distinction" else "pass"
         out.append(f"### {row.criterion.id} ({level}): {row.verdict.upper()}")
         out.append("")
@@ -79,6 +81,8 @@ def render_markdown(report: Report) -> str:
                 out += [f"  - {_note_line(n)}" for n in row.notes]
             else:
                 out.append("- **Rests on:** no notes cited")
+            for mark in row.marks:
+                out.append(f"  - also cites {_note_line(mark)}")
             for seq in row.missing_notes:
                 out.append(f"  - event {seq}: not a note of this session")
             for old in row.superseded:
@@ -92,17 +96,22 @@ def render_markdown(report: Report) -> str:
         out.append("")
 
     out += ["## Notes", ""]
-    if not report.state.notes:
+    if not report.notes:
         out += ["No notes were written.", ""]
-    for note in report.state.notes:
+    for note in report.notes:
         out.append(f"- {_note_line(note)}")
-        if note.amended_by:
+        if note.amended_by and not note.original_text.strip():
+            events = ", ".join(str(s) for s in note.amended_by)
+            out.append(f"  - a moment marked at {md_escape(note.at)}; written by event(s) {events}")
+        elif note.amended_by:
             events = ", ".join(str(s) for s in note.amended_by)
             out.append(
                 f"  - original ({md_escape(note.at)}): [{_ids(note.original_criteria)}] "
                 f"{md_escape(note.original_text)}; amended by event(s) {events}"
             )
     out.append("")
+
+    out += _marks(report)
 
     out += ["## Questions asked", ""]
     if not report.state.questions:
@@ -141,5 +150,18 @@ def _grade(report: Report) -> list[str]:
             f"- **{md_escape(row.name)}**, {row.attempt_text}: achieved "
             f"{_ids(list(row.result.achieved))}{md_escape(modes)}"
         )
+    out.append("")
+    return out
+
+
+def _marks(report: Report) -> list[str]:
+    """Marked moments: bookmarks on the timeline (F5 or an empty Enter), not evidence."""
+    if not report.marks:
+        return []
+    out = ["## Marked moments", "", "Bookmarks on the recording, not evidence.", ""]
+    for mark in report.marks:
+        asked = report.question_at(mark)
+        during = f" (question {md_escape(asked)})" if asked else ""
+        out.append(f"- **{hhmmss(mark.offset)}** {mark.label}{during}")
     out.append("")
     return out

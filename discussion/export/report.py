@@ -59,6 +59,8 @@ class DecisionRow:
     notes: list[NoteView]
     superseded: list[Decision]
     missing_notes: list[int] = field(default_factory=list)
+    # Marked moments the decision cites (older records pre-ticked them): never evidence.
+    marks: list[NoteView] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -118,8 +120,30 @@ class Report:
 
     @property
     def status_text(self) -> str:
-        """The status in words, loud when the record is not sealed."""
+        """The status in words, loud when the record is not sealed or the discussion not held."""
+        if self.not_held is not None:
+            return f"{STATUS_TEXT[self.state.status]}: the discussion DID NOT GO AHEAD"
         return STATUS_TEXT[self.state.status]
+
+    @property
+    def not_held(self) -> str | None:
+        """Why the discussion did not go ahead (None when it did): see `SessionState.not_held`."""
+        return self.state.not_held
+
+    @property
+    def notes(self) -> list[NoteView]:
+        """The notes with text (evidence), in the order written."""
+        return self.state.evidence_notes
+
+    @property
+    def marks(self) -> list[NoteView]:
+        """The marked moments: bookmarks on the timeline, not evidence."""
+        return self.state.marks
+
+    def question_at(self, note: NoteView) -> str | None:
+        """The id of the question last marked as asked before `note` was written."""
+        asked = [q.question_id for q in self.state.questions if q.seq < note.seq]
+        return asked[-1] if asked else None
 
     @property
     def record_hash(self) -> str | None:
@@ -173,7 +197,14 @@ class Report:
                 f"{hhmmss(self.verify.audio_seconds)} in {count} segment(s), "
                 f"{info.audio.samplerate} Hz mono WAV"
             )
-        if self.state.consent is None:
+        declined = self.state.declined
+        if declined is not None:
+            consent = f"DECLINED at {hhmmss(declined.offset)} on the recording"
+            if declined.statement:
+                consent += f" (notice read: \u201c{declined.statement}\u201d)"
+        elif self.not_held is not None and self.state.closed is not None:
+            consent = f"not given (session closed: {self.state.closed.reason or 'no reason'})"
+        elif self.state.consent is None:
             consent = "not recorded"
         else:
             given = "to the audio recording" if self.state.consent else "notes only, no recording"
@@ -182,8 +213,12 @@ class Report:
                 consent += f": \u201c{self.consent_statement}\u201d"
         verdict = "intact" if self.verify.ok else "NOT INTACT"
         sealed = "sealed" if self.verify.sealed else "not sealed"
+        outcome = []
+        if self.not_held is not None:
+            outcome = [("Outcome", f"DID NOT GO AHEAD. {self.not_held} Not counted as an attempt.")]
         return [
             ("Status", self.status_text),
+            *outcome,
             ("Apprentice", self._detail("apprentice_name", info.apprentice_name)),
             ("ULN", self._detail("uln", info.uln)),
             ("Assessor", self._detail("assessor", info.assessor)),
@@ -332,15 +367,16 @@ def _decisions(state: SessionState, std: Standard) -> list[DecisionRow]:
         evidence = state.criteria.get(criterion.id)
         decision = evidence.decision if evidence else None
         notes: list[NoteView] = []
+        marks: list[NoteView] = []
         missing: list[int] = []
         for seq in decision.note_seqs if decision else []:
             note = state.note(seq)
             if note is None:
                 missing.append(seq)
             else:
-                notes.append(note)
+                (marks if note.is_mark else notes).append(note)
         superseded = list(evidence.superseded) if evidence else []
-        rows.append(DecisionRow(criterion, decision, notes, superseded, missing))
+        rows.append(DecisionRow(criterion, decision, notes, superseded, missing, marks))
     return rows
 
 

@@ -67,6 +67,15 @@ class ConsentRecordedData(EventData):
     statement: str = ""
 
 
+class ConsentDeclinedData(EventData):
+    """The apprentice did not agree (to the recording, or to notes being taken), at this point
+    of the recording: the discussion does not go ahead and the session is closed."""
+
+    TYPE: ClassVar[str] = "consent_declined"
+    recording: bool
+    statement: str = ""
+
+
 class SetupConfirmedData(EventData):
     """What the assessor confirmed before recording: the gateway declaration's items, the
     conduct points of the specification, and how the audio check passed."""
@@ -266,6 +275,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
     for model in (
         CreatedData,
         ConsentRecordedData,
+        ConsentDeclinedData,
         SetupConfirmedData,
         DetailsCorrectedData,
         RecordingStartedData,

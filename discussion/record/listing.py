@@ -16,14 +16,23 @@ from typing import Literal
 
 from discussion.errors import UserError
 from discussion.paths import sessions_dir
-from discussion.record.info import EVENTS_JSONL, SESSION_JSON
+from discussion.record.events import EventFormatError, parse_line
+from discussion.record.info import EVENTS_JSONL, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_tail
-from discussion.record.session import is_owned_by_running_process, load_info
+from discussion.record.session import is_owned_by_running_process, load_info, read_log
+from discussion.record.state import derive_state
 from discussion.safe_files import UnsafeFileError, read_tail
 
 ListedStatus = Literal["open", "interrupted", "closed", "broken"]
 # Enough for the last few lines of any log (a note line is well under 4 KiB).
 TAIL_BYTES = 64 * 1024
+# In canonical JSON a `"` inside a string is escaped, so these bytes can only be a line's own
+# type (or the closed event's reason), never text typed into a note.
+_DECLINED_MARKERS = (b'"type":"consent_declined"', b'"reason":"consent declined"')
+_HELD_MARKERS = tuple(
+    f'"type":"{kind}"'.encode()
+    for kind in ("consent_recorded", "note", "question_asked", "criterion_decided")
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ class SessionSummary:
     status: ListedStatus
     problem: str | None = None
     created_at: datetime | None = None
+    # Why a closed session's discussion did not go ahead (e.g. consent declined), else None.
+    not_held: str | None = None
 
 
 def _broken(folder: Path, problem: str) -> SessionSummary:
@@ -76,7 +87,34 @@ def _summarise(folder: Path) -> SessionSummary:
     torn = None
     if peek.torn is not None:
         torn = f"torn last line ({peek.torn}): run `discussion recover`"
-    return SessionSummary(*base, info.kind, status, torn, created)
+    not_held = None
+    if status == "closed":
+        not_held = _not_held(folder, info, tail, whole=len(tail) == size)
+    return SessionSummary(*base, info.kind, status, torn, created, not_held)
+
+
+def _not_held(folder: Path, info: SessionInfo, tail: bytes, whole: bool) -> str | None:
+    """Why a closed session's discussion did not go ahead (`SessionState.not_held`), or None.
+
+    Cheap for the usual case: no decline near the end, or a note, question, decision or
+    consent in the tail, settles it without parsing (a decline is logged just before closing).
+    Otherwise the (small) log is folded: the tail when it is the whole log, else all of it.
+    """
+    if not any(marker in tail for marker in _DECLINED_MARKERS):
+        return None
+    if any(marker in tail for marker in _HELD_MARKERS):
+        return None
+    if whole:
+        try:
+            events = [parse_line(line) for line in tail.split(b"\n")[:-1]]
+        except EventFormatError:
+            return None  # a damaged line is `discussion verify`'s to report
+    else:
+        scan = read_log(folder)
+        if scan.problem is not None:
+            return None
+        events = scan.events
+    return derive_state(info, events, owned=False).not_held
 
 
 def _candidate(folder: Path) -> bool:

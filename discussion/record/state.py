@@ -17,6 +17,7 @@ from discussion.record.events import (
     AudioGapData,
     ClosedData,
     ComponentResultData,
+    ConsentDeclinedData,
     ConsentRecordedData,
     CriterionDecidedData,
     CriterionStatusData,
@@ -50,13 +51,33 @@ class NoteView:
     original_text: str
     original_criteria: list[str]
     amended_by: list[int] = field(default_factory=list)
-    # The number people see (1, 2, 3 in order written); `seq` stays the record's reference.
+    # The number people see: notes with text are numbered 1, 2, 3 in the order they got their
+    # text (a mark amended with text takes the next number); 0 while a mark. A number, once
+    # given, never changes. `seq` stays the record's reference.
     number: int = 0
+    # Marks have their own series (mark 1, 2, 3), given when the moment is marked.
+    mark_number: int = 0
 
     @property
     def is_mark(self) -> bool:
         """A marked moment (no text yet): a timeline bookmark, not evidence, until amended."""
         return not self.text.strip()
+
+    @property
+    def label(self) -> str:
+        """How people refer to it: `#3` for a note, `mark 2` for a marked moment."""
+        return f"mark {self.mark_number}" if self.is_mark else f"#{self.number}"
+
+
+@dataclass(frozen=True)
+class Declined:
+    """A consent_declined event: the apprentice did not agree, at `offset` on the recording."""
+
+    seq: int
+    offset: float
+    at: str
+    recording: bool
+    statement: str
 
 
 @dataclass(frozen=True)
@@ -183,6 +204,7 @@ class SessionState:
     active_alarms: dict[str, str] = field(default_factory=dict)
     component_results: list[ComponentResultData] = field(default_factory=list)
     consent: bool | None = None
+    declined: Declined | None = None  # the apprentice did not agree (consent_declined)
     # Set-up details corrected after the start (`info` shows the corrected values).
     corrections: list[Correction] = field(default_factory=list)
     recovered_seqs: list[int] = field(default_factory=list)
@@ -194,6 +216,8 @@ class SessionState:
     closed: ClosedData | None = None
     # Bookkeeping of the fold (not part of what is compared or shown).
     _notes_by_seq: dict[int, NoteView] = field(default_factory=dict, repr=False, compare=False)
+    _numbered: int = field(default=0, repr=False, compare=False)  # note numbers given
+    _marked: int = field(default=0, repr=False, compare=False)  # mark numbers given
     _segment: Segment | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -222,6 +246,37 @@ class SessionState:
         """The assessor's live status of `criterion`: "none", "partial" or "sufficient"."""
         view = self.statuses.get(criterion)
         return view.status if view is not None else "none"
+
+    @property
+    def evidence_notes(self) -> list[NoteView]:
+        """The notes with text, in the order written (marks left out)."""
+        return [note for note in self.notes if not note.is_mark]
+
+    @property
+    def marks(self) -> list[NoteView]:
+        """The marked moments (notes with no text), in the order marked."""
+        return [note for note in self.notes if note.is_mark]
+
+    @property
+    def not_held(self) -> str | None:
+        """Why the discussion did not go ahead, or None when it did (or is not closed yet).
+
+        The apprentice declined consent (a `consent_declined` event or, in records made before
+        that event existed, a `closed` event with reason "consent declined"), no consent was
+        recorded, and the session was closed with nothing of a discussion in it (no note, mark,
+        question asked or decision). Such a session is not an attempt.
+        """
+        if self.closed is None or self.consent is not None:
+            return None
+        if self.declined is None and self.closed.reason.strip() != "consent declined":
+            return None
+        if self.notes or self.questions or any(e.decision for e in self.criteria.values()):
+            return None
+        recording = self.info.audio is not False
+        if self.declined is not None:
+            recording = self.declined.recording
+        what = "the discussion being recorded" if recording else "notes being taken"
+        return f"The apprentice did not agree to {what} (consent declined)."
 
     def note(self, seq: int) -> NoteView | None:
         """The note written at `seq`, amendments applied."""
@@ -267,8 +322,8 @@ def apply_event(state: SessionState, event: Event) -> None:
             list(data.criteria),
             data.text,
             list(data.criteria),
-            number=len(state.notes) + 1,
         )
+        _number(state, view)
         state._notes_by_seq[event.seq] = view
         state.notes.append(view)
         state.last_offset = max(state.last_offset, data.raw_offset)
@@ -284,6 +339,7 @@ def apply_event(state: SessionState, event: Event) -> None:
                     del state.criteria[criterion]  # as if never tagged (derive_state agrees)
             target.text, target.criteria = data.text, list(data.criteria)
             target.amended_by.append(event.seq)
+            _number(state, target)  # a mark given text becomes note #n
             for criterion in [] if target.is_mark else target.criteria:
                 insort(evidence(criterion).note_seqs, target.seq)
     elif isinstance(data, CriterionDecidedData):
@@ -330,6 +386,8 @@ def apply_event(state: SessionState, event: Event) -> None:
         state.component_results.append(data)
     elif isinstance(data, ConsentRecordedData):
         state.consent = data.recording
+    elif isinstance(data, ConsentDeclinedData):
+        state.declined = Declined(event.seq, event.offset, event.at, data.recording, data.statement)
     elif isinstance(data, ClosedData):
         state.closed = data
         state.status = "closed"
@@ -346,3 +404,13 @@ def apply_event(state: SessionState, event: Event) -> None:
                 event.seq, event.at, data.field, data.previous, data.value, data.reason, applied
             )
         )
+
+
+def _number(state: SessionState, note: NoteView) -> None:
+    """Give a note its number, or a mark its mark number, the first time it is one."""
+    if note.is_mark and not note.mark_number:
+        state._marked += 1
+        note.mark_number = state._marked
+    elif not note.is_mark and not note.number:
+        state._numbered += 1
+        note.number = state._numbered

@@ -365,12 +365,14 @@ class DiscussionApp(App[None]):
                 return correct
             if not agreed:
                 self.notify(
-                    "Consent declined: the session is closed and nothing more is recorded.",
+                    "Consent declined: the discussion did not go ahead. The session is closed; "
+                    "it does not count as an attempt.",
                     severity="warning",
                     timeout=10,
                 )
                 await self._blocking(live.close, "consent declined")
                 self.live = None
+                self._back_home()  # the list shows it did not go ahead, never a stale "open"
                 return None
         if not over:
             ended = await self.push_screen(

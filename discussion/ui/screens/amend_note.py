@@ -44,7 +44,7 @@ class AmendNoteScreen(ModalScreen[tuple[int, str] | None]):
         options = []
         for note in reversed(self.state.notes):
             tags = ",".join(note.criteria) or "-"
-            label = f"{format_clock(note.offset)} #{note.number} {tags}: {note.text or '(moment)'}"
+            label = f"{format_clock(note.offset)} {note.label} {tags}: {note.text or '(moment)'}"
             options.append(Option(label, id=str(note.seq)))
         with Vertical():
             yield Label(" Pick the note to correct (Enter), then edit it and press Enter")

@@ -2,8 +2,9 @@
 
 The app starts the recording before showing this screen, so the notice and the apprentice's
 answer are on the audio. "Apprentice agreed" appends a `consent_recorded` event (its offset is on
-the recording's sample clock) and dismisses with True; "Apprentice declined" asks to confirm and
-dismisses with False.
+the recording's sample clock) and dismisses with True; "Apprentice declined" asks to confirm,
+appends a `consent_declined` event (the moment of the answer, and the notice read) and
+dismisses with False: the discussion does not go ahead and is not an attempt.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from discussion.audio import Level, RecorderState, Started
 from discussion.errors import UserError
 from discussion.live import LiveSession
 from discussion.record import RecordError
+from discussion.record.events import ConsentDeclinedData
 from discussion.standard import Standard
 from discussion.ui.messages import RecorderReported
 from discussion.ui.screens.confirm import ConfirmScreen
@@ -204,8 +206,21 @@ class ConsentScreen(Screen[bool | None]):
         """Confirm, then end without a discussion."""
 
         def answered(declined: bool | None) -> None:
-            if declined:
-                self.dismiss(False)
+            if not declined or self.recorded:
+                return
+            try:  # the record says when and to what; closing then seals it as not held
+                self.live.append(
+                    ConsentDeclinedData(recording=self.live.has_audio, statement=self.notice)
+                )
+            except (OSError, RecordError, UserError) as error:
+                self.notify(
+                    f"The decline could not be logged ({error}); the session is still closed "
+                    "as declined.",
+                    severity="warning",
+                    timeout=15,
+                )
+            self.recorded = True
+            self.dismiss(False)
 
         what = "recording" if self.live.has_audio else "notes"
         self.app.push_screen(

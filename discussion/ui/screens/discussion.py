@@ -430,9 +430,9 @@ class DiscussionScreen(TagKeysScreen):
         self.alarms.pop("note_not_saved", None)
         # The screen's state is redrawn later: fold the new event now for the note's number.
         saved = self.live.state().note(event.seq)
-        number = saved.number if saved is not None else len(self.state.notes) + 1
+        label = saved.label if saved is not None else "#?"  # "#3", or "mark 2" for a mark
         self.query_one("#save-status", Label).update(
-            f"[green]✔ saved[/] #{number} {format_clock(event.offset)}"
+            f"[green]✔ saved[/] {label} {format_clock(event.offset)}"
         )
         self.redraw_soon()
 

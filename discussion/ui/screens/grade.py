@@ -202,6 +202,8 @@ class GradeScreen(Screen[bool]):
         else:
             bar.append("Grade as it stands: ")
             bar.append(self.result.grade.upper(), GRADE_STYLE[self.result.grade])
+        if self.state.not_held is not None:  # not an attempt: say so before anything else
+            bar.append(" · the discussion did not go ahead", "bold magenta")
         if self.chain_head:
             bar.append(f" · SEALED {self.chain_head[:12]}…", "bold green")
         elif self.read_only:

@@ -20,12 +20,21 @@ GRADE_STYLE = {
 
 
 def discussion_lines(state: SessionState, standard: Standard) -> Text:
-    """Met / not met / undecided per level, counts, and the cap on attempt 3."""
+    """Met / not met / undecided per level, counts, and the cap on attempt 3.
+
+    A discussion that did not go ahead (consent declined) says so and why instead: nothing was
+    assessed and it is not an attempt.
+    """
     component = standard.component("discussion")
     attempt = state.info.attempt
     text = Text()
     text.append(f"{component.name}", "bold")
     text.append(f" · attempt {attempt} ({attempt_label(attempt)})\n")
+    if state.not_held is not None:
+        text.append("  DID NOT GO AHEAD", "bold magenta")
+        text.append(f": {state.not_held}\n")
+        text.append("  Not counted as an attempt: nothing was assessed, no attempt is used.\n")
+        return text
     for level, title in (("pass", "Pass"), ("distinction", "Distinction")):
         criteria = [c for c in component.criteria if c.level == level]
         met = 0

@@ -33,10 +33,14 @@ class RecentNotes(Static):
             if index:
                 text.append("\n")
             text.append(f"{format_clock(note.offset)} ", style="bold")
-            text.append(f"#{note.number:<3} ", style="dim")
+            if note.is_mark:  # a bookmark: its own number, no tags (they are not evidence)
+                text.append(f"{note.label} ", style="dim")
+                text.append("(moment marked)" + (" (amended)" if note.amended_by else ""))
+                continue
+            text.append(f"{note.label:<4} ", style="dim")
             tags = ",".join(note.criteria) or "-"
             text.append(f"{tags:<8} ", style="cyan")
-            body = note.text or "(moment marked)"
+            body = note.text
             text.append(body + (" (amended)" if note.amended_by else ""))
         if text != self._shown:  # an unchanged panel costs no layout pass
             self._shown = text

@@ -19,7 +19,9 @@ STATE_STYLES = {
     "interrupted": "bold yellow",
     "closed": "green",
     "broken": "bold red",
+    "did not go ahead": "bold magenta",
 }
+NOT_HELD = "did not go ahead"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class SessionRow:
     def apprentice(self) -> str:
         """The apprentice's name, or a dash for a broken folder."""
         return self.summary.apprentice or "—"
+
+    @property
+    def state_text(self) -> str:
+        """The State column: the listing's status, or "did not go ahead" for a closed session
+        whose discussion never took place (e.g. consent declined), which is no attempt."""
+        return NOT_HELD if self.summary.not_held is not None else self.summary.status
 
     def local_time(self, tz: tzinfo | None = None) -> str:
         """Creation date and time in the local time zone (or `tz`), e.g. `2026-03-14 10:05`."""
@@ -98,7 +106,7 @@ class SessionTable(DataTable[str | Text]):
             self.rows_by_key[key] = row
             summary = row.summary
             attempt = "—" if summary.attempt is None else str(summary.attempt)
-            state = Text(summary.status, style=STATE_STYLES.get(summary.status, ""))
+            state = Text(row.state_text, style=STATE_STYLES.get(row.state_text, ""))
             self.add_row(
                 _clip(row.apprentice, 28),
                 row.local_time(self.tz),
