@@ -35,8 +35,16 @@ class ScreenTimeout(AssertionError):
 
 
 def _tmux(socket: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    # The tmux server hands its environment to the app; COLUMNS and LINES (set under pytest to
+    # 80 and 24) would fix the app's size whatever the pane's, so they stay out.
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     return subprocess.run(
-        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=check, timeout=10
+        ["tmux", "-L", socket, *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=10,
+        env=env,
     )
 
 

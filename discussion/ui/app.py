@@ -433,16 +433,11 @@ class DiscussionApp(App[None]):
             self.screen.action_refresh()
 
     def on_session_open_requested(self, message: SessionOpenRequested) -> None:
-        """A closed session: show its result read-only, with export."""
-        from discussion.record import RecordError
-        from discussion.ui.screens.grade import GradeScreen
+        """A closed session: its record read-only (details, notes, decisions, grade), with
+        export; the view says itself when the folder cannot be read."""
+        from discussion.ui.screens.record_view import RecordViewScreen
 
-        try:
-            screen = GradeScreen.for_closed(message.folder, self.catalog.standard)
-        except (OSError, RecordError, UserError) as error:
-            self.notify(f"Could not open the session: {error}", severity="error", timeout=15)
-            return
-        self.push_screen(screen)
+        self.push_screen(RecordViewScreen(message.folder, self.catalog))
 
     # ------------------------------------------------------------------ recorder → screens
     def _from_session(self, item: RecorderEvent | Event) -> None:

@@ -60,7 +60,7 @@ class HomeScreen(Screen[None]):
             "open",
             "Open",
             id="home.open",
-            tooltip="Resume an interrupted session, or open a finished one for decisions and grade",
+            tooltip="Resume an interrupted session, or read a closed one's record (and export it)",
             priority=True,
         ),
         Binding(
