@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bank_lint_helpers import lint, question, rules_for, write_bank
+from bank_lint_helpers import bundled_config, lint, question, rules_for, write_bank
 
 from discussion.bank.lint import RULES
 
@@ -270,3 +270,12 @@ def test_every_rule_is_documented_in_the_bank_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "question_bank" / "README.md").read_text()
     missing = [rule for rule in RULES if f"`{rule}`" not in readme]
     assert missing == []
+
+
+def test_a_disabled_rule_is_silent_and_its_waiver_says_so(tmp_path: Path) -> None:
+    config = bundled_config().model_copy(update={"disable": ["closed-question"]})
+    waiver = {"rule": "closed-question", "reason": "kept"}
+    entry = question(QID, text="Do you serve colleagues?", waivers=[waiver])
+    report = lint(write_bank(tmp_path / "bank", entry), config)
+    assert [w.rule for w in report.warnings] == ["waiver-unused"]
+    assert "disabled in lint.toml" in report.warnings[0].message

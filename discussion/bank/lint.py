@@ -282,13 +282,17 @@ class _Linter:
                     "waivers",
                 )
             elif waiver.rule not in fired:
+                why = (
+                    "the rule is disabled in lint.toml"
+                    if waiver.rule in self.config.disable
+                    else "the question no longer breaks that rule"
+                )
                 yield LintWarning(
                     q.file,
                     line,
                     q.id,
                     "waiver-unused",
-                    f"the waiver of {waiver.rule} silences nothing: the question no longer "
-                    "breaks that rule",
+                    f"the waiver of {waiver.rule} silences nothing: {why}",
                     "remove the waiver",
                     "waivers",
                 )

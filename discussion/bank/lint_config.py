@@ -173,7 +173,8 @@ def _explain(loc: list[str], detail: Any) -> str:
     kind = detail["type"]
     section = loc[0] if len(loc) > 1 else None
     key = loc[1] if section else (loc[0] if loc else "?")
-    name = f"[{section}] {key}" if section and not key.isdigit() else f"[{loc[0]}]"
+    table = f"[{section}]" if section else ""
+    name = key if not table else (table if key.isdigit() else f"{table} {key}")
     if kind == "missing":
         if len(loc) == 1:
             return f"missing table [{loc[0]}]; add it (see the bundled {CONFIG_NAME})"
