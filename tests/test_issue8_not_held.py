@@ -137,3 +137,23 @@ def test_every_export_says_it_did_not_go_ahead(tmp_path: Path) -> None:
     assert [r["row_type"] for r in rows] == ["did_not_go_ahead"]
     assert rows[0]["text"] == live.state().not_held
     assert rows[0]["time_on_recording_hhmmss"] == "00:00:12"
+
+
+async def test_the_grade_screen_says_it_did_not_go_ahead(tmp_path: Path) -> None:
+    from test_ui_grade import Host, bar
+
+    from discussion.ui.screens.grade import GradeScreen
+    from discussion.ui.widgets.grade_summary import GradeSummary
+
+    live = declined(tmp_path)
+    screen = GradeScreen.for_closed(live.folder, STANDARD)
+    async with Host(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        summary = screen.query_one(GradeSummary).plain_text
+        assert "DID NOT GO AHEAD: The apprentice did not agree to notes being taken" in summary
+        assert "Not counted as an attempt" in summary
+        assert "FAIL" not in summary and "attempt(s) left" not in summary
+        assert "0 of" not in summary, "no met/not met counts for criteria never assessed"
+        shown = bar(screen)
+        assert "INCOMPLETE" in shown and "the discussion did not go ahead" in shown
+        assert "undecided" not in shown
