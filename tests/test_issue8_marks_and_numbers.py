@@ -69,3 +69,31 @@ async def test_amended_message_names_the_note_number_not_the_event_seq(home: Pat
         assert live.state().notes[0].amended_by, "the amendment was logged"
         assert "note #1 amended (original kept)" in said
         assert f"note #{first.seq} amended (original kept)" not in said
+
+
+async def test_a_mark_given_text_is_announced_by_its_new_note_number(home: Path) -> None:
+    live = notes_only_session(home)
+    live.note("external customers: callers", ["1A"], 10.0)
+    mark = live.note("", ["1A"], 20.0)  # mark 1, no note number yet
+    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=Clock(30.0))
+    app = HostApp(screen)
+    live.listener = app.listener
+    said: list[str] = []
+    real_notify = screen.notify
+
+    def spy(message: str, **kwargs: object) -> None:
+        said.append(message)
+        real_notify(message, **kwargs)  # type: ignore[arg-type]
+
+    screen.notify = spy  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("enter")  # newest first: the mark
+        await pilot.pause()
+        await pilot.press("end", *"named the finance team", "enter")
+        await pilot.pause()
+        note = live.state().note(mark.seq)
+        assert note is not None and not note.is_mark and note.number == 2
+        assert "note #2 amended (original kept)" in said, said

@@ -497,8 +497,9 @@ class DiscussionScreen(TagKeysScreen):
             except RecordWriteError as error:
                 self._alarm("note_not_saved", f"amendment not saved: {error}")
                 return
-            number = note.number if note is not None else seq  # people's number
-            self.notify(f"note #{number} amended (original kept)")
+            now = self.live.state().note(seq)  # folded: a mark given text has its number now
+            name = "note" if now is None else now.label if now.is_mark else f"note #{now.number}"
+            self.notify(f"{name} amended (original kept)")
             self.refresh_all()
 
         self.app.push_screen(AmendNoteScreen(self.state), amended)
