@@ -64,6 +64,10 @@ def test_an_older_record_without_the_event_reads_the_same(tmp_path: Path) -> Non
     assert state.declined is None
     assert state.not_held == "The apprentice did not agree to notes being taken (consent declined)."
     assert verify(live.folder).ok
+    md = render(build_report(live.folder, STANDARD), "md")
+    assert "**Outcome:** DID NOT GO AHEAD" in md
+    assert "**Consent:** not given (session closed: consent declined)" in md
+    assert "Overall grade: FAIL" not in md
 
 
 def test_only_a_decline_with_nothing_held_makes_it_not_held(tmp_path: Path) -> None:
