@@ -50,7 +50,7 @@ async def test_start_is_refused_until_the_employer_agreement_is_ticked_and_named
         await settle(pilot)
         assert app.results == []
         missing = str(screen_of(app).query_one("#setup-missing", Static).render())
-        assert "employer's agreement to the mode: tick it once agreed and name who" in missing
+        assert "mode agreed with the employer: tick it once agreed and name who" in missing
         assert app.focused is screen_of(app).query_one("#mode-agreed")  # fix that first
         await pilot.press("space")
         await pilot.press("ctrl+s")
@@ -187,6 +187,7 @@ async def test_a_set_up_shown_again_keeps_the_arrangements() -> None:
 # ---------------------------------------------------------------------------- the pause
 async def _recording_screen(home: Path) -> tuple[LiveSession, HostApp]:
     live = LiveSession.create(session_info(), home, stream_factory=FakeStreamFactory())
+    live.append(SetupConfirmedData(mode_agreed_by="Pat Manager", adjustments=["Rest breaks"]))
     screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0))
     app = HostApp(screen)
     live.listener = app.listener
@@ -205,7 +206,12 @@ async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> Non
         async with app.run_test(size=(100, 40)) as pilot:
             await pilot.pause()
             await pilot.press("f6")
+            # The adjustments recorded at set-up: shown as the discussion starts, and here.
+            shown = [n.message for n in app._notifications]
+            assert "Rest breaks" in shown, shown
             await until(pilot, lambda: isinstance(app.screen, PauseReasonScreen), "the reason")
+            reminder = app.screen.query_one("#pause-adjustments", Static)
+            assert str(reminder.render()) == "Adjustments in place: Rest breaks"
             assert live.recorder_state.value == "recording"  # nothing paused before the answer
             await pilot.press("escape")  # changed its mind: keeps recording
             await until(pilot, lambda: isinstance(app.screen, DiscussionScreen), "back")

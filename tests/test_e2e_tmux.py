@@ -88,12 +88,17 @@ def set_up(app: TmuxApp, speech: Path) -> None:
     app.wait_for(f"✓ window {today}", STEP_S)
     app.keys("C-s")  # focuses the first gateway item
     missing = int(app.wait_match(r"Before starting \((\d+) missing\)", STEP_S).group(1))
-    assert missing == 11, app.screen()  # 7 gateway + 3 conduct + the audio check
+    # 7 gateway + 3 conduct + the employer's agreement to the mode + the audio check
+    assert missing == 12, app.screen()
     for _ in range(10):
         app.keys("Space")
         missing -= 1
         app.wait_for(f"({missing} missing)", STEP_S)
         app.keys("Tab")
+    app.keys("Space", "Tab")  # the employer agreed the mode,
+    app.type("Pat Manager")  # and who agreed it
+    app.wait_for("(1 missing)", STEP_S)
+    app.keys("Tab", "Tab")  # past the adjustments (none) to the audio check, into view
     ah.play_wav(speech)
     app.wait_for("✓ Sound heard", STEP_S)
     app.keys("C-s")
@@ -238,6 +243,7 @@ def test_full_discussion_in_tmux(pulse: Path, tmp_path: Path) -> None:
     assert types.index("setup_confirmed") < types.index("recording_started")
     confirmed = next(e for e in read_log(folder).events if e.type == "setup_confirmed").data
     assert len(confirmed["gateway"]) == 7 and len(confirmed["conduct"]) == 3
+    assert confirmed["mode_agreed_by"] == "Pat Manager" and confirmed["adjustments"] == []
 
     # The apprentice's answer is in the recording.
     recording, rate = ah.read_mono(folder / "audio" / "segment-001.wav")

@@ -106,6 +106,8 @@ def fill_notes_only(app: TmuxApp, assessor: str) -> None:
     app.keys("Tab")
     for _ in range(10):  # 7 gateway items and 3 conduct points
         app.keys("Space", "Tab")
+    app.keys("Space", "Tab")  # the employer agreed the mode,
+    app.type("Pat Manager")  # and who agreed it
     app.keys("C-s")  # focuses what is missing: the notes-only choice
     app.wait_for("Notes-only session", STEP_S)
     app.keys("Space", "Tab")

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label
 
+from discussion.arrangements import adjustments_in_place
 from discussion.audio import Alarm, AlarmCleared, Level
 from discussion.bank import Question
 from discussion.guide import Suggestion, suggest_next
@@ -197,6 +198,9 @@ class DiscussionScreen(TagKeysScreen):
             self._choose_suggested()
         self.refresh_all()
         self.set_interval(self.tick_seconds, self._tick)
+        adjustments = adjustments_in_place(self.live.record.events)
+        if adjustments:  # recorded at set-up: a reminder as the discussion starts
+            self.notify("; ".join(adjustments), title="Adjustments in place", timeout=30)
         self.query_one(NoteEntry).focus()
         # Everything loaded so far (catalog, widgets, the log) lives as long as the app: move
         # it out of the collector's sight, so a full collection while the assessor types scans

@@ -14,7 +14,7 @@ from discussion.standard.conduct import Adjustment, Conduct
 from discussion.ui.widgets.checklist import WrappingCheckbox
 from discussion.ui.widgets.toggles import TickList
 
-AGREEMENT = "employer's agreement to the mode"
+AGREEMENT = "mode agreed with the employer"
 
 
 class ArrangementsForm(Vertical):
