@@ -136,3 +136,20 @@ def test_list_invalid_bank_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1
     assert "the question bank is invalid" in result.stderr
+
+
+def test_timing_range_leaves_warm_ups_out() -> None:
+    from discussion.bank import check_bank
+    from discussion.cli.bank_cmd import timing_range
+    from discussion.standard import load_standard
+
+    report = check_bank(None, load_standard())
+    assert report.bank is not None
+    warm_ups = [q for q in report.bank.questions if q.kind == "warm-up" and q.set == "assessment"]
+    assert warm_ups, "the bundled bank has an assessment warm-up"
+    low, _ = timing_range(report)
+    expected = sum(
+        min(q.minutes for q in report.bank.for_criterion(cid, "assessment") if q.kind != "warm-up")
+        for cid in report.coverage
+    )
+    assert low == expected

@@ -167,7 +167,9 @@ def timing_range(report: BankReport) -> tuple[float, float]:
         return 0.0, 0.0
     low = high = 0.0
     for cid in report.coverage:
-        minutes = [q.minutes for q in report.bank.for_criterion(cid, "assessment")]
+        # A warm-up settles the apprentice; it is not the question that draws the evidence.
+        questions = report.bank.for_criterion(cid, "assessment")
+        minutes = [q.minutes for q in questions if q.kind != "warm-up"]
         if minutes:
             low += min(minutes)
             high += max(minutes)
