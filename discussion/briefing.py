@@ -10,8 +10,10 @@ placeholders {max_minutes}, {mode} and {adjustments} are filled from the same st
 from __future__ import annotations
 
 import html
+import os
 import string
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from discussion.errors import UserError
@@ -206,3 +208,31 @@ def briefing_text(
     if fmt == "md":
         return render_markdown(sheet)
     raise UserError(f"unknown briefing format {fmt!r} (use one of: md, html)")
+
+
+def write_briefing(text: str, path: Path, *, force: bool = False) -> Path:
+    """Write `text` to `path` whole (a temporary file renamed into place); an existing file is
+    replaced only with `force`. Raises `UserError` (one line) when it cannot be written."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder: give a file name, e.g. {path / 'briefing.html'}")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists: choose another name, or add --force to replace it")
+    if path.exists() and not path.is_file():
+        raise UserError(f"{path} is not a regular file: choose another name")
+    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write: {error.strerror or error}") from error
+    return path
+
+
+def save_for_printing(standard: Standard, mode: SessionMode | None) -> Path:
+    """The app's copy to print: `exports/briefing-<mode>.html` in the data folder (replaced each
+    time; it holds nothing personal)."""
+    from discussion.export import exports_dir  # the export machinery only when asked
+
+    name = f"briefing-{mode or 'either-mode'}.html"
+    return write_briefing(briefing_text(standard, mode, "html"), exports_dir() / name, force=True)

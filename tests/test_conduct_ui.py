@@ -241,3 +241,22 @@ async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> Non
         assert pauses == ["Break", "Other: fire alarm test"]
     finally:
         live.close("test")
+
+
+# ---------------------------------------------------------------------------- the briefing
+async def test_set_up_writes_the_briefing_for_the_mode_chosen() -> None:
+    from discussion.paths import data_home
+
+    app = ScreenHost(stub_screen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen_of(app).query_one("#mode").focus()
+        await pilot.press("right", "enter")  # face-to-face
+        await pilot.press("f2")
+        await settle(pilot)
+        path = data_home() / "exports" / "briefing-face-to-face.html"
+        shown = [n.message for n in app._notifications]
+        assert f"Pre-briefing for the apprentice written: {path}" in shown, shown
+        page = path.read_text(encoding="utf-8")
+        assert "Face-to-face discussion" in page and "tell you where it takes place" in page
+        assert app.results == []  # still setting up

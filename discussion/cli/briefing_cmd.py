@@ -8,7 +8,6 @@ Exit 0 written; 2 for an unknown mode or format, or a file that cannot be writte
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the options, build the briefing and write it."""
-    from discussion.briefing import briefing_text
+    from discussion.briefing import briefing_text, write_briefing
     from discussion.errors import UserError
     from discussion.standard import load_standard
     from discussion.standard.conduct import SESSION_MODES
@@ -57,25 +56,6 @@ def run(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    _write(args.output, text, force=args.force)
+    write_briefing(text, args.output, force=args.force)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
-
-
-def _write(path: Path, text: str, *, force: bool) -> None:
-    """Write `text` to `path` whole (a temporary file renamed into place)."""
-    from discussion.errors import UserError
-
-    if path.is_dir():
-        raise UserError(f"{path} is a folder: give a file name, e.g. {path / 'briefing.html'}")
-    if path.exists() and not force:
-        raise UserError(f"{path} exists: choose another name, or add --force to replace it")
-    if path.exists() and not path.is_file():
-        raise UserError(f"{path} is not a regular file: choose another name")
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write: {error.strerror or error}") from error

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from discussion.record import SessionInfo
 from discussion.standard import Standard
 from discussion.ui.widgets.checklist import CheckItem
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    """What the set-up screen produced: the session to create, the microphone to use, and what
+    the assessor confirmed before starting."""
+
+    info: SessionInfo
+    device: str | int | None
+    # What was confirmed (all items must be ticked to start), for the record.
+    gateway: tuple[str, ...] = ()
+    conduct: tuple[str, ...] = ()
+    audio_check: str = ""
+    # Who agreed the mode for the employer, and the reasonable adjustments in place.
+    mode_agreed_by: str = ""
+    adjustments: tuple[str, ...] = ()
 
 
 def gateway_items(standard: Standard) -> list[CheckItem]:

@@ -6,7 +6,6 @@ Dismissed with a `SetupResult` (the `SessionInfo` to create and the microphone) 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -31,12 +30,15 @@ from textual.widgets import (
 
 from discussion.audio import RecorderConfig
 from discussion.epa_window import add_months, check_window
+from discussion.errors import UserError
 from discussion.preferences import load_preferences, remember_assessor
 from discussion.record import SessionInfo
 from discussion.settings import Settings
+from discussion.standard.conduct import SessionMode
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.setup_items import CONDUCT_POINTS, attempt_label, conduct_items, gateway_items
+from discussion.ui.setup_items import SetupResult as SetupResult  # app, tests import it here
 from discussion.ui.widgets.arrangements import ArrangementsForm
 from discussion.ui.widgets.audio_check import AudioCheck, DevicesProvider, RecorderFactory
 from discussion.ui.widgets.checklist import Checklist
@@ -46,23 +48,10 @@ from discussion.ui.widgets.toggles import Choice
 from discussion.uln import check_uln
 from discussion.validation import describe
 
-MODES = (("virtual", "Virtual"), ("face-to-face", "Face-to-face"))
-
-
-@dataclass(frozen=True)
-class SetupResult:
-    """What the set-up screen produced: the session to create, the microphone to use, and what
-    the assessor confirmed before starting."""
-
-    info: SessionInfo
-    device: str | int | None
-    # What was confirmed (all items must be ticked to start), for the record.
-    gateway: tuple[str, ...] = ()
-    conduct: tuple[str, ...] = ()
-    audio_check: str = ""
-    # Who agreed the mode for the employer, and the reasonable adjustments in place.
-    mode_agreed_by: str = ""
-    adjustments: tuple[str, ...] = ()
+MODES: tuple[tuple[SessionMode, str], ...] = (
+    ("virtual", "Virtual"),
+    ("face-to-face", "Face-to-face"),
+)
 
 
 class SetupScreen(Screen[SetupResult | None]):
@@ -79,6 +68,13 @@ class SetupScreen(Screen[SetupResult | None]):
             tooltip="Check the form and start the discussion (lists anything missing)",
         ),
         Binding("escape", "cancel", "Cancel", id="setup.cancel", tooltip="Back without starting"),
+        Binding(
+            "f2,ctrl+o",
+            "briefing",
+            "Briefing",
+            id="setup.briefing",
+            tooltip="Write the apprentice's pre-briefing (HTML to print) for the mode chosen",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -312,7 +308,7 @@ class SetupScreen(Screen[SetupResult | None]):
     def _attempt(self) -> int:
         return self.query_one("#attempt", RadioSet).pressed_index + 1
 
-    def _mode(self) -> str | None:
+    def _mode(self) -> SessionMode | None:
         index = self.query_one("#mode", RadioSet).pressed_index
         return MODES[index][0] if index >= 0 else None
 
@@ -446,6 +442,19 @@ class SetupScreen(Screen[SetupResult | None]):
             adjustments=tuple(self.query_one(ArrangementsForm).adjustments()),
         )
         self._finish(result, audio)
+
+    @work(exit_on_error=False, group="setup-briefing")
+    async def action_briefing(self) -> None:
+        """Write the pre-briefing for the mode chosen (either mode if none yet), off the UI
+        thread, and say where it is."""
+        from discussion.briefing import save_for_printing
+
+        try:
+            path = await asyncio.to_thread(save_for_printing, self.catalog.standard, self._mode())
+        except (OSError, UserError) as error:
+            self.notify(f"Pre-briefing not written: {error}", severity="error", timeout=15)
+            return
+        self.notify(f"Pre-briefing for the apprentice written: {path}", timeout=20)
 
     @on(Button.Pressed, "#setup-cancel")
     def action_cancel(self) -> None:
