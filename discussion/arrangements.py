@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from discussion.record.events import Event, SetupConfirmedData
 
-NOT_RECORDED = "not recorded (set up before this was asked)"
+NOT_RECORDED = "not recorded at set-up"
 
 
 def setup_event(events: Iterable[Event]) -> Event | None:
