@@ -260,3 +260,19 @@ async def test_set_up_writes_the_briefing_for_the_mode_chosen() -> None:
         page = path.read_text(encoding="utf-8")
         assert "Face-to-face discussion" in page and "tell you where it takes place" in page
         assert app.results == []  # still setting up
+
+
+async def test_decisions_show_the_adjustments_in_place(tmp_path: Path) -> None:
+    from ui_live_helpers import notes_only_session
+
+    from discussion.ui.screens.decisions import DecisionsScreen
+
+    live = notes_only_session(tmp_path)
+    live.append(SetupConfirmedData(mode_agreed_by="Pat Manager", adjustments=["Extra time"]))
+    app = HostApp(DecisionsScreen(live, catalog().standard))
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            assert "Extra time" in [n.message for n in app._notifications]
+    finally:
+        live.close("test")

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from discussion.arrangements import adjustments_in_place
 from discussion.live import LiveSession
 from discussion.notes import format_clock
 from discussion.record import RecordWriteError, SessionState
@@ -95,6 +96,9 @@ class DecisionsScreen(Screen[bool]):
         self._select(undecided[0] if undecided else self.selected)
         self._highlight(self.selected)
         self.query_one("#rationale", Input).focus()
+        adjustments = adjustments_in_place(self.live.record.events)
+        if adjustments:  # recorded at set-up: context for the decisions
+            self.notify("; ".join(adjustments), title="Adjustments in place", timeout=20)
 
     def _highlight(self, criterion_id: str) -> None:
         ids = [c.id for c in self.component.criteria]
