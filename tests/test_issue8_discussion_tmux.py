@@ -16,7 +16,8 @@ from ui_live_helpers import notes_only_session
 from discussion.record.session import load_state
 
 STEP_S = 20.0
-QUESTION = re.compile(r"│ (D-\w+-\d+) · ([0-9A-Z, ]+) · ")
+# The question's id, its main criterion and (in brackets) its others.
+QUESTION = re.compile(r"│ (D-\w+-\d+) · ([0-9A-Z]+)(?: \(\+([0-9A-Z ]+)\))? · ")
 
 
 @contextmanager
@@ -51,18 +52,19 @@ def resumed(
 
 
 def tags_label(app: TmuxApp) -> str:
-    """The tags label beside the note box."""
-    return app.wait_match(r"(?m)^\s*tags: ([0-9A-Z ]+?|none)\s+▊", STEP_S).group(1)
+    """The tags label beside the note box (without the keys for the question's others)."""
+    pattern = r"(?m)^\s*tags: ([0-9A-Z ]+?|none)(?: \(\+[^)]*\))?\s+▊"
+    return app.wait_match(pattern, STEP_S).group(1)
 
 
 def test_tags_beside_the_box_follow_the_question_shown_after_next(tmp_path: Path) -> None:
     with resumed(tmp_path) as app:
         first = app.wait_match(QUESTION.pattern, STEP_S)
-        assert tags_label(app) == " ".join(first.group(2).split(", ")), app.screen()
+        assert tags_label(app) == first.group(2), app.screen()  # the main criterion only
         app.keys("C-y", "C-n")  # asked, then the guide's next
-        shown = app.wait_match(rf"│ (?!{first.group(1)})(D-\w+-\d+) · ([0-9A-Z, ]+) · ", STEP_S)
-        criteria = shown.group(2).split(", ")
-        app.wait_match(rf"tags: {' '.join(criteria)}\s+▊", STEP_S)
+        shown = app.wait_match(rf"│ (?!{first.group(1)}){QUESTION.pattern[2:]}", STEP_S)
+        criteria = [shown.group(2)]
+        app.wait_match(rf"tags: {shown.group(2)}(?: \(\+[^)]*\))?\s+▊", STEP_S)
         app.type("offered a call back")
         app.keys("Enter")
         app.wait_for("offered a call back", STEP_S)
@@ -72,9 +74,10 @@ def test_tags_beside_the_box_follow_the_question_shown_after_next(tmp_path: Path
 
 def test_resume_shows_the_question_last_asked_and_its_tags(tmp_path: Path) -> None:
     with resumed(tmp_path, asked="D-3A-02") as app:
-        screen = app.wait_for("D-3A-02 · 3A, 3B", STEP_S)
+        screen = app.wait_for("D-3A-02 · 3A (+3B)", STEP_S)
         assert "· ✔" in screen, screen  # asked
-        assert tags_label(app) == "3A 3B", app.screen()
+        assert tags_label(app) == "3A", app.screen()
+        app.wait_for("tags: 3A (+3B: alt+5)", STEP_S)  # the other one key away
 
 
 def test_footer_at_80x24_shows_every_key_with_its_label(tmp_path: Path) -> None:
@@ -83,7 +86,8 @@ def test_footer_at_80x24_shows_every_key_with_its_label(tmp_path: Path) -> None:
     with resumed(tmp_path, notes=3) as app:
         screen = app.wait_for("f1 Help", STEP_S)
         footer = screen.rstrip("\n").splitlines()[-1]
-        for label in ("f2 Asked", "f3 Next", "f4 Choose", "f5 Mark", "f6 Pause", "f7 Amend"):
+        # F5 (mark the moment) is in the help: Enter on an empty line does the same.
+        for label in ("f2 Asked", "f3 Next", "f4 Choose", "f6 Pause", "f7 Amend", "f8 Status"):
             assert label in footer, screen
         assert "f10 End" in footer and "^q Quit" in footer, screen
         assert "ctrl+y (F2) when asked" in screen.replace("\n", " ").replace("│ ", ""), screen
@@ -120,11 +124,11 @@ def test_palette_jumps_to_a_criterion_and_picks_a_question_by_id(tmp_path: Path)
         app.keys("Enter")
         app.wait_for("3B: board place 5", STEP_S)
         shown = app.wait_match(QUESTION.pattern, STEP_S)
-        assert "3B" in shown.group(2).split(", "), app.screen()
-        assert "3B" in tags_label(app).split(), app.screen()
+        assert "3B" in [shown.group(2), *(shown.group(3) or "").split()], app.screen()
+        assert tags_label(app) == "3B", app.screen()  # the criterion jumped to
         app.keys("C-p")
         app.wait_for("Search for commands", STEP_S)
         app.type("D-3A-02")
         app.wait_for("Question D-3A-02", STEP_S)
         app.keys("Enter")
-        app.wait_for("D-3A-02 · 3A, 3B", STEP_S)
+        app.wait_for("D-3A-02 · 3A (+3B)", STEP_S)

@@ -184,3 +184,21 @@ def test_a_status_in_a_sealed_record_verifies(home: Path) -> None:
     assert report["ok"] is True and report["sealed"] is True, report
     state = load_state(folder)
     assert {c: v.status for c, v in state.statuses.items()} == {"3A": "sufficient", "6B": "partial"}
+
+
+async def test_decisions_show_the_status_marked_during_the_discussion(home: Path) -> None:
+    from discussion.ui.screens.decisions import DecisionsScreen
+
+    live = notes_only_session(home)
+    live.criterion_status("3A", "partial")
+    live.criterion_status("3A", "sufficient")
+    decisions = DecisionsScreen(live, catalog().standard)
+    host = HostApp(decisions)
+    async with host.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        decisions._select("3A")
+        wording = str(decisions.query_one("#wording", Static).render())
+        assert "Marked during the discussion: ● sufficient" in wording, wording
+        decisions._select("3B")  # never marked: nothing said
+        wording = str(decisions.query_one("#wording", Static).render())
+        assert "Marked during" not in wording, wording

@@ -16,6 +16,7 @@ from discussion.live import LiveSession
 from discussion.notes import format_clock
 from discussion.record import RecordWriteError, SessionState
 from discussion.standard import Standard
+from discussion.ui.widgets.criteria_board import status_text
 from discussion.ui.widgets.toggles import TickList
 
 
@@ -157,6 +158,9 @@ class DecisionsScreen(Screen[bool]):
         verdict = ""
         if decision is not None:
             verdict = f"\nDecided: {'MET' if decision.met else 'NOT MET'} · {decision.rationale}"
+        if criterion_id in self.state.statuses:  # the assessor's own mark during the discussion
+            marked = status_text(self.state.status_of(criterion_id))
+            verdict = f"\nMarked during the discussion: {marked}{verdict}"
         self.query_one("#wording", Static).update(
             f"[b]{criterion.id}[/b] ({level}) {criterion.text}{verdict}"
         )

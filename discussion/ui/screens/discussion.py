@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Label
 from discussion.arrangements import adjustments_in_place
 from discussion.audio import Alarm, AlarmCleared, Level
 from discussion.bank import Question
-from discussion.guide import Suggestion, suggest_next
+from discussion.guide import Advice
 from discussion.live import LiveSession
 from discussion.notes import format_clock, parse_note
 from discussion.record import RecordWriteError, SessionState
@@ -26,11 +26,10 @@ from discussion.ui.commands import DiscussionCommands
 from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.discussion_questions import QuestionsScreen
 from discussion.ui.screens.pause_reason import PauseReasonScreen
-from discussion.ui.screens.question_picker import QuestionPicker
-from discussion.ui.tag_keys import PLACE_LABELS, TagKeysScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
-from discussion.ui.widgets.criteria_board import CriteriaBoard, next_status, status_text
+from discussion.ui.widgets.criteria_board import CriteriaBoard
 from discussion.ui.widgets.note_entry import NoteEntry
 from discussion.ui.widgets.question_panel import QuestionPanel
 from discussion.ui.widgets.recent_notes import RecentNotes
@@ -53,7 +52,7 @@ Clock = Callable[[], float]
 NOTES_KEPT = 200
 
 
-class DiscussionScreen(TagKeysScreen):
+class DiscussionScreen(QuestionsScreen):
     """Dismisses with True when the assessor ends the discussion (recording stopped)."""
 
     COMMANDS = {DiscussionCommands}
@@ -85,6 +84,7 @@ class DiscussionScreen(TagKeysScreen):
             "f5,ctrl+l",
             "mark_moment",
             "Mark",
+            show=False,  # the footer's room at 80 columns: Enter on an empty line does the same
             id="discussion.mark",
             tooltip="Mark this moment on the recording (a note with no text)",
         ),
@@ -163,8 +163,11 @@ class DiscussionScreen(TagKeysScreen):
         self.state: SessionState = live.state()  # updated in place, event by event
         self.alarms.update(self.state.active_alarms)
         self.current: Question | None = None
-        self.suggestion = Suggestion(None, None, "")
-        self.skipped: set[str] = set()
+        self.current_reason = ""
+        self.skipped: set[str] = set()  # skipped for now: the guide brings them back
+        self._notified: set[str] = set()  # guide warnings already notified
+        self.advice = Advice(None, None, "")  # asked on mount
+        self._advised_at = -1  # the half-minute the advice was last asked for
         self.warned: set[int] = set(self.state.time_warnings)
         self._pausing = False
         self._redraw_pending = False
@@ -227,7 +230,8 @@ class DiscussionScreen(TagKeysScreen):
         """Bring the session state up to date and redraw what changed (board, question, notes,
         alarms); widgets whose text is unchanged are not touched."""
         self.state = self.live.state()
-        self.suggestion = self._suggest(exclude_current=False)
+        self._advised_at = int(self.clock() // 30)
+        advice = self.update_advice()
         self.query_one(CriteriaBoard).show(
             self.component,
             self.state,
@@ -235,7 +239,9 @@ class DiscussionScreen(TagKeysScreen):
             distinctions_count=self.state.info.attempt
             in self.catalog.standard.rules.distinction_counts_on_attempts,
         )
-        self.query_one(QuestionPanel).show(self.current, self._asked(self.current), self.suggestion)
+        self.query_one(QuestionPanel).show(
+            self.current, self._asked(self.current), advice, self.current_reason
+        )
         self._show_notes()
         self.query_one(AlarmBanner).show(self.alarms)
         self.query_one("#tags", Label).update(tags_label(self.tags, self._other_criteria()))
@@ -256,6 +262,9 @@ class DiscussionScreen(TagKeysScreen):
             state, elapsed, self.limit_minutes, self.settings.warn_at_minutes
         )
         self._time_marks(elapsed)
+        if int(elapsed // 30) != self._advised_at:  # the guide's warnings and close come in time
+            self._advised_at = int(elapsed // 30)
+            self.refresh_all()
 
     def _time_marks(self, elapsed: float) -> None:
         """Warn once at each configured minute and at the limit; each warning is logged."""
@@ -276,122 +285,6 @@ class DiscussionScreen(TagKeysScreen):
                 self.live.time_warning(minutes)
             except RecordWriteError as error:
                 self._alarm("write_error", f"time mark not logged: {error}")
-
-    # ------------------------------------------------------------------ questions
-    def _asked_ids(self) -> set[str]:
-        return {q.question_id for q in self.state.questions}
-
-    def _asked(self, question: Question | None) -> bool:
-        return question is not None and question.id in self._asked_ids()
-
-    def _evidence(self) -> dict[str, int]:
-        return {cid: e.note_count for cid, e in self.state.criteria.items()}
-
-    def _suggest(self, *, exclude_current: bool) -> Suggestion:
-        excluded = self._asked_ids() | self.skipped
-        if exclude_current and self.current is not None:
-            excluded.add(self.current.id)
-        minutes_left = self.limit_minutes - self.clock() / 60
-        return suggest_next(
-            self.component, self.catalog.bank, self._evidence(), excluded, minutes_left
-        )
-
-    def _resumed_question(self) -> Question | None:
-        """The question current when the session was left: the last one asked."""
-        for asked in reversed(self.state.questions):
-            question = self.catalog.bank.get(asked.question_id)
-            if question is not None:
-                return question
-        return None
-
-    def _show_question(self, question: Question | None) -> None:
-        """Make `question` current; the next note's tag becomes its main criterion (its other
-        criteria are one key away; tags toggled by hand last only until the question changes)."""
-        changed = question is not self.current
-        self.current = question
-        if changed or question is None:
-            self.tags = [question.primary] if question is not None else []
-
-    def _other_criteria(self) -> list[tuple[str, str]]:
-        """The question's criteria not tagged yet, with the key that tags each."""
-        if self.current is None:
-            return []
-        ids = [c.id for c in self.component.criteria]
-        return [
-            (cid, f"alt+{PLACE_LABELS[ids.index(cid)]}")
-            for cid in self.current.criteria
-            if cid not in self.tags and cid in ids and ids.index(cid) < len(PLACE_LABELS)
-        ]
-
-    def _choose_suggested(self) -> None:
-        suggestion = self._suggest(exclude_current=self.current is not None)
-        if self.current is not None and not self._asked(self.current):
-            self.skipped.add(self.current.id)
-        self._show_question(suggestion.question)
-
-    def action_next_question(self) -> None:
-        """Move on to the guide's suggestion (the current question counts as skipped)."""
-        self._choose_suggested()
-        self.refresh_all()
-
-    def action_choose_question(self) -> None:
-        """Open the question picker."""
-
-        def chosen(question: Question | None) -> None:
-            if question is not None:
-                self._show_question(question)
-                self.skipped.discard(question.id)
-                self.refresh_all()
-
-        self.app.push_screen(
-            QuestionPicker(self.component, self.catalog.bank, self._asked_ids()), chosen
-        )
-
-    def pick_question(self, question_id: str) -> None:
-        """Show the question `question_id` (the command palette's "Question D-3A-02")."""
-        question = self.catalog.bank.get(question_id)
-        if question is None:
-            return
-        self._show_question(question)
-        self.skipped.discard(question.id)
-        self.refresh_all()
-
-    def jump_to_criterion(self, criterion_id: str) -> None:
-        """Show the next question for `criterion_id` (unasked first, shortest first) and say
-        where the criterion is on the board (the palette's "Criterion 3B")."""
-        ids = [c.id for c in self.component.criteria]
-        if criterion_id not in ids:
-            return
-        asked = self._asked_ids()
-        options = self.catalog.bank.for_criterion(criterion_id, "assessment")
-        if options:
-            best = min(options, key=lambda q: (q.id in asked, q.minutes, q.id))
-            self.pick_question(best.id)
-        place = ids.index(criterion_id)
-        key = PLACE_LABELS[place] if place < len(PLACE_LABELS) else "-"
-        count = self._evidence().get(criterion_id, 0)
-        self.query_one(CriteriaBoard).select(criterion_id)
-        status = status_text(self.state.status_of(criterion_id))
-        self.notify(
-            f"{criterion_id}: board place {key}, {status}, {count} note{'' if count == 1 else 's'}"
-            + ("" if options else "; no question for it in the bank"),
-            timeout=4,
-        )
-
-    def action_mark_asked(self) -> None:
-        """Log the current question as asked (its criteria are already the note's tags, unless
-        toggled by hand)."""
-        if self.current is None:
-            self.notify(
-                "No question selected: ctrl+n (F3) for the guide's next, ctrl+o (F4) to choose."
-            )
-            return
-        try:
-            self.live.ask(self.current.id, list(self.current.criteria))
-        except RecordWriteError as error:
-            self._alarm("write_error", f"question not logged: {error}")
-            return
-        self.refresh_all()
 
     # ------------------------------------------------------------------ notes
     @on(Input.Changed, "#note")
@@ -449,33 +342,6 @@ class DiscussionScreen(TagKeysScreen):
             self.tags.remove(cid)
         else:
             self.tags.append(cid)
-        self.refresh_all()
-
-    # ------------------------------------------------------------------ live status
-    def action_cycle_status(self) -> None:
-        """The next status of the note's first criterion (else the question's main one)."""
-        criterion = self.tags[0] if self.tags else (self.current.primary if self.current else None)
-        if criterion is None:
-            self.notify(
-                "No criterion to set: tag one (alt+place), or Tab to the board and press Space."
-            )
-            return
-        self._set_status(criterion, next_status(self.state.status_of(criterion)))
-
-    def on_criteria_board_status_chosen(self, message: CriteriaBoard.StatusChosen) -> None:
-        """A status chosen on the board (Space, n, p or s on a row)."""
-        self._set_status(message.criterion, message.status)
-
-    def _set_status(self, criterion: str, status: str) -> None:
-        """Log the assessor's live status of `criterion` (at this point of the recording)."""
-        if status not in ("none", "partial", "sufficient"):
-            return
-        try:
-            self.live.criterion_status(criterion, status, self.clock())  # type: ignore[arg-type]
-        except RecordWriteError as error:
-            self._alarm("write_error", f"status of {criterion} not logged: {error}")
-            return
-        self.notify(f"{criterion}: {status_text(status)}", timeout=3)
         self.refresh_all()
 
     def action_clear_tags(self) -> None:

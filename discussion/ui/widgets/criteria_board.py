@@ -25,7 +25,7 @@ TAG_KEY_LABELS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "-")
 
 STATUSES = ("none", "partial", "sufficient")
 SYMBOLS = {"none": "○", "partial": "◐", "sufficient": "●"}
-HEADER = "  Criteria status   notes"
+HEADER = "  Criteria status  notes"
 HEADER_ROWS = 1
 
 
