@@ -15,6 +15,9 @@ from discussion.ui.widgets.checklist import WrappingCheckbox
 from discussion.ui.widgets.toggles import TickList
 
 AGREEMENT = "mode agreed with the employer"
+# Kept short enough for the record (setup_confirmed's mode_agreed_by is at most 200 characters).
+NAME_MAX = 200
+DETAIL_MAX = 200
 
 
 class ArrangementsForm(Vertical):
@@ -45,7 +48,9 @@ class ArrangementsForm(Vertical):
         yield WrappingCheckbox(self.conduct.mode_agreement, id="mode-agreed")
         with Horizontal():
             yield Label("Agreed by", classes="label")
-            yield Input(placeholder=self.conduct.mode_agreement_by, id="mode-agreed-by")
+            yield Input(
+                placeholder=self.conduct.mode_agreement_by, id="mode-agreed-by", max_length=NAME_MAX
+            )
         yield Label(
             "Reasonable adjustments in place (space ticks; leave all unticked for none):",
             classes="arrangements--hint",
@@ -60,6 +65,7 @@ class ArrangementsForm(Vertical):
                 placeholder="the other adjustment, e.g. large-print question cards",
                 id="adjustment-detail",
                 disabled=True,
+                max_length=DETAIL_MAX,
             )
         yield Static("", id="adjustment-notes")
 
