@@ -4,13 +4,9 @@
 why, with warnings, the close prompt when due and the projected rest of the hour;
 `fresh_plan(standard, bank, attempt=..., total_minutes=...)` is the plan for a discussion not yet
 started (`discussion plan`). The rules are in `discussion.guide.choose`.
-
-`suggest_next` and `Suggestion` are the first guide (notes counted as evidence), kept until the
-discussion screen has moved to `advise`.
 """
 
 from discussion.guide.choose import Choice, Situation, choose
-from discussion.guide.legacy import Suggestion, minutes_to_cover, open_criteria, suggest_next
 from discussion.guide.planner import advise, fresh_plan, guide_data, measure_pace
 from discussion.guide.types import (
     ITEM_KINDS,
@@ -34,13 +30,9 @@ __all__ = [
     "PlanItem",
     "Situation",
     "Status",
-    "Suggestion",
     "advise",
     "choose",
     "fresh_plan",
     "guide_data",
     "measure_pace",
-    "minutes_to_cover",
-    "open_criteria",
-    "suggest_next",
 ]
