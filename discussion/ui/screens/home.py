@@ -225,7 +225,8 @@ class HomeScreen(Screen[None]):
         row = interrupted[0]
         body = (
             f"An interrupted discussion with {row.apprentice} from {row.local_time(self.tz)} "
-            "was found.\n\nResume it now? Recording continues on the same timeline."
+            "was found.\n\nResume it now? It carries on where it stopped: the recording on the "
+            "same timeline, or the decisions if the discussion had ended."
         )
 
         def answered(resume: bool | None) -> None:
