@@ -134,3 +134,29 @@ async def test_close_prompt_once_the_assessor_marks_the_pass_criteria_sufficient
         await pilot.pause()
         assert screen.advice.all_sufficient
         assert f"▶ {title}" in _panel(screen), _panel(screen)
+
+
+@pytest.mark.slow  # about 15 s: a whole hour of questions, typed
+async def test_a_simulated_hour_with_one_note_per_question_never_declares_coverage(
+    home: Path,
+) -> None:
+    """The review's simulation: the guide's questions in turn, one note each, no status set."""
+    live = notes_only_session(home)
+    clock = Clock(3 * 60.0)  # after the opening
+    screen, app = _screen(live, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        asked: list[str] = []
+        while screen.current is not None and clock.now < 60 * 60:
+            asked.append(screen.current.id)
+            await pilot.press("f2", *"gave an answer", "enter")
+            clock.now += screen.current.minutes * 60
+            await pilot.press("f3")
+            await pilot.pause()
+            assert not screen.advice.all_sufficient
+            assert "marked sufficient and" not in screen.advice.reason, screen.advice.reason
+        assert len(asked) >= 8, asked
+        state = live.state()
+        assert len(state.notes) == len(asked) and not state.statuses
+        for criterion in catalog().standard.component("discussion").criteria:
+            assert state.status_of(criterion.id) == "none"
