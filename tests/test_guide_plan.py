@@ -62,6 +62,15 @@ def test_a_warm_up_comes_first_and_only_first() -> None:
     assert all(i.question_id != "WARM" for i in later.plan)
 
 
+def test_after_the_warm_up_the_criterion_it_leads_into_comes_next() -> None:
+    bank = bank_of(standard_bank())  # the warm-up leads into 4A
+    advice = ask(bank, asked=["WARM"], elapsed=5)
+    assert advice.criterion_id == "4A"
+    assert "warm-up leads into it" in advice.reason
+    mains = [i.main for i in advice.plan if i.kind == "question"]
+    assert mains[:2] == ["4A", "1A"]  # then the standard's order
+
+
 def test_without_a_warm_up_the_first_pass_criterion_comes_first() -> None:
     advice = ask(bank_of(standard_bank(warm_up=False)), elapsed=0)
     assert question_of(advice).id == "W-1A"

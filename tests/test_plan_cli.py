@@ -49,8 +49,9 @@ def test_json_lists_the_hour_in_order(bank: str) -> None:
         assert after["start_min"] == pytest.approx(before["start_min"] + before["minutes"])
     questions = [i for i in items if i["kind"] == "question"]
     assert questions[0]["question_id"] == "D-4A-09"  # the warm-up first
-    assert questions[1]["question_id"] == "D-1A-01"  # then the first pass criterion, work example
-    assert questions[1]["criteria"] == ["1A"] and questions[1]["main"] == "1A"
+    assert questions[1]["question_id"] == "D-4A-01"  # then what it leads into, a work example
+    assert questions[1]["criteria"] == ["4A"] and questions[1]["main"] == "4A"
+    assert questions[2]["question_id"] == "D-1A-01"  # then the standard's order
     mains = {i["main"] for i in questions[1:]}
     assert set(PASS) <= mains
     assert len(mains & set(DISTINCTION)) == COMPONENT.threshold
@@ -84,7 +85,7 @@ def test_text_plan_has_the_columns_an_assessor_prepares_from(bank: str) -> None:
     warm_up = next(line for line in lines if " D-4A-09 " in line)
     assert warm_up.split()[:5] == ["3", "2", "D-4A-09", "4A", "4A"]
     first = next(line for line in lines if " D-1A-01 " in line)
-    assert first.split()[:5] == ["5", "4", "D-1A-01", "1A", "1A"]
+    assert first.split()[:5] == ["9", "4", "D-1A-01", "1A", "1A"]
     assert "question D-1A-01" in result.stdout  # the question's text
     assert "Why: 1A (pass) not yet attempted" in result.stdout
     assert GUIDE.close.title in result.stdout

@@ -5,9 +5,10 @@ The rules, in order (an assessor's priorities in a time-boxed discussion):
 2. During the first round, a distinction follow-on once the pass criterion it builds on
    (`builds_on` in the standard) is marked sufficient, if the time left after it still covers a
    question for each pass criterion not yet sufficient (pass criteria have first call on time).
-3. First round: each pass criterion not yet attempted, in the standard's order; work-example
-   questions first (the specification asks for real examples) while the time left covers the
-   rest of the round, then a question that also serves other open criteria, then the shortest.
+3. First round: each pass criterion not yet attempted, in the standard's order (those a warm-up
+   leads into straight after it); work-example questions first (the specification asks for
+   real examples) while the time left covers the rest of the round, then a question that also
+   serves other open criteria, then the shortest.
 4. Pass criteria attempted but not sufficient, brought back with a different question (one that
    lists the criterion as secondary will do): "none" before "partial", the criterion of the
    question just asked last (the assessor may not have marked it yet), the least asked first.
@@ -191,6 +192,10 @@ def _choose(
                 "(sufficient); the pass criteria still fit after it",
             )
 
+    # Straight after a warm-up, the criteria it leads into: the answer about the role runs on.
+    last = s.by_id.get(s.asked[-1]) if s.asked else None
+    led = set(last.criteria) if last is not None and last.kind == "warm-up" else set()
+    first_round.sort(key=lambda c: c.id not in led)
     for index, criterion in enumerate(first_round):
         primary = options(criterion.id, secondary=False)
         listed = primary or options(criterion.id, secondary=True)
@@ -198,6 +203,8 @@ def _choose(
         if question is None:
             continue
         reason = _first_round_reason(criterion, question)
+        if criterion.id in led:
+            reason += "; the warm-up leads into it"
         # A work example is preferred while the time still covers the rest of the first round
         # at its shortest questions; when it does not, a shorter question goes first.
         after = _minutes_needed(first_round[index + 1 :], options, pace)
