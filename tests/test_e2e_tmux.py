@@ -161,7 +161,7 @@ def grade_and_seal(app: TmuxApp) -> str:
     app.keys("y")
     app.wait_for("Session closed and sealed.", STEP_S)
     app.keys("Enter")
-    app.wait_match(rf"{APPRENTICE}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d\s+1\s+assessment\s+closed", STEP_S)
+    app.wait_match(rf"{APPRENTICE}\s+\d{{4}}-\d\d-\d\d \d\d:\d\d\s+closed\s+1\s+assessment", STEP_S)
     return grade
 
 

@@ -94,7 +94,7 @@ async def settle(pilot: Pilot[None]) -> None:
 def rows_shown(app: ScreenHost) -> list[tuple[str, str]]:
     table = app.screen_stack[1].query_one(SessionTable)
     return [
-        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[4])) for i in range(table.row_count)
+        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[2])) for i in range(table.row_count)
     ]
 
 
@@ -313,3 +313,17 @@ async def test_a_bad_folder_is_a_row_with_its_reason(home: Path) -> None:
         await pilot.press("down")
         await pilot.pause()
         assert str(problem.render()) == ""  # a good session: nothing wrong to say
+
+
+async def test_state_column_fits_80_columns_beside_a_long_name(home: Path) -> None:
+    # Found in tmux: "did not go ahead" was cut to "did not go ahe" at 80 columns.
+    record = SessionRecord.create(
+        make_info("Alexandra Example-Longname", datetime(2026, 3, 2, 9, tzinfo=UTC)), home
+    )
+    record.close("consent declined")
+    app = host(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(SessionTable)
+        shown = "".join(str(strip.text) for strip in table.render_lines(table.region.reset_offset))
+        assert "did not go ahead" in shown

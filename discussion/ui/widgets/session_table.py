@@ -92,9 +92,10 @@ class SessionTable(DataTable[str | Text]):
         """Set up the columns."""
         self.add_column("Apprentice", key="apprentice")
         self.add_column("Date", key="date")
+        # State before Attempt and Kind: at 80 columns a long name pushes the last column off.
+        self.add_column("State", key="state")
         self.add_column("Attempt", key="attempt")
         self.add_column("Kind", key="kind")
-        self.add_column("State", key="state")
 
     def show(self, rows: list[SessionRow]) -> None:
         """Replace the rows, keeping the cursor on the same session when it is still listed."""
@@ -110,9 +111,9 @@ class SessionTable(DataTable[str | Text]):
             self.add_row(
                 _clip(row.apprentice, 28),
                 row.local_time(self.tz),
+                state,
                 attempt,
                 summary.kind or "—",
-                state,
                 key=key,
             )
         if selected is not None and str(selected.folder) in self.rows_by_key:
