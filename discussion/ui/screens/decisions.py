@@ -58,7 +58,8 @@ class DecisionsScreen(Screen[bool]):
     DecisionsScreen #criteria { width: 30; height: 1fr; }
     DecisionsScreen #detail { width: 1fr; height: 1fr; padding: 0 1; }
     DecisionsScreen #wording { height: auto; max-height: 4; }
-    DecisionsScreen #notes { height: 1fr; }
+    /* Wrapped, not cut: at 80 columns the assessor must read the whole note to rest on it. */
+    DecisionsScreen #notes { height: 1fr; text-wrap: wrap; text-overflow: fold; }
     DecisionsScreen #rationale { height: 3; }
     DecisionsScreen #progress { height: 1; padding: 0 1; background: $panel; }
     """
@@ -127,7 +128,11 @@ class DecisionsScreen(Screen[bool]):
             )
             level = "D" if criterion.level == "distinction" else "P"
             options.append(
-                Option(f"{criterion.id} {level} {count:>2} notes  {status}", id=criterion.id)
+                Option(
+                    f"{criterion.id} {level} {count:>2} {'note ' if count == 1 else 'notes'}"
+                    f"  {status}",
+                    id=criterion.id,
+                )
             )
         option_list = self.query_one("#criteria", OptionList)
         highlighted = option_list.highlighted
