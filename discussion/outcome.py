@@ -104,7 +104,22 @@ def grade_session(
         raise GradingInputError(_ENTRY.sub(label, error.message)) from None
     if state.not_held is not None:
         result = _say_not_held(result, state, info if info is not None else state.info, std)
+    if (info if info is not None else state.info).kind == "practice":
+        result = _say_practice(result)
     return result
+
+
+PRACTICE_FINDING = (
+    "Practice session, not an end-point assessment: this is how its evidence would grade. "
+    "No attempt is used and no result is recorded."
+)
+_ATTEMPTS_LEFT = re.compile(r"[;,]? ?\(?\d+ attempt\(s\) left\)?")
+
+
+def _say_practice(result: GradeResult) -> GradeResult:
+    """A practice session uses no attempt: say so first and drop "N attempt(s) left"."""
+    reasons = [PRACTICE_FINDING] + [_ATTEMPTS_LEFT.sub("", line) for line in result.reasons]
+    return result.model_copy(update={"reasons": reasons})
 
 
 def not_held_finding(state: SessionState, info: SessionInfo, standard: Standard) -> str:

@@ -218,3 +218,17 @@ def test_unknown_component_in_a_recorded_event_is_a_user_error(record: SessionRe
 def test_default_standard_is_bundled(record: SessionRecord) -> None:
     assert isinstance(STANDARD, Standard)
     assert grade_session(record.state()).grade in {"fail", "incomplete"}
+
+
+def test_a_practice_session_says_so_and_counts_no_attempts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    rec = SessionRecord.create(make_info(kind="practice", uln="9999999998"))
+    try:
+        decide_all(rec, PASS[:-1])  # one pass criterion not met: a fail, as graded
+        outcome = grade_session(rec.state(), standard=STANDARD)
+    finally:
+        rec.release()
+    assert outcome.reasons[0].startswith("Practice session, not an end-point assessment")
+    assert not any("attempt(s) left" in reason for reason in outcome.reasons), outcome.reasons
