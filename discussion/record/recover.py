@@ -3,7 +3,8 @@
 For each unclosed session whose owner is not running: repair stale WAV headers (with
 `discussion.audio.wavfile.repair_wav_header`), set aside a torn last event line, and append a
 `recovered` event with the audio length. The session can then be resumed (a new recording run
-continues the timeline in a new segment) or closed.
+continues the timeline in a new segment) or closed. A record that holds or ever held a `closed`
+line, or whose log is missing or empty, is refused (`discussion.record.seal_guard`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any, Literal
 
 from discussion.errors import UserError, os_error_message
 from discussion.paths import sessions_dir
-from discussion.record.errors import SessionLockedError
+from discussion.record.errors import RecordCorruptError, SessionLockedError
 from discussion.record.events import RecoveredData
 from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE, SESSION_JSON
+from discussion.record.seal_guard import reopen_refusal
 from discussion.record.session import (
     SEGMENT_RE,
     SessionRecord,
@@ -29,7 +31,12 @@ from discussion.record.session import (
 )
 from discussion.safe_files import not_regular_reason
 
-Action = Literal["recovered", "nothing-to-do", "in-use", "cleaned", "failed"]
+
+class SealedRecordError(RecordCorruptError):
+    """The record holds or once held a closed line, or its log is gone: never reopened."""
+
+
+Action = Literal["recovered", "nothing-to-do", "in-use", "cleaned", "failed", "refused"]
 
 
 @dataclass
@@ -65,8 +72,8 @@ class RecoveryReport:
 
     @property
     def ok(self) -> bool:
-        """False if any session failed to recover."""
-        return all(s.action != "failed" for s in self.sessions)
+        """False if any session failed to recover or was refused (a sealed or lost record)."""
+        return all(s.action not in ("failed", "refused") for s in self.sessions)
 
 
 def _repair_function() -> Any:
@@ -172,8 +179,12 @@ def _recover_open(record: SessionRecord) -> SessionRecovery:
 def resume(folder: Path) -> tuple[SessionRecord, SessionRecovery]:
     """Take ownership of an unclosed session, recovering it first if needed.
 
-    Raises SessionLockedError if its owner is running, SessionClosedError if it is closed.
+    Raises SessionLockedError if its owner is running, SessionClosedError if it is closed,
+    SealedRecordError if it holds or ever held a closed line or its log is missing or empty
+    (a sealed record stays sealed; a lost log is never rebuilt).
     """
+    if (refusal := reopen_refusal(folder)) is not None:
+        raise SealedRecordError(refusal)
     record = SessionRecord.open(folder, repair_torn_tail=True)
     try:
         outcome = _recover_open(record)
@@ -213,6 +224,8 @@ def recover_session(folder: Path) -> SessionRecovery:
         record, outcome = resume(folder)
     except SessionLockedError:
         raise
+    except SealedRecordError as error:
+        return SessionRecovery(folder, "refused", error.message)
     except UserError as error:
         return SessionRecovery(folder, "failed", error.message)
     except OSError as error:  # e.g. a file in the folder that cannot be written
