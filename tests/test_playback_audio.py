@@ -1,0 +1,156 @@
+"""Real playback into the test PulseAudio sink: what comes out is what the record holds there.
+
+The player plays the sample record from a note (minus the 5 s pre-roll) through the real
+sounddevice OutputStream to the default output (the private daemon's null sink), while a
+second stream records the sink's monitor. The capture is then looked for in the whole
+recording by normalised cross-correlation: it must match (≥ 0.9) where the note's pre-roll
+starts. At 1.5× the capture is looked for in sox's own stretch of the same span (the player
+uses sox too, so this checks the span and the plumbing), and, independently of sox, its loudness
+envelope is compared with the original's envelope squeezed by 1.5 in time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import audio_helpers as ah
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from discussion.playback import AudioTimeline, PlaybackStatus, Player, PlayerAlarm
+from discussion.record import derive_state
+from discussion.record.session import load_info, read_log
+
+SAMPLE = Path(__file__).resolve().parent.parent / "transcripts" / "sample-discussion"
+RATE = 16000
+
+
+class MonitorCapture:
+    """Records the default source (the sink's monitor) at 16 kHz into memory."""
+
+    def __init__(self) -> None:
+        import sounddevice
+
+        self.blocks: list[npt.NDArray[np.float32]] = []
+        self.lock = threading.Lock()
+        self.stream = sounddevice.InputStream(
+            samplerate=RATE, channels=1, dtype="float32", callback=self._callback
+        )
+        self.stream.start()
+
+    def _callback(self, indata: npt.NDArray[np.float32], _f: int, _t: object, _s: object) -> None:
+        with self.lock:
+            self.blocks.append(indata[:, 0].copy())
+
+    def samples(self) -> ah.FloatArray:
+        with self.lock:
+            data = np.concatenate(self.blocks) if self.blocks else np.zeros(0, np.float32)
+        return data.astype(np.float64)
+
+    def close(self) -> None:
+        self.stream.stop()
+        self.stream.close()
+
+
+def sample_timeline() -> tuple[AudioTimeline, list[float]]:
+    state = derive_state(load_info(SAMPLE), read_log(SAMPLE).events, owned=False)
+    return AudioTimeline.from_state(SAMPLE, state), [n.offset for n in state.evidence_notes]
+
+
+def whole(timeline: AudioTimeline) -> ah.FloatArray:
+    return timeline.read(0, timeline.end_frame).astype(np.float64) / 32768.0
+
+
+def play_and_capture(start_note: float, speed: float, seconds: float) -> ah.FloatArray:
+    """Play from the note (5 s pre-roll) at `speed`; the monitor's capture from play on."""
+    timeline, _ = sample_timeline()
+    reports: list[PlaybackStatus | PlayerAlarm] = []
+    player = Player(timeline, reports.append, preroll_s=5.0)
+    capture = MonitorCapture()
+    try:
+        player.start()
+        assert player.ready.wait(10)
+        assert player.reason is None, player.reason
+        time.sleep(0.3)  # the capture is running
+        if speed != 1.0:
+            player.set_speed(speed)
+        player.play_from(start_note)
+        time.sleep(seconds)
+        player.toggle()
+    finally:
+        player.stop()
+        time.sleep(0.2)
+        capture.close()
+    alarms = [r.message for r in reports if isinstance(r, PlayerAlarm)]
+    assert not alarms, alarms
+    return capture.samples()
+
+
+def loud_part(samples: ah.FloatArray, seconds: float) -> ah.FloatArray:
+    """`seconds` of the capture starting 0.5 s after the first sound (past any fade-in)."""
+    start = ah.onset(samples, RATE, threshold_dbfs=-40.0) + RATE // 2
+    part = samples[start : start + round(seconds * RATE)]
+    assert len(part) == round(seconds * RATE), "the capture ended too soon"
+    return part
+
+
+def envelope(samples: ah.FloatArray, frame: int = 160) -> ah.FloatArray:
+    """RMS per 10 ms."""
+    count = len(samples) // frame
+    return np.sqrt(np.mean(np.square(samples[: count * frame].reshape(count, frame)), axis=1))
+
+
+@pytest.mark.slow
+def test_playing_from_a_note_outputs_the_recording_at_that_time(pulse: Path) -> None:
+    _, notes = sample_timeline()
+    note = notes[2]  # the deaf customer: speech around it
+    captured = play_and_capture(note, 1.0, seconds=5.0)
+    part = loud_part(captured, 3.0)
+    recording = whole(sample_timeline()[0])
+    correlation, lag = ah.best_alignment(recording, part)
+    found_at = lag / RATE
+    assert correlation > 0.9, f"capture does not match the recording (peak {correlation:.3f})"
+    start = note - 5.0
+    # The part starts at the first sound after the pre-roll's start (plus 0.5 s).
+    assert start <= found_at <= start + 4.0, f"found at {found_at:.2f} s, pre-roll from {start}"
+
+
+@pytest.mark.slow
+def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path) -> None:
+    timeline, notes = sample_timeline()
+    note = notes[2]
+    start = note - 5.0
+    captured = play_and_capture(note, 1.5, seconds=6.0)
+    part = loud_part(captured, 3.0)
+    # sox's own stretch of the same span, made offline from the segment file.
+    segment = timeline.pieces[0]
+    offset = start - segment.start / RATE
+    stretched_path = tmp_path / "stretched.wav"
+    subprocess.run(
+        ["sox", str(segment.path), str(stretched_path), "trim", f"{offset}", "12",
+         "tempo", "-s", "1.5"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    stretched, rate = ah.read_mono(stretched_path)
+    assert rate == RATE
+    correlation, lag = ah.best_alignment(stretched, part)
+    assert correlation > 0.85, f"capture is not the stretched span (peak {correlation:.3f})"
+    assert lag / RATE <= 3.0  # near the stretch's start: played from the pre-roll
+    # Independently of sox: the capture's envelope follows the original's, 1.5× as fast.
+    original = whole(timeline)
+    source_start = round((start + lag / RATE * 1.5) * RATE)
+    source = original[source_start : source_start + round(3.0 * 1.5 * RATE)]
+    squeezed = envelope(source)
+    squeezed = np.interp(np.arange(len(squeezed) / 1.5) * 1.5, np.arange(len(squeezed)), squeezed)
+    heard = envelope(part)
+    count = min(len(heard), len(squeezed))
+    match = float(np.corrcoef(heard[:count], squeezed[:count])[0, 1])
+    assert match > 0.7, f"the loudness envelope does not follow the original at 1.5× ({match:.2f})"
+    # And it is not the same as playing at 1×: at 1× the envelope matches worse.
+    plain = envelope(original[source_start : source_start + round(3.0 * RATE)])
+    count = min(len(heard), len(plain))
+    assert match > float(np.corrcoef(heard[:count], plain[:count])[0, 1]) + 0.1
