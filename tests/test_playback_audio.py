@@ -101,7 +101,10 @@ def loud_part(samples: ah.FloatArray, seconds: float) -> ah.FloatArray:
 def envelope(samples: ah.FloatArray, frame: int = 160) -> ah.FloatArray:
     """RMS per 10 ms."""
     count = len(samples) // frame
-    return np.sqrt(np.mean(np.square(samples[: count * frame].reshape(count, frame)), axis=1))
+    rms: ah.FloatArray = np.sqrt(
+        np.mean(np.square(samples[: count * frame].reshape(count, frame)), axis=1)
+    )
+    return rms
 
 
 @pytest.mark.slow
