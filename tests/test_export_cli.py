@@ -76,7 +76,7 @@ def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
     folder = make_closed_session(tmp_path / "sessions")
     result = run_cli("export", str(folder), "--format", "pdf", home=tmp_path)
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr and "Traceback" not in result.stderr
+    assert "unknown export format 'pdf'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_damaged_log_exits_1_without_traceback(tmp_path: Path) -> None:

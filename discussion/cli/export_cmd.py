@@ -1,9 +1,12 @@
-"""`discussion export FOLDER [--format md|html|csv] [-o FILE]`: the assessment record.
+"""`discussion export FOLDER [--format F] [-o FILE] [--force] [--segment N]`: the record.
 
-Prints to standard output unless `-o` names a file: a regular file, never inside a folder that
-holds a session record, and an existing one only with `--force`. Works on
-open, interrupted and closed sessions; the record says which at the top. Exit 0 on success,
-2 when FOLDER is missing or not a session folder, 1 when its log is damaged.
+Formats: the assessment record (`md`, `html`, `csv`) and the timeline for media tools (`vtt`,
+`srt`, `audacity`, `eaf`: notes, marks and questions as cues; `--segment N` for one recording
+segment's file). Every format prints to standard output unless `-o` names a file: a regular
+file, never inside a folder that holds a session record, written atomically with mode 0600,
+and an existing one only with `--force`. Works on open, interrupted and closed sessions; the
+record says which. Exit 0 on success, 2 for a bad format or option or when FOLDER is missing
+or not a session folder, 1 when its log is damaged.
 """
 
 from __future__ import annotations
@@ -13,25 +16,37 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Listed here, not imported, so that `discussion --help` stays fast (tests check these against
+# discussion.export.FORMATS and discussion.export.media.MEDIA_FORMATS).
+REPORT_FORMATS = ("md", "html", "csv")
+MEDIA_FORMATS = ("vtt", "srt", "audacity", "eaf")
+# The verifier's report beside the assessor's decisions (discussion.verification.export).
+VERIFICATION_FORMATS = ("verification", "verification-html")
+ALL_FORMATS = (*REPORT_FORMATS, *MEDIA_FORMATS, *VERIFICATION_FORMATS)
+
 
 def add_parser(subparsers: Any) -> None:
     """Register the `export` sub-command."""
     parser = subparsers.add_parser(
         "export",
-        help="export a session's assessment record (Markdown, HTML or CSV)",
+        help="export a session's record (Markdown, HTML, CSV) or its timeline for media tools",
         description="Write the assessment record of a session: apprentice, assessor, attempt, "
         "recording, consent, every criterion decision with its rationale and notes, all notes, "
         "questions asked, the other components' results, the grade as it stands and its "
-        "reasons, the record hash and the verification result. Exit 0 written, 2 not a "
-        "session folder, 1 damaged log.",
+        "reasons, the record hash and the verification result; or its notes, marks and "
+        "questions as cues for a media tool (WebVTT, SRT, an Audacity label track, an ELAN "
+        "file linked to the audio). Exit 0 written, 2 not a session folder or a bad option, "
+        "1 damaged log.",
     )
     parser.add_argument("folder", type=Path, help="the session folder")
     parser.add_argument(
         "--format",
         "-f",
-        choices=("md", "html", "csv"),
         default="md",
-        help="md (default), html (printable page) or csv (one row per note and decision)",
+        metavar="FORMAT",
+        help="md (default), html (printable page), csv (one row per note and decision); "
+        "vtt (WebVTT), srt (SubRip), audacity (label track), eaf (ELAN, linked to the audio); "
+        "verification, verification-html (the verifiers' judgements beside the decisions)",
     )
     parser.add_argument(
         "-o",
@@ -44,15 +59,43 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--force", action="store_true", help="replace FILE if it exists (a regular file only)"
     )
+    parser.add_argument(
+        "--segment",
+        type=int,
+        metavar="N",
+        help="media formats: only recording segment N (1 = audio/segment-001.wav), times "
+        "from its start; eaf needs it when the record has several segments",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build, render and write the record."""
+    from discussion.errors import UserError
+
+    fmt: str = args.format
+    if fmt not in ALL_FORMATS:
+        raise UserError(f"unknown export format {fmt!r}: use one of {', '.join(ALL_FORMATS)}")
+    if args.segment is not None and fmt not in MEDIA_FORMATS:
+        raise UserError(
+            f"--segment applies to the media formats ({', '.join(MEDIA_FORMATS)}), "
+            f"not to {fmt}: leave it out"
+        )
     from discussion.export import export_text, write_export
 
     folder: Path = args.folder
-    text = export_text(folder, args.format)
+    if fmt in MEDIA_FORMATS:
+        from discussion.export.media import render_media
+        from discussion.export.report import build_report
+
+        written_in = Path.cwd() if args.output is None else args.output.expanduser().parent
+        text = render_media(build_report(folder), fmt, segment=args.segment, written_in=written_in)
+    elif fmt in VERIFICATION_FORMATS:
+        from discussion.verification.export import verification_text
+
+        text = verification_text(folder, fmt)
+    else:
+        text = export_text(folder, fmt)
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
