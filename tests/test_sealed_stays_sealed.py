@@ -7,7 +7,9 @@ a missing or emptied log; `verify` never calls an unsealed record plain "intact"
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,92 @@ def test_the_sealed_sample_itself_is_left_alone(tmp_path: Path) -> None:
     home, folder = _copy(tmp_path)
     result = run_cli("recover", str(folder), home=home)
     assert result.returncode == 0 and "nothing-to-do: closed" in result.stdout
+
+
+def _verify(home: Path, folder: Path, *extra: str) -> tuple[int, str]:
+    result = run_cli("verify", *extra, str(folder), home=home)
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout
+
+
+def test_a_log_cut_short_is_never_called_plain_intact(tmp_path: Path) -> None:
+    """The first 8 lines plus a lock: consistent, but only a seal says the record is whole."""
+    home, folder = _copy(tmp_path)
+    lines = _log(folder).read_bytes().splitlines(keepends=True)
+    _log(folder).write_bytes(b"".join(lines[:8]))
+    (folder / "recorder.lock").write_text("99999\n")
+    code, text = _verify(home, folder)
+    assert code == 0
+    assert "intact so far, NOT SEALED: may be incomplete; 8 events" in text
+    assert "intact;" not in text and "seal sha256" not in text
+    code, out = _verify(home, folder, "--json")
+    body = json.loads(out)
+    assert code == 0 and body["ok"] is True and body["sealed"] is False
+    assert body["verdict"] == "intact-not-sealed" and body["may_be_incomplete"] is True
+    assert body["seal_hash"] is None
+
+
+def test_the_seal_hash_is_shown_to_check_a_later_copy_against(tmp_path: Path) -> None:
+    home, folder = _copy(tmp_path)
+    closed = parse_line(_log(folder).read_bytes().splitlines()[-1])
+    code, text = _verify(home, folder)
+    assert code == 0 and f"  seal sha256: {closed.hash}" in text.splitlines()
+    body = json.loads(_verify(home, folder, "--json")[1])
+    assert body["seal_hash"] == closed.hash and body["verdict"] == "intact"
+    assert body["may_be_incomplete"] is False
+
+
+def test_verify_names_a_damaged_closed_line_and_a_set_aside_one(tmp_path: Path) -> None:
+    home, folder = _copy(tmp_path)
+    content = _log(folder).read_bytes()
+    _log(folder).write_bytes(content[:-1])
+    code, text = _verify(home, folder)
+    assert code == 1 and "line 23: a damaged closed line" in text and ADVICE in text
+    lines = content.splitlines(keepends=True)
+    _log(folder).write_bytes(b"".join(lines[:-1]))
+    (folder / "events.torn-1.jsonl").write_bytes(lines[-1].rstrip(b"\n"))
+    (folder / "recorder.lock").write_text("99999\n")
+    code, text = _verify(home, folder)
+    assert code == 1 and "events.torn-1.jsonl holds a closed line" in text
+
+
+def _plant(folder: Path, outside: Path, kind: str) -> str:
+    """Put one odd entry into the sealed copy; return the path verify must name."""
+    audio = folder / "audio"
+    if kind == "empty folder":
+        (audio / "extra").mkdir()
+        return "audio/extra/"
+    if kind == "fifo":
+        os.mkfifo(audio / "pipe")
+        return "audio/pipe is a named pipe"
+    if kind == "device":
+        os.mknod(audio / "null", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        return "audio/null is a character device"
+    name = "events.jsonl" if kind == "log symlink" else "audio/segment-001.wav"
+    copy = outside / Path(name).name
+    shutil.copyfile(folder / name, copy)  # an identical copy elsewhere
+    (folder / name).unlink()
+    (folder / name).symlink_to(copy)
+    return f"{name} is a symbolic link"
+
+
+@pytest.mark.parametrize("kind", ["empty folder", "fifo", "device", "log symlink", "wav symlink"])
+def test_verify_reports_odd_entries_in_a_session_folder(tmp_path: Path, kind: str) -> None:
+    home, folder = _copy(tmp_path)
+    named = _plant(folder, tmp_path, kind)
+    code, text = _verify(home, folder)  # run_cli has a timeout: a FIFO opened would block
+    assert code == 1 and "NOT INTACT" in text
+    assert named in text, text
+    assert json.loads(_verify(home, folder, "--json")[1])["verdict"] == "altered"
+
+
+def test_an_empty_audio_folder_of_a_live_session_is_not_a_problem(tmp_path: Path) -> None:
+    from test_record_support import make_info
+
+    from discussion.record import SessionRecord, verify
+
+    record = SessionRecord.create(make_info(), home=tmp_path)
+    record.next_segment_path()  # makes audio/ before the recorder writes the first file
+    report = verify(record.folder)
+    record.release()
+    assert report.ok and report.verdict == "intact-not-sealed", report.problems

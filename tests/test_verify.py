@@ -124,12 +124,16 @@ def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
 
 def test_odd_file_types_are_problems_not_exceptions(tmp_path: Path) -> None:
     folder = make_closed_session(tmp_path)
-    (folder / "audio" / "empty-dir").mkdir()  # directories are not files: ignored
+    (folder / "audio" / "empty-dir").mkdir()  # an empty folder is named too (issue 10)
     (folder / "session.json").unlink()
     (folder / "session.json").mkdir()
     report = verify(folder)
     assert not report.ok
-    assert report.problems == ["session.json is a folder, not a regular file"]
+    assert report.problems == [
+        "session.json is a folder, not a regular file",
+        "audio/empty-dir/ is an empty folder: a session folder holds only the record's files "
+        "(remove it, or restore what it held)",
+    ]
 
 
 def test_list_and_recover_on_a_missing_home(tmp_path: Path) -> None:

@@ -1,6 +1,9 @@
 """`discussion verify FOLDER [--json]`: is a session record intact?
 
-Exit status: 0 intact, 1 altered / removed / appended, 2 not a session folder (usage).
+Exit status: 0 intact, 1 altered / removed / appended, 2 not a session folder (usage). An
+unsealed record that is intact so far exits 0 but is never called plain "intact": a log cut
+short looks the same, so the text says NOT SEALED and `--json` has `sealed: false`,
+`may_be_incomplete: true` and `verdict: "intact-not-sealed"`.
 """
 
 from __future__ import annotations
@@ -33,13 +36,17 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
-        state = "sealed (closed)" if report.sealed else "not sealed (session not closed)"
         minutes, seconds = divmod(round(report.audio_seconds), 60)
-        verdict = "intact" if report.ok else "NOT INTACT"
-        print(
-            f"{args.folder.name}: {verdict}; {report.events} events, {state}, "
-            f"audio {minutes}:{seconds:02d}"
-        )
+        if not report.ok:
+            state = "sealed (closed)" if report.sealed else "NOT SEALED"
+            head = f"NOT INTACT; {report.events} events, {state}"
+        elif report.sealed:
+            head = f"intact; {report.events} events, sealed (closed)"
+        else:  # a log cut short looks like this too: only a seal says the record is whole
+            head = f"intact so far, NOT SEALED: may be incomplete; {report.events} events"
+        print(f"{args.folder.name}: {head}, audio {minutes}:{seconds:02d}")
+        if report.seal_hash is not None:  # to check a later copy against
+            print(f"  seal sha256: {report.seal_hash}")
         for problem in report.problems:
             print(f"  - {problem}")
     return 0 if report.ok else 1

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from discussion.errors import UserError
 from discussion.record.events import ClosedData, CreatedData, Event
-from discussion.record.info import EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
+from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_log
+from discussion.record.seal_guard import ADVICE, empty_folders, looks_closed, set_aside_closed
 from discussion.record.session import (
     MAX_LOG_BYTES,
     MAX_SESSION_JSON_BYTES,
@@ -43,11 +44,24 @@ class VerifyReport:
     audio_seconds: float
     problems: list[str] = field(default_factory=list)
     sealed: bool = False
+    # The closed line's own hash: it covers the chain head and every sealed file, so a copy
+    # cut short or rebuilt is caught against this value kept elsewhere (exports show it).
+    seal_hash: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """ "intact" (sealed), "intact-not-sealed" (may be incomplete) or "altered"."""
+        if not self.ok:
+            return "altered"
+        return "intact" if self.sealed else "intact-not-sealed"
 
     def as_json(self) -> dict[str, Any]:
         """The `--json` output of `discussion verify`."""
         return {
             "ok": self.ok,
+            "verdict": self.verdict,
+            "may_be_incomplete": not self.sealed,
+            "seal_hash": self.seal_hash,
             "events": self.events,
             "audio_seconds": round(self.audio_seconds, 3),
             "problems": self.problems,
@@ -87,8 +101,31 @@ def verify(folder: Path) -> VerifyReport:
             f"no closed event and no {LOCK_FILE}: a closed line may have been removed "
             "(an unclosed session keeps its lock file)"
         )
+    _check_seal_history(folder, events if closed_at is None else events[: closed_at + 1], problems)
     audio_seconds = _audio_seconds(folder, state)
-    return VerifyReport(folder, not problems, len(events), audio_seconds, problems, sealed)
+    report = VerifyReport(folder, not problems, len(events), audio_seconds, problems, sealed)
+    report.seal_hash = events[closed_at].hash if closed_at is not None else None
+    return report
+
+
+def _check_seal_history(folder: Path, events: list[Event], problems: list[str]) -> None:
+    """A closed line set aside by a recovery, and empty folders (never part of a record)."""
+    for name in set_aside_closed(folder):
+        problems.append(
+            f"{name} holds a closed line set aside by a recovery: the record was sealed and "
+            f"then reopened; {ADVICE}"
+        )
+    closed = events[-1].payload if events else None
+    seals_audio = isinstance(closed, ClosedData) and any(
+        name.startswith(f"{AUDIO_DIR}/") for name in closed.files
+    )
+    for name in empty_folders(folder, audio_may_be_empty=not seals_audio):
+        if name in _CHECKED_ELSEWHERE:  # e.g. session.json replaced by a folder: named there
+            continue
+        problems.append(
+            f"{name}/ is an empty folder: a session folder holds only the record's files "
+            "(remove it, or restore what it held)"
+        )
 
 
 def _check_session_json(folder: Path, problems: list[str]) -> SessionInfo | None:
@@ -132,7 +169,13 @@ def _check_log(folder: Path, problems: list[str]) -> list[Event]:
     if scan.problem is not None:
         problems.append(f"{EVENTS_JSONL} {scan.problem}")
     if scan.torn is not None:
-        if events and events[-1].type == "closed":
+        if looks_closed(content[scan.torn.offset :]):
+            problems.append(
+                f"{EVENTS_JSONL} line {scan.torn.line_number}: a damaged closed line "
+                f"({scan.torn.reason}): the seal is broken (not an interruption: do not "
+                f"recover); {ADVICE}"
+            )
+        elif events and events[-1].type == "closed":
             problems.append(
                 f"{EVENTS_JSONL} line {scan.torn.line_number}: bytes after the closed line"
             )
