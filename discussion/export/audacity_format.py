@@ -10,7 +10,7 @@ N's with `--segment N`, the file Audacity opens).
 
 from __future__ import annotations
 
-from discussion.export.cues import build_track
+from discussion.export.cues import Track, build_track
 from discussion.export.report import Report
 from discussion.text_safety import visible
 
@@ -27,7 +27,12 @@ def audacity_label(text: str) -> str:
 
 def render_audacity(report: Report, segment: int | None = None) -> str:
     """The record's cues as Audacity label lines (`\\n` line ends)."""
+    return track_audacity(build_track(report, segment))
+
+
+def track_audacity(track: Track) -> str:
+    """Lay out `track` as Audacity label lines."""
     return "".join(
         f"{seconds(cue.start_ms)}\t{seconds(cue.end_ms)}\t{audacity_label(cue.label)}\n"
-        for cue in build_track(report, segment).cues
+        for cue in track.cues
     )

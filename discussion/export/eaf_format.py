@@ -89,7 +89,11 @@ def tiers_of(cue: Cue) -> list[str]:
 
 def render_eaf(report: Report, segment: int | None = None, written_in: Path | None = None) -> str:
     """The record as EAF 3.0 XML text; `written_in` is the folder the file will be in."""
-    track = eaf_track(report, segment)
+    return track_eaf(report, eaf_track(report, segment), written_in)
+
+
+def track_eaf(report: Report, track: Track, written_in: Path | None = None) -> str:
+    """Lay out `track` (one segment's cues, or a notes-only record's) as EAF 3.0."""
     root = ET.Element(
         "ANNOTATION_DOCUMENT",
         {
@@ -123,6 +127,8 @@ def render_eaf(report: Report, segment: int | None = None, written_in: Path | No
     ET.SubElement(header, "PROPERTY", {"NAME": "discussion.status"}).text = xml_text(
         report.status_text
     )
+    verdict = "intact" if report.verify.ok else "NOT INTACT"
+    ET.SubElement(header, "PROPERTY", {"NAME": "discussion.verification"}).text = verdict
     order = ET.SubElement(root, "TIME_ORDER")
     for t in slots:
         ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot_id[t], "TIME_VALUE": str(t)})

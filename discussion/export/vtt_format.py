@@ -26,7 +26,7 @@ def vtt_time(ms: int) -> str:
 def vtt_escape(text: str) -> str:
     """Text safe in a cue payload: control characters visible, `& < >` as references."""
     text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "\n".join(line for line in text.splitlines() if line.strip())
+    return "\n".join(line for line in text.split("\n") if line.strip())
 
 
 def render_vtt(report: Report, segment: int | None = None) -> str:
@@ -43,7 +43,8 @@ def track_vtt(report: Report, track: Track) -> str:
     )
     about = vtt_escape(
         f"Professional Discussion record, session {report.info.session_id}: "
-        f"{report.status_text}; {where}"
+        f"{report.status_text}; verification: {'intact' if report.verify.ok else 'NOT INTACT'}"
+        f"; {where}"
     )
     out = ["WEBVTT", "", "NOTE", about, ""]
     for cue in track.cues:
