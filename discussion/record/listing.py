@@ -19,6 +19,7 @@ from discussion.paths import sessions_dir
 from discussion.record.events import EventFormatError, parse_line
 from discussion.record.info import EVENTS_JSONL, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_tail
+from discussion.record.seal_guard import listed_seal_problem
 from discussion.record.session import is_owned_by_running_process, load_info, read_log
 from discussion.record.state import derive_state
 from discussion.safe_files import UnsafeFileError, read_tail
@@ -84,6 +85,8 @@ def _summarise(folder: Path) -> SessionSummary:
     status: ListedStatus = "closed" if peek.last_type == "closed" else "interrupted"
     if status != "closed" and is_owned_by_running_process(folder):
         status = "open"
+    if status == "interrupted" and (sealed := listed_seal_problem(folder, tail)) is not None:
+        return SessionSummary(*base, info.kind, "broken", sealed, created)  # never resumed
     torn = None
     if peek.torn is not None:
         torn = f"torn last line ({peek.torn}): run `discussion recover`"

@@ -122,3 +122,22 @@ def empty_folders(folder: Path, *, audio_may_be_empty: bool) -> list[str]:
             except OSError:
                 continue
     return sorted(found)
+
+
+def listed_seal_problem(folder: Path, tail: bytes) -> str | None:
+    """Why an unclosed record in the session list is a broken seal, not an interruption.
+
+    Cheap enough for the list (the log's last bytes, already read, and one lstat), so the
+    home screen never offers to resume a sealed record; `reopen_refusal` is the full check.
+    """
+    if looks_closed(tail):
+        return (
+            "sealed, then added to or its closed line damaged: it is not reopened "
+            f"(see `discussion verify {folder}`)"
+        )
+    if not os.path.lexists(folder / LOCK_FILE):
+        return (
+            f"no closed line and no {LOCK_FILE}: its closed line may have been removed "
+            f"(see `discussion verify {folder}`)"
+        )
+    return None

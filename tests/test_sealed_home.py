@@ -1,0 +1,61 @@
+"""A sealed record reopened by hand is never offered for resuming on the home screen (issue 10)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from screen_host import ScreenHost
+from test_sealed_stays_sealed import SAMPLE, _append_note_after_closed
+from test_ui_home import make_info, rows_shown, settle
+from textual.widgets import Static
+from ui_helpers import catalog
+
+from discussion.record import SessionRecord, list_sessions
+from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.home import HomeScreen
+
+
+@pytest.fixture
+def sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    folder = tmp_path / "sessions"
+    shutil.copytree(SAMPLE, folder / SAMPLE.name)
+    return folder
+
+
+def _damage(folder: Path, how: str) -> None:
+    log = folder / "events.jsonl"
+    if how == "appended":
+        _append_note_after_closed(folder)
+    elif how == "newline stripped":
+        log.write_bytes(log.read_bytes()[:-1])
+    else:  # closed line deleted
+        log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
+
+
+@pytest.mark.parametrize("how", ["appended", "newline stripped", "closed line deleted"])
+async def test_home_does_not_offer_to_resume_a_reopened_seal(sessions: Path, how: str) -> None:
+    sample = sessions / SAMPLE.name
+    _damage(sample, how)
+    (summary,) = list_sessions(sessions)
+    assert summary.status == "broken" and summary.problem is not None
+    app = ScreenHost(lambda: HomeScreen(catalog(), sessions))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "offered to resume a sealed record"
+        assert rows_shown(app)[0][1] == "broken"
+        problem = str(app.screen.query_one("#home-problem", Static).render())
+        assert "closed line" in problem
+
+
+async def test_a_real_interruption_is_still_offered(sessions: Path) -> None:
+    record = SessionRecord.create(make_info("Ivan", datetime(2026, 3, 4, 9, tzinfo=UTC)), sessions)
+    record.release()  # killed: the lock file stays, no closed line
+    app = ScreenHost(lambda: HomeScreen(catalog(), sessions))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Resume it now?" in str(app.screen.query_one("#confirm-body", Static).render())
