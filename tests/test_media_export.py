@@ -82,9 +82,13 @@ def expected(report: Report, *, shift_ms: int = 0) -> list[tuple[int, str]]:
 
 
 def test_the_record_has_what_the_tests_rely_on(report: Report) -> None:
-    numbers = [n.label for n in report.state.notes]
-    assert numbers == ["#1", "mark 1", "#2", "#3", "#4"]  # the mark given text keeps order
+    kinds = ["mark" if n.is_mark else "note" for n in report.state.notes]
+    assert kinds == ["note", "mark", "note", "note", "note"]  # the mark given text is a note
     assert len(expected(report)) == 6
+
+
+def tricky_number(report: Report) -> int:
+    return next(n.number for n in report.notes if n.text == TRICKY)
 
 
 def test_vtt_round_trips_through_webvtt_py(report: Report) -> None:
@@ -92,15 +96,12 @@ def test_vtt_round_trips_through_webvtt_py(report: Report) -> None:
     captions = webvtt.from_string(text).captions
     got = [(c.start_time.in_milliseconds(), html.unescape(c.text)) for c in captions]
     assert got == expected(report)
-    assert [c.identifier for c in captions] == [
-        "question-1",
-        "note-1",
-        "mark-1",
-        "note-2",
-        "note-3",
-        "note-4",
+    # identifiers carry the numbers people see (NoteView.number, or the mark's number)
+    idents = ["question-1"] + [
+        f"mark-{n.mark_number}" if n.is_mark else f"note-{n.number}" for n in report.state.notes
     ]
-    tricky = next(c for c in captions if c.identifier == "note-2")
+    assert [c.identifier for c in captions] == idents
+    tricky = next(c for c in captions if c.identifier == f"note-{tricky_number(report)}")
     assert "<b>" not in tricky.raw_text and "-->" not in tricky.raw_text  # escaped, not applied
     assert html.unescape(tricky.text).endswith(TRICKY)  # webvtt-py strips real tags: none here
     assert len(tricky.lines) == 2
@@ -209,20 +210,21 @@ def test_control_characters_are_visible_and_every_format_still_parses(tmp_path: 
     rec.add_note("bell\x07 esc\x1b[2J cr\rend\x00 blank\n\nline", ["4A"], 50.0)
     rec.close()
     report = build_report(rec.folder)
+    head = f"#{report.notes[-1].number} [4A]"
     captions = webvtt.from_string(render_media(report, "vtt")).captions
-    assert html.unescape(captions[-1].text) == "#5 [4A] bell␇ esc␛[2J cr␍end␀ blank\nline"
+    assert html.unescape(captions[-1].text) == f"{head} bell␇ esc␛[2J cr␍end␀ blank\nline"
     subtitles = list(srt.parse(render_media(report, "srt")))
-    assert subtitles[-1].content.replace(ZWSP, "") == "#5 [4A] bell␇ esc␛[2J cr␍end␀ blank\nline"
+    assert subtitles[-1].content.replace(ZWSP, "") == f"{head} bell␇ esc␛[2J cr␍end␀ blank\nline"
     rows = list(
         csv.reader(
             io.StringIO(render_media(report, "audacity")), delimiter="\t", quoting=csv.QUOTE_NONE
         )
     )
-    assert len(rows) == 7 and rows[-1][2] == "#5 [4A] bell␇ esc␛[2J cr␍end␀ blank␊␊line"
+    assert len(rows) == 7 and rows[-1][2] == f"{head} bell␇ esc␛[2J cr␍end␀ blank␊␊line"
     _, eaf = eaf_of(report, tmp_path)
     assert isinstance(eaf, pympi.Elan.Eaf)
     value = eaf.get_annotation_data_for_tier("4A")[0][2]
-    assert value == "#5 [4A] bell␇ esc␛[2J cr␍end␀ blank\n\nline"
+    assert value == f"{head} bell␇ esc␛[2J cr␍end␀ blank\n\nline"
 
 
 def test_several_segments_eaf_per_segment_others_on_the_timeline(tmp_path: Path) -> None:
@@ -235,9 +237,8 @@ def test_several_segments_eaf_per_segment_others_on_the_timeline(tmp_path: Path)
     _, eaf = eaf_of(report, tmp_path, segment=2)
     assert isinstance(eaf, pympi.Elan.Eaf)
     assert eaf.get_linked_files()[0]["MEDIA_URL"].endswith("audio/segment-002.wav")
-    assert eaf.get_annotation_data_for_tier("5A") == [
-        (3000, 3000 + HOLD_MS, "#5 [5A] In segment 2")
-    ]
+    label = f"#{report.notes[-1].number} [5A] In segment 2"
+    assert eaf.get_annotation_data_for_tier("5A") == [(3000, 3000 + HOLD_MS, label)]
     assert eaf.get_annotation_data_for_tier("1A") == []  # segment 1's notes stay in its file
     whole = webvtt.from_string(render_media(report, "vtt")).captions
     assert whole[-1].start_time.in_milliseconds() == 63000  # the session timeline
