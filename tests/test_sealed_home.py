@@ -10,6 +10,7 @@ import pytest
 from screen_host import ScreenHost
 from test_sealed_stays_sealed import SAMPLE, _append_note_after_closed
 from test_ui_home import make_info, rows_shown, settle
+from textual.content import Content
 from textual.widgets import Static
 from ui_helpers import catalog
 
@@ -59,3 +60,25 @@ async def test_a_real_interruption_is_still_offered(sessions: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Resume it now?" in str(app.screen.query_one("#confirm-body", Static).render())
+
+
+async def test_the_record_view_shows_a_log_cut_short_in_red(sessions: Path) -> None:
+    from test_issue8_record_view import wait_loaded
+
+    from discussion.ui.screens.record_view import RecordViewScreen
+
+    sample = sessions / SAMPLE.name
+    log = sample / "events.jsonl"
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:8]))
+    (sample / "recorder.lock").write_text("99999\n")
+    screen = RecordViewScreen(sample, catalog())
+    app = ScreenHost(lambda: screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, screen)
+        bar = screen.query_one("#record-bar", Static).render()
+        assert str(bar).startswith("NOT SEALED · intact so far, may be incomplete")
+        assert isinstance(bar, Content)
+        first = bar.spans[0]
+        assert (first.start, first.end) == (0, len("NOT SEALED"))
+        assert "ansi=1" in repr(first.style)  # red (ANSI colour 1), not the sealed green
+        assert "Verification: intact so far, NOT SEALED: may be incomplete" in screen.plain_text

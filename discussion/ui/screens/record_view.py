@@ -230,9 +230,12 @@ class RecordViewScreen(Screen[None]):
     def _bar(self, report: Report) -> Text:
         """One line: sealed and intact or not, practice or not, the grade (or no grade)."""
         bar = Text()
-        if report.verify.ok:
-            bar.append("SEALED" if report.verify.sealed else "NOT SEALED", "bold green")
+        if report.verify.ok and report.verify.sealed:
+            bar.append("SEALED", "bold green")
             bar.append(" · record intact")
+        elif report.verify.ok:  # a log cut short looks the same: only a seal says it is whole
+            bar.append("NOT SEALED", "bold red")
+            bar.append(" · intact so far, may be incomplete", "red")
         else:
             bar.append("RECORD NOT INTACT", "bold red")
             bar.append(f" · {len(report.verify.problems)} problem(s): r to see them")
