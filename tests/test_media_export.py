@@ -258,3 +258,26 @@ def test_an_empty_record_gives_valid_empty_files(tmp_path: Path) -> None:
     _, eaf = eaf_of(report, tmp_path)
     assert isinstance(eaf, pympi.Elan.Eaf)
     assert eaf.get_linked_files() == []  # no audio: nothing to link
+
+
+def test_eaf_never_overlaps_on_a_tier(tmp_path: Path) -> None:
+    """Notes at the same moment (both clamped to 0 by the reaction lag) share one annotation."""
+    rec = SessionRecord.create(make_info(reaction_lag_s=2.0), home=tmp_path / "sessions")
+    path = rec.next_segment_path()
+    name = path.relative_to(rec.folder).as_posix()
+    rec.append(RecordingStartedData(segment=name, start_offset=0.0, device="t"), 0.0)
+    rec.add_note("First at the start", ["1A"], 0.5)
+    rec.add_note("Second at the start", ["1A", "2A"], 1.0)
+    rec.add_note("", [], 1.5)  # a mark at the same moment: its own tier
+    rec.append(RecordingStoppedData(segment=name, frames=write_wav(path, 5.0), reason="s"), 5.0)
+    rec.close()
+    report = build_report(rec.folder)
+    _, eaf = eaf_of(report, tmp_path)
+    assert isinstance(eaf, pympi.Elan.Eaf)
+    first, second = (f"#{n.number} [{' '.join(n.criteria)}] {n.text}" for n in report.notes)
+    assert eaf.get_annotation_data_for_tier("1A") == [(0, 5000, f"{first}\n{second}")]
+    assert eaf.get_annotation_data_for_tier("2A") == [(0, 5000, second)]
+    assert [v for _, _, v in eaf.get_annotation_data_for_tier("marks")] == ["mark 1"]
+    for tier in eaf.get_tier_names():
+        spans = sorted(eaf.get_annotation_data_for_tier(tier))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), tier

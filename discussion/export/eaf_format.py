@@ -3,7 +3,8 @@
 Tiers: one per discussion criterion of the standard (a note tagged 1A and 2A is on both, its
 text saying both), `no criteria` when a note has no tags, then `questions` (questions marked as
 asked) and `marks` (bookmarks, never evidence). Every annotation reads as the other media
-exports do (`#3 [1A 2A] the note's text`); see `cues` for times and cue ends.
+exports do (`#3 [1A 2A] the note's text`); see `cues` for times and cue ends. ELAN allows no
+overlap on a tier, so cues starting at the same millisecond on one tier share one annotation.
 
 An ELAN file plays one timeline against its media, so it covers one recording segment: the
 only one when there is one, else the one chosen with `--segment N` (times then relative to
@@ -87,6 +88,25 @@ def tiers_of(cue: Cue) -> list[str]:
     return list(cue.criteria) or [UNTAGGED_TIER]
 
 
+def tier_spans(report: Report, track: Track) -> dict[str, list[tuple[int, int, str]]]:
+    """(start, end, text) per tier, in time order, never overlapping on a tier.
+
+    Cues end at the next later cue, so only cues starting at the same millisecond could overlap
+    (ELAN allows no overlap on a tier): those on one tier become one annotation, their texts on
+    separate lines in the order written.
+    """
+    by_tier: dict[str, list[tuple[int, int, str]]] = {t: [] for t in tier_ids(report, track.cues)}
+    for cue in track.cues:
+        for tier in tiers_of(cue):
+            spans = by_tier[tier]
+            if spans and spans[-1][0] == cue.start_ms:
+                start, end, text = spans[-1]
+                spans[-1] = (start, end, f"{text}\n{cue.label}")
+            else:
+                spans.append((cue.start_ms, cue.end_ms, cue.label))
+    return by_tier
+
+
 def render_eaf(report: Report, segment: int | None = None, written_in: Path | None = None) -> str:
     """The record as EAF 3.0 XML text; `written_in` is the folder the file will be in."""
     return track_eaf(report, eaf_track(report, segment), written_in)
@@ -115,11 +135,8 @@ def track_eaf(report: Report, track: Track, written_in: Path | None = None) -> s
         )
     slots = sorted({t for cue in track.cues for t in (cue.start_ms, cue.end_ms)})
     slot_id = {t: f"ts{i}" for i, t in enumerate(slots, start=1)}
-    by_tier: dict[str, list[Cue]] = {tier: [] for tier in tier_ids(report, track.cues)}
-    for cue in track.cues:
-        for tier in tiers_of(cue):
-            by_tier[tier].append(cue)
-    count = sum(len(cues) for cues in by_tier.values())
+    by_tier = tier_spans(report, track)
+    count = sum(len(spans) for spans in by_tier.values())
     ET.SubElement(header, "PROPERTY", {"NAME": "lastUsedAnnotationId"}).text = str(count)
     ET.SubElement(header, "PROPERTY", {"NAME": "discussion.session_id"}).text = xml_text(
         report.info.session_id
@@ -133,17 +150,17 @@ def track_eaf(report: Report, track: Track, written_in: Path | None = None) -> s
     for t in slots:
         ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot_id[t], "TIME_VALUE": str(t)})
     number = 0
-    for tier, cues in by_tier.items():
+    for tier, spans in by_tier.items():
         element = ET.SubElement(
             root, "TIER", {"LINGUISTIC_TYPE_REF": LINGUISTIC_TYPE, "TIER_ID": xml_text(tier)}
         )
-        for cue in cues:
+        for start, end, value in spans:
             number += 1
             annotation = ET.SubElement(ET.SubElement(element, "ANNOTATION"), "ALIGNABLE_ANNOTATION")
             annotation.set("ANNOTATION_ID", f"a{number}")
-            annotation.set("TIME_SLOT_REF1", slot_id[cue.start_ms])
-            annotation.set("TIME_SLOT_REF2", slot_id[cue.end_ms])
-            ET.SubElement(annotation, "ANNOTATION_VALUE").text = xml_text(cue.label)
+            annotation.set("TIME_SLOT_REF1", slot_id[start])
+            annotation.set("TIME_SLOT_REF2", slot_id[end])
+            ET.SubElement(annotation, "ANNOTATION_VALUE").text = xml_text(value)
     ET.SubElement(
         root,
         "LINGUISTIC_TYPE",
