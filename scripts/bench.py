@@ -19,6 +19,9 @@ Keys with goals:
 - notes.timestamp_error_ms_max: a note is sent the moment a tone burst reaches the input (seen
   by a second capture in 4 ms blocks); largest distance between its offset and the burst onset
   found in the file (goal <= 32).
+- sessions.list_10000_s: `discussion sessions --json` over 10,000 session folders, start-up
+  included, with `sessions.ratio_vs_find_cat` against find+cat of the same files
+  (scripts/bench_sessions.py; goal <= 2).
 - recovery.kill9_recovered, recovery.notes_lost: 20 SIGKILLs at random moments, then recover
   and verify: sessions passing both (goal 20), acknowledged notes missing (goal 0).
 """
@@ -71,6 +74,7 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "ui.first_frame_ratio": ("<= 1.5", lambda v: v <= 1.5),
     "ui.keypress_to_saved_note_ms_p99": ("<= 50", lambda v: v <= 50),
     "ui.keypress_to_saved_note_ms_max": ("<= 50", lambda v: v <= 50),
+    "sessions.list_10000_s": ("<= 2", lambda v: v <= 2),
 }
 
 
@@ -269,6 +273,13 @@ def bench_ui_step(_work: Path, results: dict[str, float]) -> None:
     bench_ui(results)
 
 
+def bench_sessions_step(work: Path, results: dict[str, float]) -> None:
+    """`discussion sessions` over 10,000 folders against find+cat (scripts/bench_sessions.py)."""
+    from scripts.bench_sessions import bench_sessions
+
+    bench_sessions(results, where=work)
+
+
 # Part name (for --only) -> benchmark, in the order a full run takes them.
 STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "fsync": bench_fsync,
@@ -277,6 +288,7 @@ STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "load": bench_load,
     "cpu": bench_cpu_and_memory,
     "ui": bench_ui_step,
+    "sessions": bench_sessions_step,
 }
 
 

@@ -20,6 +20,7 @@ KEYS = [
     "notes.timestamp_error_ms_max",
     "recovery.kill9_recovered",
     "recovery.notes_lost",
+    "sessions.list_10000_s",
 ]
 
 

@@ -9,14 +9,14 @@ line); the whole chain is `discussion verify`'s work.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
 from discussion.errors import UserError
 from discussion.paths import sessions_dir
-from discussion.record.events import EventFormatError, parse_line
+from discussion.record.events import ClosedData, EventFormatError, TallyData, parse_line
 from discussion.record.info import EVENTS_JSONL, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_tail
 from discussion.record.seal_guard import listed_seal_problem
@@ -51,6 +51,9 @@ class SessionSummary:
     created_at: datetime | None = None
     # Why a closed session's discussion did not go ahead (e.g. consent declined), else None.
     not_held: str | None = None
+    assessor: str | None = None
+    # A closed session's tally as sealed in its `closed` event (criteria met / not met).
+    tally: TallyData | None = None
 
 
 def _broken(folder: Path, problem: str) -> SessionSummary:
@@ -74,26 +77,33 @@ def _summarise(folder: Path) -> SessionSummary:
     try:
         tail, size = read_tail(folder / EVENTS_JSONL, TAIL_BYTES, follow_symlinks=False)
     except FileNotFoundError:
-        return SessionSummary(*base, info.kind, "broken", f"{EVENTS_JSONL} is missing", created)
+        problem = f"{EVENTS_JSONL} is missing"
+        return SessionSummary(*base, info.kind, "broken", problem, created, assessor=info.assessor)
     except UnsafeFileError as error:
         problem = f"{EVENTS_JSONL} {error.reason}"
-        return SessionSummary(*base, info.kind, "broken", problem, created)
+        return SessionSummary(*base, info.kind, "broken", problem, created, assessor=info.assessor)
     peek = scan_tail(tail, whole=len(tail) == size)
     if peek.problem is not None:
         problem = f"{EVENTS_JSONL}: {peek.problem}"
-        return SessionSummary(*base, info.kind, "broken", problem, created)
+        return SessionSummary(*base, info.kind, "broken", problem, created, assessor=info.assessor)
     status: ListedStatus = "closed" if peek.last_type == "closed" else "interrupted"
     if status != "closed" and is_owned_by_running_process(folder):
         status = "open"
     if status == "interrupted" and (sealed := listed_seal_problem(folder, tail)) is not None:
-        return SessionSummary(*base, info.kind, "broken", sealed, created)  # never resumed
+        broken = SessionSummary(*base, info.kind, "broken", sealed, created)  # never resumed
+        return replace(broken, assessor=info.assessor)
     torn = None
     if peek.torn is not None:
         torn = f"torn last line ({peek.torn}): run `discussion recover`"
-    not_held = None
+    not_held: str | None = None
+    tally: TallyData | None = None
     if status == "closed":
         not_held = _not_held(folder, info, tail, whole=len(tail) == size)
-    return SessionSummary(*base, info.kind, status, torn, created, not_held)
+        if peek.last is not None and isinstance(peek.last.payload, ClosedData):
+            tally = peek.last.payload.tally
+    return SessionSummary(
+        *base, info.kind, status, torn, created, not_held, assessor=info.assessor, tally=tally
+    )
 
 
 def _not_held(folder: Path, info: SessionInfo, tail: bytes, whole: bool) -> str | None:
@@ -141,7 +151,9 @@ def list_sessions(home: Path | None = None) -> list[SessionSummary]:
     if not root.is_dir():
         return []
     try:
-        entries = sorted(root.iterdir())
+        with os.scandir(root) as scan:  # names only: sorting Paths cost a tenth of the list
+            names = sorted(entry.name for entry in scan)
     except OSError as error:
         raise UserError(f"{root}: cannot list the sessions: {error.strerror or error}") from None
-    return [summarise(folder) for folder in entries if _candidate(folder)]
+    folders = (root / name for name in names)
+    return [summarise(folder) for folder in folders if _candidate(folder)]

@@ -348,6 +348,7 @@ class LogTail:
     last_type: str | None  # the type of the last good event; None if none could be read
     torn: str | None = None  # why the last physical line is not a good event
     problem: str | None = None  # the tail itself is unusable (e.g. no line parses)
+    last: Event | None = None  # the last good event itself (the listing reads a closed tally)
 
 
 def scan_tail(tail: bytes, whole: bool) -> LogTail:
@@ -371,7 +372,7 @@ def scan_tail(tail: bytes, whole: bool) -> LogTail:
                 torn = str(error)
                 continue
             return LogTail(None, torn, f"a line near the end is damaged: {error}")
-        return LogTail(event.type, torn)
+        return LogTail(event.type, torn, last=event)
     if whole:
         return LogTail(None, torn)
     return LogTail(None, torn, "no complete line in the last part of the log")

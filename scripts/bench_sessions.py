@@ -1,0 +1,122 @@
+"""The session list benchmark, added to `make bench` by scripts/bench.py.
+
+- sessions.list_10000_s: `discussion sessions --json` over 10,000 small session folders
+  (median of a few runs, warm cache, Python start-up included; goal <= 2).
+- sessions.reference_s: `find` reading the same files in the same run (every session.json,
+  events.jsonl and verification.jsonl, whole, with `cat`).
+- sessions.ratio_vs_find_cat: the first over the second (the machine's speed cancels out).
+
+The folders are a few real sessions made with the record API (as the app makes them: notes,
+decisions, closed; some left interrupted, some practice, some verified), each copied under
+new folder names: the listing reads a copy exactly as it reads the original.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+FOLDERS = 1_000 if QUICK else 10_000  # quick: a smoke run, the figure means little
+RUNS = 2 if QUICK else 5
+ASSESSORS = ("Sam Assessor", "Pat Checker", "Robin Marker", "Jo Evaluator", "Lee Grader")
+TEMPLATES = 20
+COPIED = ("session.json", "events.jsonl", "verification.jsonl")
+
+
+def make_templates(root: Path) -> list[Path]:
+    """`TEMPLATES` real sessions (record API): a few notes and decisions, most closed."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from session_factory import make_session_info
+
+    from discussion.record import SessionRecord
+
+    base = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    folders = []
+    for number in range(TEMPLATES):
+        created = base + timedelta(days=number)
+        practice = number % 10 == 9
+        info = make_session_info(
+            session_id=f"{created:%Y-%m-%dT%H%M}-t{number:05d}",
+            created_at=created,
+            epa_window_start=created.date(),
+            assessor=ASSESSORS[number % len(ASSESSORS)],
+            attempt=1 + number % 2,
+            **({"kind": "practice"} if practice else {}),
+        )
+        record = SessionRecord.create(info, root)
+        for minute in range(5):
+            record.add_note(f"3A: a note in minute {minute}", ["3A"], 60.0 * minute)
+        record.decide("3A", number % 3 != 0, "Explained how they met the customer's needs.", [])
+        if number % 7 == 6:
+            record.release()  # interrupted
+        else:
+            record.close("done")
+        if number % 4 == 0:
+            (record.folder / "verification.jsonl").write_bytes(
+                b'{"at":"2026-03-09T10:00:00.000Z","data":{},"hash":"","prev":"","seq":1,'
+                b'"type":"finished"}\n'
+            )
+        folders.append(record.folder)
+    return folders
+
+
+def make_session_folders(root: Path, count: int = FOLDERS) -> None:
+    """`count` session folders under `root` (its `sessions` layout), copies of the templates."""
+    templates = make_templates(root / ".templates")
+    contents = [
+        {name: (folder / name).read_bytes() for name in COPIED if (folder / name).exists()}
+        for folder in templates
+    ]
+    for number in range(count):
+        folder = root / f"2026-04-01T{number // 60 % 24:02d}{number % 60:02d}-{number:06x}"
+        folder.mkdir(mode=0o700)
+        for name, data in contents[number % len(contents)].items():
+            (folder / name).write_bytes(data)
+    shutil.rmtree(root / ".templates")
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - began
+    if result.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def bench_sessions(
+    results: dict[str, float], count: int = FOLDERS, where: Path | None = None
+) -> None:
+    """Time `discussion sessions --json` against find+cat over `count` folders."""
+    work = Path(tempfile.mkdtemp(prefix="discussion-bench-sessions-", dir=where))
+    try:
+        sessions = work / "sessions"
+        sessions.mkdir()
+        make_session_folders(sessions, count)
+        env = {**os.environ, "DISCUSSION_HOME": str(work)}
+        listing = [str(Path(sys.executable).parent / "discussion"), "sessions", "--json"]
+        names = [arg for name in COPIED for arg in ("-name", name, "-o")][:-1]
+        reference = ["find", str(sessions), "-type", "f", "(", *names, ")"]
+        reference += ["-exec", "cat", "{}", "+"]
+        _timed(listing, env)  # warm the page cache and the byte-code
+        list_s, find_s = [], []
+        for _ in range(RUNS):  # alternated so a load spike hits both
+            list_s.append(_timed(listing, env))
+            find_s.append(_timed(reference, env))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["sessions.list_10000_s"] = round(statistics.median(list_s), 3)
+    results["sessions.reference_s"] = round(statistics.median(find_s), 3)
+    results["sessions.ratio_vs_find_cat"] = round(
+        statistics.median(list_s) / max(statistics.median(find_s), 1e-3), 2
+    )
+    results["sessions.folders"] = float(count)
