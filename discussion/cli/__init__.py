@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "discussion.cli.plan_cmd",
     "discussion.cli.grade_cmd",
     "discussion.cli.verify_cmd",
+    "discussion.cli.keys_cmd",
     "discussion.cli.export_cmd",
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.folder.name}: {head}, audio {minutes}:{seconds:02d}")
         if report.seal_hash is not None:  # to check a later copy against
             print(f"  seal sha256: {report.seal_hash}")
+        if report.seal is not None:  # who signed the seal, and whether that key is trusted
+            print(f"  signature: {report.seal.describe()}")
         for problem in report.problems:
             print(f"  - {problem}")
     return 0 if report.ok else 1

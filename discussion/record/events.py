@@ -18,6 +18,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from discussion.signing.model import Signature
+
 ZERO_HASH = "0" * 64
 
 AlarmKind = Literal[
@@ -268,6 +270,9 @@ class ClosedData(EventData):
     files: dict[str, str]
     chain_head: str = Field(pattern=r"^[0-9a-f]{64}$")
     reason: str = ""
+    # The assessor's signature of the seal (issue 10; discussion/record/seal_signature.py).
+    # Absent in records made before signing; required from session schema_version 2.
+    signature: Signature | None = None
 
 
 DATA_MODELS: dict[str, type[EventData]] = {

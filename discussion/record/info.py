@@ -12,7 +12,8 @@ from discussion import installed_version
 from discussion.standard import load_standard
 from discussion.text_safety import control_characters, describe_control
 
-SCHEMA_VERSION = 1
+# 2: the closed event must carry the assessor's signature (issue 10; 1 = made before signing).
+SCHEMA_VERSION = 2
 SESSION_JSON = "session.json"
 EVENTS_JSONL = "events.jsonl"
 LOCK_FILE = "recorder.lock"

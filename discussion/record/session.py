@@ -12,6 +12,7 @@ import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -49,6 +50,9 @@ from discussion.safe_files import (
     open_regular,
     read_bounded,
 )
+
+if TYPE_CHECKING:
+    from discussion.signing.keys import SigningKey
 
 DIR_MODE = 0o700
 SEGMENT_RE = re.compile(r"^segment-(\d+)\.wav$")
@@ -243,6 +247,10 @@ class SessionRecord:
         self._lock_fd = lock_fd
         self._clock: Callable[[], float] | None = None
         self._guard = threading.Lock()
+        # Who signs the seal at `close`: None = the data folder's assessor key, as the session's
+        # assessor (scripts/make_sample.py sets the sample key and its name).
+        self.signing_key: SigningKey | None = None
+        self.signer_name: str | None = None
 
     @classmethod
     def create(cls, info: SessionInfo, home: Path | None = None) -> SessionRecord:
@@ -381,23 +389,37 @@ class SessionRecord:
         return audio / f"segment-{max(used, default=0) + 1:03d}.wav"
 
     def close(self, reason: str = "") -> Event:
-        """Seal the session: the `closed` event (tally, every file's sha256, chain head).
+        """Seal the session: the `closed` event (tally, every file's sha256, chain head),
+        signed by the data folder's assessor key (or `signing_key` as `signer_name` if set).
 
-        The recorder must be stopped and its files flushed first. Releases the lock.
+        The recorder must be stopped and its files flushed first. Releases the lock. The key
+        is loaded (made on first use) before anything is written, so a key that cannot be
+        used (KeyFileError, one line) leaves the session open and unchanged.
         """
+        from discussion.record.seal_signature import sign_seal
+        from discussion.signing.keys import load_or_create_key
+
+        key = self.signing_key or load_or_create_key("assessor")
 
         def make(events: list[Event]) -> ClosedData:
-            tally = derive_state(self.info, events, owned=True).tally()
+            state = derive_state(self.info, events, owned=True)
+            tally = state.tally()
             files = {
                 name: sha256_file(self.folder / name, sync=True)
                 for name in sealed_files(self.folder)
             }
-            return ClosedData(
+            unsigned = ClosedData(
                 tally=TallyData(met=tally.achieved, not_met=tally.not_met),
                 files=files,
                 chain_head=events[-1].hash,
                 reason=reason,
             )
+            created = events[0].payload
+            session_id = (
+                created.session_id if isinstance(created, CreatedData) else self.info.session_id
+            )
+            signer = self.signer_name or state.info.assessor  # the corrected name, if corrected
+            return sign_seal(key, signer, session_id, unsigned)
 
         event = self.log.append_computed(make, self.timeline_end_offset())
         with contextlib.suppress(FileNotFoundError):

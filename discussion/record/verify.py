@@ -20,6 +20,7 @@ from discussion.record.events import ClosedData, CreatedData, Event
 from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
 from discussion.record.log import scan_log
 from discussion.record.seal_guard import ADVICE, empty_folders, looks_closed, set_aside_closed
+from discussion.record.seal_signature import SealCheck, check_seal
 from discussion.record.session import (
     MAX_LOG_BYTES,
     MAX_SESSION_JSON_BYTES,
@@ -47,6 +48,8 @@ class VerifyReport:
     # The closed line's own hash: it covers the chain head and every sealed file, so a copy
     # cut short or rebuilt is caught against this value kept elsewhere (exports show it).
     seal_hash: str | None = None
+    # The seal's signature (None while unsealed): see discussion/record/seal_signature.py.
+    seal: SealCheck | None = None
 
     @property
     def verdict(self) -> str:
@@ -67,6 +70,7 @@ class VerifyReport:
             "problems": self.problems,
             "sealed": self.sealed,
             "folder": str(self.folder),
+            **(self.seal or SealCheck("unsealed")).as_json(),
         }
 
 
@@ -94,8 +98,10 @@ def verify(folder: Path) -> VerifyReport:
     state: SessionState | None = None
     if info is not None:
         state = derive_state(info, events, owned=False)
+    seal: SealCheck | None = None
     if closed_at is not None:
         _check_seal(folder, events[: closed_at + 1], state, problems)
+        seal = _check_signature(events, closed_at, problems)
     elif not _lexists(folder / LOCK_FILE) and events:
         problems.append(
             f"no closed event and no {LOCK_FILE}: a closed line may have been removed "
@@ -105,7 +111,16 @@ def verify(folder: Path) -> VerifyReport:
     audio_seconds = _audio_seconds(folder, state)
     report = VerifyReport(folder, not problems, len(events), audio_seconds, problems, sealed)
     report.seal_hash = events[closed_at].hash if closed_at is not None else None
+    report.seal = seal
     return report
+
+
+def _check_signature(events: list[Event], closed_at: int, problems: list[str]) -> SealCheck:
+    """The seal's signature: required from schema 2 (see seal_signature.py for why)."""
+    created = events[0].payload if isinstance(events[0].payload, CreatedData) else None
+    closed = events[closed_at].payload
+    assert isinstance(closed, ClosedData)
+    return check_seal(created, closed, problems, line=closed_at + 1, sealed_at=events[closed_at].at)
 
 
 def _check_seal_history(folder: Path, events: list[Event], problems: list[str]) -> None:
