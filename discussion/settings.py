@@ -53,6 +53,12 @@ class Settings(BaseModel):
         default=10.0, ge=1, le=600, description="Seconds of silence before an alarm"
     )
     recent_notes: int = Field(default=4, ge=1, le=20, description="Notes kept visible")
+    review_preroll_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=30,
+        description="Seconds before a note or question the review plays from (its pre-roll)",
+    )
     keymap: dict[str, str] = Field(
         default_factory=dict,
         max_length=200,

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "discussion.cli.verify_cmd",
     "discussion.cli.keys_cmd",
     "discussion.cli.export_cmd",
+    "discussion.cli.review_cmd",
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",
     "discussion.cli.record_cmd",

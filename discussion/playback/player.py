@@ -128,11 +128,14 @@ class Player:
         self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 3.0) -> None:
-        """Stop playing, end the thread, close the output and the files."""
+    def stop(self, timeout: float = 3.0, *, wait: bool = True) -> None:
+        """Stop playing, end the thread, close the output and the files.
+
+        `wait=False` (the UI thread): only ask; the thread closes the output itself.
+        """
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
+        if self._thread is not None and wait:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 log.error("the playback thread did not end within %.1f s", timeout)

@@ -71,6 +71,8 @@ class RecordViewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="record.back", tooltip="Back to the sessions"),
         Binding("e", "export", "Export", id="record.export",
                 tooltip="Write the assessment record (md, html or csv) to a file"),
+        Binding("v", "review", "Review", id="record.review",
+                tooltip="Review: hear the recording from any note, the evidence per criterion"),
         Binding("c", "jump('criteria')", "Criteria", id="record.criteria",
                 tooltip="The criteria: decision, rationale and the notes each rests on"),
         Binding("n", "jump('notes')", "Notes", id="record.notes",
@@ -317,6 +319,14 @@ class RecordViewScreen(Screen[None]):
                 self.notify(f"Exported to {path}", timeout=10)
 
         self.app.push_screen(GradeExport(self.folder, session_id), written)
+
+    def action_review(self) -> None:
+        """Open the review (playback from the notes) over this record."""
+        from discussion.ui.screens.review import ReviewScreen  # numpy: loaded on demand
+
+        settings = getattr(self.app, "settings", None)
+        preroll = settings.review_preroll_s if settings is not None else 5.0
+        self.app.push_screen(ReviewScreen(self.folder, self.catalog, preroll_s=preroll))
 
     def action_back(self) -> None:
         """Back to where the record was opened from."""

@@ -1,0 +1,355 @@
+"""The review: a verifier hears the evidence behind each decision, keys only.
+
+At the top the verify verdict, then the transport line, a level strip of the audio with a
+cursor that follows playback, and the list of the recording's moments (questions, notes by
+criterion, marks, pauses, gaps, alarms, consent, time marks, then the decisions). Enter plays
+the selected moment from a few seconds before it (the pre-roll); `f` narrows the list to one
+criterion: its decision and rationale, the notes it rests on, the other notes tagged with it.
+
+Threads: the record is read and verified in a thread worker (`ReviewLoaded`), the levels in
+another (`LevelsRead`); the `Player` owns its playback thread and reports through a callback
+that only posts `PlaybackReported`. Every state change happens in the handlers, on the UI
+thread. Nothing here writes to the session folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from discussion.errors import UserError, os_error_message
+from discussion.export.report import Report, build_report
+from discussion.playback import (
+    DEFAULT_PREROLL_S,
+    AudioTimeline,
+    OutputFactory,
+    PlaybackStatus,
+    Player,
+    PlayerAlarm,
+    second_levels,
+)
+from discussion.playback.items import (
+    ReviewItem,
+    criteria_with_evidence,
+    criterion_items,
+    parse_time,
+    timeline_items,
+)
+from discussion.record import RecordError
+from discussion.ui.catalog import Catalog
+from discussion.ui.screens.review_prompt import ReviewPrompt
+from discussion.ui.widgets.review_levels import ReviewLevels, minutes_seconds
+from discussion.ui.widgets.review_list import ReviewList
+from discussion.ui.widgets.review_status import ReviewStatus, transport_text, verdict_text
+from discussion.ui.widgets.screen_header import ScreenHeader
+
+
+class ReviewScreen(Screen[None]):
+    """The review of one session folder; dismisses when the verifier goes back."""
+
+    TITLE = "Review"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back", tooltip="Leave the review"),
+        Binding("space", "play_pause", "Play/pause", id="review.play",
+                tooltip="Pause, or play on (from 2 s before where it paused)"),
+        # priority: before the list's own (horizontal scroll) keys
+        Binding("left", "skip(-5)", "−5 s", id="review.back5", tooltip="Back 5 seconds",
+                priority=True),
+        Binding("right", "skip(5)", "+5 s", id="review.forward5", tooltip="Forward 5 seconds",
+                priority=True),
+        Binding("shift+left,left_square_bracket", "skip(-30)", "−30 s", show=False,
+                id="review.back30", tooltip="Back 30 seconds", priority=True),
+        Binding("shift+right,right_square_bracket", "skip(30)", "+30 s", show=False,
+                id="review.forward30", tooltip="Forward 30 seconds", priority=True),
+        Binding("n", "step_note(True)", "Next note", id="review.next",
+                tooltip="Select the next note in the list and play from it (less the pre-roll)"),
+        Binding("p", "step_note(False)", "Prev note", show=False, id="review.previous",
+                tooltip="Select the previous note in the list and play from it"),
+        Binding("a", "loop_a", "Loop A", show=False, id="review.loop_a",
+                tooltip="Start an A–B loop here (then b where it should end)"),
+        Binding("b", "loop_b", "Loop B", show=False, id="review.loop_b",
+                tooltip="End the A–B loop here and play it round; b again stops looping"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False, id="review.faster",
+                tooltip="Play faster, same pitch (up to 2×)"),
+        Binding("minus", "speed(-1)", "Slower", show=False, id="review.slower",
+                tooltip="Play slower, same pitch (down to 0.75×)"),
+        Binding("g", "go_to", "Go to", id="review.go_to", tooltip="Go to a time (MM:SS)"),
+        Binding("f", "filter", "Criterion", id="review.filter",
+                tooltip="Show one criterion's evidence: decision, rationale, the notes it rests "
+                "on (empty: everything)"),
+    ]  # fmt: skip
+
+    DEFAULT_CSS = """
+    ReviewScreen #review-transport { height: auto; }
+    """
+
+    class ReviewLoaded(Message):
+        """The worker read and verified the record and found its audio."""
+
+        def __init__(self, report: Report, timeline: AudioTimeline) -> None:
+            super().__init__()
+            self.report = report
+            self.timeline = timeline
+
+    class ReviewLoadFailed(Message):
+        """The record cannot be read; `reason` says why and what to do."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    class LevelsRead(Message):
+        """The audio's level per second (dBFS)."""
+
+        def __init__(self, levels: npt.NDArray[np.float32]) -> None:
+            super().__init__()
+            self.levels = levels
+
+    class PlaybackReported(Message):
+        """The player reported its state or an alarm (posted from its thread)."""
+
+        def __init__(self, report: PlaybackStatus | PlayerAlarm) -> None:
+            super().__init__()
+            self.report = report
+
+        def can_replace(self, message: Message) -> bool:
+            """A newer status replaces an older one not yet shown (alarms are all kept)."""
+            return (
+                isinstance(message, ReviewScreen.PlaybackReported)
+                and isinstance(self.report, PlaybackStatus)
+                and isinstance(message.report, PlaybackStatus)
+            )
+
+    def __init__(
+        self,
+        folder: Path,
+        catalog: Catalog,
+        *,
+        preroll_s: float = DEFAULT_PREROLL_S,
+        open_stream: OutputFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.folder = folder
+        self.catalog = catalog
+        self.preroll_s = preroll_s
+        self._open_stream = open_stream
+        self.report: Report | None = None
+        self.failed: str | None = None
+        self.player: Player | None = None
+        self.status: PlaybackStatus | None = None
+        self.criterion: str | None = None  # the filter, None: everything
+        self.alarms: list[str] = []
+        self.sub_title = folder.name
+
+    def compose(self) -> ComposeResult:
+        yield ScreenHeader()
+        yield ReviewStatus("Reading and verifying the record…", id="review-verdict")
+        yield ReviewStatus("", id="review-transport")
+        yield ReviewLevels(id="review-levels")
+        yield ReviewList(id="review-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Read the record in a worker."""
+        self._load()
+
+    def on_unmount(self) -> None:
+        """Stop the player (its thread closes the output on its own: no wait here)."""
+        if self.player is not None:
+            self.player.stop(wait=False)
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exit_on_error=False, group="review-load")
+    def _load(self) -> None:
+        try:
+            report = build_report(self.folder, self.catalog.standard)
+            timeline = AudioTimeline.from_state(self.folder, report.state)
+        except UserError as error:
+            self.post_message(self.ReviewLoadFailed(error.message))
+        except RecordError as error:
+            self.post_message(self.ReviewLoadFailed(str(error)))
+        except OSError as error:
+            self.post_message(self.ReviewLoadFailed(os_error_message(error)))
+        else:
+            self.post_message(self.ReviewLoaded(report, timeline))
+
+    @work(thread=True, exit_on_error=False, group="review-levels")
+    def _read_levels(self, timeline: AudioTimeline) -> None:
+        try:
+            levels = second_levels(timeline)
+        finally:
+            timeline.close()
+        self.post_message(self.LevelsRead(levels))
+
+    @on(ReviewLoadFailed)
+    def _load_failed(self, message: ReviewLoadFailed) -> None:
+        self.failed = message.reason
+        text = f"Cannot review {self.folder.name}: {message.reason}"
+        self.query_one("#review-verdict", ReviewStatus).update(Text(text, "bold red"))
+        self.notify(text, severity="error", timeout=15)
+
+    @on(ReviewLoaded)
+    def _loaded(self, message: ReviewLoaded) -> None:
+        report = self.report = message.report
+        info = report.info
+        self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
+        self.query_one("#review-verdict", ReviewStatus).update(verdict_text(report))
+        self._show_list()
+        levels = self.query_one("#review-levels", ReviewLevels)
+        timeline = message.timeline
+        levels.set_marks(timeline_items(report, self.catalog.bank), timeline.duration_s)
+        if timeline.has_audio:
+            # Its own timeline: the player's thread reads the other one.
+            self._read_levels(AudioTimeline.from_state(self.folder, report.state))
+        else:
+            levels.set_note("No audio: " + ("; ".join(timeline.problems) or "notes only"))
+        self.player = Player(
+            timeline, self._from_player, preroll_s=self.preroll_s, open_stream=self._open_stream
+        )
+        self.player.start()
+        self.query_one("#review-list", ReviewList).focus()
+
+    def _from_player(self, report: PlaybackStatus | PlayerAlarm) -> None:
+        """The player's listener (its thread or this one): only posts."""
+        self.post_message(self.PlaybackReported(report))
+
+    @on(LevelsRead)
+    def _levels_read(self, message: LevelsRead) -> None:
+        self.query_one("#review-levels", ReviewLevels).set_levels(message.levels.tolist())
+
+    @on(PlaybackReported)
+    def _reported(self, message: PlaybackReported) -> None:
+        report = message.report
+        if isinstance(report, PlayerAlarm):
+            self.alarms.append(report.message)
+            self.notify(report.message, severity="error", timeout=20)
+            return
+        self.status = report
+        self._show_transport()
+        self.query_one("#review-levels", ReviewLevels).set_position(report.position_s)
+
+    def _show_transport(self) -> None:
+        where = f"criterion {self.criterion} (f: all)" if self.criterion else ""
+        self.query_one("#review-transport", ReviewStatus).update(transport_text(self.status, where))
+
+    def _show_list(self) -> None:
+        if self.report is None:
+            return
+        box = self.query_one("#review-list", ReviewList)
+        bank = self.catalog.bank
+        if self.criterion is None:
+            box.show(timeline_items(self.report, bank), "The recording (Enter plays from it)")
+        else:
+            criterion = self.criterion
+            text = self.report.criterion_text(criterion)
+            box.show(criterion_items(self.report, criterion, bank), f"{criterion}: {text}")
+        self._show_transport()
+
+    # ------------------------------------------------------------------ keys
+    @on(OptionList.OptionSelected, "#review-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        box = self.query_one("#review-list", ReviewList)
+        self._play_item(box.items[event.option_index])
+
+    def _play_item(self, item: ReviewItem) -> None:
+        if self.player is None:
+            return
+        if item.offset is None:  # a decision: heard through the notes under it
+            self.notify("A decision is not a moment of the recording: select a note under it.")
+            return
+        self.player.play_from(item.offset)
+        self._say_no_sound()
+
+    def _say_no_sound(self) -> None:
+        if self.player is not None and self.player.reason is not None:
+            self.notify(f"No sound: {self.player.reason}", severity="warning", timeout=8)
+
+    def action_play_pause(self) -> None:
+        """Pause, or play on from 2 s before the pause."""
+        if self.player is not None:
+            self.player.toggle()
+            self._say_no_sound()
+
+    def action_skip(self, seconds: float) -> None:
+        """Move back or forward."""
+        if self.player is not None:
+            self.player.skip(seconds)
+
+    def action_step_note(self, forward: bool) -> None:
+        """The next (previous) note in the list, played from its pre-roll."""
+        item = self.query_one("#review-list", ReviewList).step_note(forward)
+        if item is None:
+            self.notify("No more notes that way.")
+            return
+        self._play_item(item)
+
+    def action_loop_a(self) -> None:
+        """Start of the A–B loop."""
+        if self.player is not None:
+            self.player.mark_a()
+
+    def action_loop_b(self) -> None:
+        """End of the loop (or stop looping)."""
+        if self.player is not None and not self.player.mark_b():
+            self.notify("Set the loop's start with a first, at an earlier moment.")
+
+    def action_speed(self, steps: int) -> None:
+        """Faster or slower, same pitch."""
+        if self.player is not None:
+            self.player.step_speed(steps)
+
+    def action_go_to(self) -> None:
+        """Ask for a time and go there."""
+
+        def check(text: str) -> str | None:
+            try:
+                parse_time(text)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        def answered(text: str | None) -> None:
+            if text is not None and self.player is not None:
+                seconds = parse_time(text)
+                self.player.seek(seconds)
+                self.query_one("#review-list", ReviewList).highlight_near(seconds)
+
+        end = minutes_seconds(self.status.duration_s) if self.status else "the end"
+        self.app.push_screen(ReviewPrompt(f"Go to (MM:SS, up to {end}):", "45:00", check), answered)
+
+    def action_filter(self) -> None:
+        """Ask for a criterion (empty: everything)."""
+        if self.report is None:
+            return
+        known = [c.id for c in self.report.standard.component("discussion").criteria]
+        with_evidence = criteria_with_evidence(self.report)
+
+        def check(text: str) -> str | None:
+            value = text.strip().upper()
+            if value and value not in known:
+                return f"{text.strip()} is not a discussion criterion: one of {', '.join(known)}"
+            return None
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.criterion = text.strip().upper() or None
+                self._show_list()
+
+        question = "Criterion (empty: everything). With evidence: " + (
+            ", ".join(with_evidence) or "none"
+        )
+        self.app.push_screen(ReviewPrompt(question, "3B", check), answered)
+
+    def action_back(self) -> None:
+        """Back to where the review was opened from."""
+        self.dismiss(None)

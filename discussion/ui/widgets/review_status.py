@@ -1,0 +1,91 @@
+"""The review's top lines: the verify verdict (intact, sealed, signed by whom, or what was
+altered), and the transport (playing or paused, where, speed, loop, or why there is no sound)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from discussion.export.report import Report
+from discussion.playback import PlaybackStatus
+from discussion.ui.widgets.review_levels import minutes_seconds
+
+
+def _signer(check: dict[str, Any]) -> Text | None:
+    """Who signed the seal, when verify reports it (signed records, issue 10)."""
+    signed_by = check.get("signed_by")
+    if "signature_ok" not in check and not signed_by:
+        return None
+    text = Text(" · ")
+    if not check.get("signature_ok"):
+        text.append("SIGNATURE NOT VALID", "bold red")
+        return text
+    name = fingerprint = ""
+    if isinstance(signed_by, dict):
+        name, fingerprint = str(signed_by.get("name", "")), str(signed_by.get("fingerprint", ""))
+    text.append(f"signed by {name or 'an unnamed key'}", "bold green")
+    if fingerprint:
+        text.append(f" ({fingerprint})")
+    if check.get("trusted") is False:
+        text.append(" · key NOT in your trusted set", "bold yellow")
+    return text
+
+
+def verdict_text(report: Report) -> Text:
+    """One or more lines: intact and sealed (signed by whom), or NOT INTACT and the problems."""
+    check = report.verify
+    text = Text()
+    if check.ok and check.sealed:
+        text.append("INTACT · SEALED", "bold green")
+    elif check.ok:
+        text.append("NOT SEALED: this record may be incomplete", "bold red")
+    else:
+        text.append("RECORD NOT INTACT", "bold red")
+    signer = _signer(check.as_json())
+    if signer is not None:
+        text.append_text(signer)
+    info = report.info
+    text.append(f" · {info.apprentice_name} · assessor {info.assessor} · attempt {info.attempt}")
+    if info.kind == "practice":
+        text.append(" · PRACTICE", "bold yellow")
+    for problem in check.problems[:3]:
+        text.append(f"\n  • {problem}", "red")
+    if len(check.problems) > 3:
+        text.append(f"\n  • and {len(check.problems) - 3} more: see `discussion verify`", "red")
+    return text
+
+
+def transport_text(status: PlaybackStatus | None, filter_text: str) -> Text:
+    """Playing or paused, position / length, speed, loop, filter, or why there is no sound."""
+    text = Text()
+    if status is None:
+        return Text("Opening the sound output…", "italic")
+    if status.playing:
+        text.append("▶ playing", "bold green")
+    elif status.ended:
+        text.append("■ at the end", "bold")
+    else:
+        text.append("❚❚ paused", "bold")
+    text.append(f"  {minutes_seconds(status.position_s)} / {minutes_seconds(status.duration_s)}")
+    text.append(f"  speed {status.speed:g}×", "bold" if status.speed != 1.0 else "")
+    if status.loop is not None:
+        a, b = status.loop
+        text.append(f"  loop {minutes_seconds(a)}–{minutes_seconds(b)}", "bold magenta")
+    elif status.loop_start is not None:
+        text.append(f"  loop from {minutes_seconds(status.loop_start)} (b sets its end)", "magenta")
+    if filter_text:
+        text.append(f"  · {filter_text}", "bold cyan")
+    if status.reason is not None:
+        text.append(f"\nNo sound: {status.reason}", "bold yellow")
+    return text
+
+
+class ReviewStatus(Static):
+    """A line (or a few) of text the screen sets."""
+
+    DEFAULT_CSS = """
+    ReviewStatus { height: auto; padding: 0 1; }
+    ReviewStatus#review-verdict { background: $panel; }
+    """

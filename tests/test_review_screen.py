@@ -1,0 +1,252 @@
+"""The review screen through Pilot: the verdict, the moments, the level strip, and every
+transport key, on the committed sample record (real, sealed, with audio). Playback goes to a
+fake output here (tests/test_playback_audio.py plays into the real test sink); the player's
+position is set by each command at once, so the keys' effects are checked exactly."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playback_helpers import FakeOutputFactory
+from screen_host import ScreenHost
+from test_issue8_record_view import open_from_home
+from textual.pilot import Pilot
+from ui_helpers import catalog
+
+from discussion.record import derive_state
+from discussion.record.session import load_info, read_log
+from discussion.ui.app import DiscussionApp
+from discussion.ui.screens.help import HelpScreen
+from discussion.ui.screens.review import ReviewScreen
+from discussion.ui.screens.review_prompt import ReviewPrompt
+from discussion.ui.widgets.review_levels import ReviewLevels
+from discussion.ui.widgets.review_list import ReviewList
+
+SAMPLE = Path(__file__).resolve().parent.parent / "transcripts" / "sample-discussion"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    folder = tmp_path / "sessions" / SAMPLE.name
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def notes() -> list[float]:
+    state = derive_state(load_info(SAMPLE), read_log(SAMPLE).events, owned=False)
+    return [n.offset for n in state.evidence_notes]
+
+
+def host(folder: Path, factory: FakeOutputFactory | None = None) -> ScreenHost:
+    output = factory or FakeOutputFactory(pace=1.0)
+    return ScreenHost(lambda: ReviewScreen(folder, catalog(), preroll_s=5.0, open_stream=output))
+
+
+async def loaded(pilot: Pilot[None]) -> ReviewScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    for _ in range(200):
+        levels = screen.query_one("#review-levels", ReviewLevels)
+        player = screen.player
+        if screen.failed or (player and player.ready.is_set() and levels.levels):
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.05)
+    raise AssertionError("the review never loaded")
+
+
+def listing(screen: ReviewScreen) -> ReviewList:
+    return screen.query_one("#review-list", ReviewList)
+
+
+async def test_review_shows_the_verdict_moments_and_levels(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        verdict = str(screen.query_one("#review-verdict").render())
+        assert "INTACT · SEALED" in verdict
+        items = listing(screen).items
+        kinds = {item.kind for item in items}
+        assert {"question", "note", "decision", "consent", "segment"} <= kinds
+        assert [i.offset for i in items if i.kind == "note"] == sorted(notes())
+        assert sum(1 for i in items if i.kind == "decision") == 6
+        levels = screen.query_one("#review-levels", ReviewLevels)
+        rendered = str(levels.render())
+        assert any(ch in rendered for ch in "▃▄▅▆▇█")  # speech is visible
+        assert "00:00" in rendered and "00:10" in rendered  # the ruler
+
+
+async def test_enter_on_a_note_plays_from_its_pre_roll(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        box = listing(screen)
+        index = next(i for i, item in enumerate(box.items) if item.kind == "note")
+        box.highlighted = index
+        await pilot.press("enter")
+        player = screen.player
+        assert player is not None and player.playing
+        offset = box.items[index].offset
+        assert offset is not None
+        assert player.position_s == pytest.approx(offset - 5.0, abs=0.3)
+        await pilot.pause(0.3)
+        assert "▶ playing" in str(screen.query_one("#review-transport").render())
+
+
+async def test_transport_keys(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        player = screen.player
+        assert player is not None
+        player.seek(60.0)
+        await pilot.press("right")
+        assert player.position_s == pytest.approx(65.0)
+        await pilot.press("left", "left")
+        assert player.position_s == pytest.approx(55.0)
+        await pilot.press("shift+right")
+        assert player.position_s == pytest.approx(85.0)
+        await pilot.press("left_square_bracket")
+        assert player.position_s == pytest.approx(55.0)
+        await pilot.press("right_square_bracket")
+        assert player.position_s == pytest.approx(85.0)
+        await pilot.press("shift+left")
+        assert player.position_s == pytest.approx(55.0)
+        await pilot.press("space")  # play
+        assert player.playing
+        assert player.position_s == pytest.approx(53.0, abs=0.3)  # resumes 2 s back
+        await pilot.pause(0.5)
+        await pilot.press("space")  # pause
+        assert not player.playing
+        paused = player.position_s
+        await pilot.press("space")
+        assert player.position_s == pytest.approx(paused - 2.0, abs=0.3)
+        await pilot.press("plus")
+        assert player.speed == 1.25
+        await pilot.press("minus", "minus")
+        assert player.speed == 0.75
+        await pilot.press("equals_sign", "equals_sign", "equals_sign")
+        assert player.speed == 1.5
+        await pilot.pause(0.2)
+        assert "speed 1.5×" in str(screen.query_one("#review-transport").render())
+
+
+async def test_next_and_previous_note_play_each_note(sample: Path) -> None:
+    offsets = sorted(notes())
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        player = screen.player
+        assert player is not None
+        listing(screen).highlighted = 0
+        await pilot.press("n")
+        assert player.position_s == pytest.approx(offsets[0] - 5.0, abs=0.3)
+        await pilot.press("n")
+        assert player.position_s == pytest.approx(offsets[1] - 5.0, abs=0.3)
+        assert listing(screen).current is not None
+        assert listing(screen).current.offset == offsets[1]  # type: ignore[union-attr]
+        await pilot.press("p")
+        assert player.position_s == pytest.approx(offsets[0] - 5.0, abs=0.3)
+
+
+async def test_a_b_loop_keys(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        player = screen.player
+        assert player is not None
+        player.seek(30.0)
+        await pilot.press("a")
+        player.seek(34.0)
+        await pilot.press("b")
+        assert player.status().loop == (30.0, 34.0)
+        assert player.playing and player.position_s == pytest.approx(30.0, abs=0.3)
+        await pilot.pause(0.3)
+        assert "loop 00:30–00:34" in str(screen.query_one("#review-transport").render())
+        await pilot.press("b")
+        assert player.status().loop is None
+
+
+async def test_go_to_a_time(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("g")
+        assert isinstance(pilot.app.screen, ReviewPrompt)
+        await pilot.press(*"1:75", "enter")  # refused: seconds go up to 59
+        assert isinstance(pilot.app.screen, ReviewPrompt)
+        assert "up to 59" in str(pilot.app.screen.query_one("#prompt-error").render())
+        prompt_input = pilot.app.screen.query_one("#prompt-input")
+        prompt_input.value = ""  # type: ignore[attr-defined]
+        await pilot.press(*"01:10", "enter")
+        assert not isinstance(pilot.app.screen, ReviewPrompt)
+        assert screen.player is not None and screen.player.position_s == pytest.approx(70.0)
+        await pilot.pause(0.2)
+        levels = screen.query_one("#review-levels", ReviewLevels)
+        assert int(levels.position) == 70
+
+
+async def test_filter_by_criterion_shows_its_decision_and_notes(sample: Path) -> None:
+    async with host(sample).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("f", "3", "b", "enter")
+        assert screen.criterion == "3B"
+        items = listing(screen).items
+        assert items[0].kind == "decision" and items[0].text.startswith("MET:")
+        assert "deaf customer" in items[0].text
+        cited = [i for i in items if i.text.startswith("rests on: ")]
+        assert cited and all("3B" in i.criteria for i in cited)
+        assert all(i.kind != "note" or "3B" in i.criteria for i in items)
+        # each note playable: Enter on the first one plays from it
+        index = items.index(cited[0])
+        listing(screen).highlighted = index
+        await pilot.press("enter")
+        assert screen.player is not None
+        assert screen.player.position_s == pytest.approx(cited[0].offset - 5.0, abs=0.3)  # type: ignore[operator]
+        await pilot.press("f", "9", "z", "enter")  # not a criterion: said, and nothing changes
+        assert "not a discussion criterion" in str(
+            pilot.app.screen.query_one("#prompt-error").render()
+        )
+        await pilot.press("escape")
+        assert screen.criterion == "3B"
+        await pilot.press("f", "enter")  # empty: everything again
+        assert screen.criterion is None
+        assert len(listing(screen).items) > len(items)
+
+
+async def test_no_output_device_still_shows_everything_and_says_why(sample: Path) -> None:
+    why = "no output device found: start the sound server (PulseAudio)"
+    async with host(sample, FakeOutputFactory(fail=why)).run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.pause(0.2)
+        transport = str(screen.query_one("#review-transport").render())
+        assert f"No sound: {why}" in transport
+        assert len(listing(screen).items) > 10
+        await pilot.press("n")  # still moves to the note
+        assert screen.player is not None and not screen.player.playing
+        assert screen.player.position_s == pytest.approx(sorted(notes())[0] - 5.0, abs=0.05)
+
+
+async def test_help_lists_the_review_keys(sample: Path) -> None:
+    app = DiscussionApp(catalog(), home=sample.parent, cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_from_home(pilot, app)
+        await pilot.press("v")  # from the record view
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await loaded(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        names = {name for _, name, _ in app.screen.bindings_text}
+        for name in ("Play/pause", "−5 s", "+30 s", "Next note", "Loop A", "Faster", "Go to"):
+            assert name in names
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, ReviewScreen)  # back to the record
+
+
+def test_review_command_refuses_a_folder_that_is_not_a_session(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "discussion", "review", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "is not a session folder" in result.stderr
