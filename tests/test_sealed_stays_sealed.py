@@ -175,7 +175,8 @@ def test_verify_names_a_damaged_closed_line_and_a_set_aside_one(tmp_path: Path) 
     content = _log(folder).read_bytes()
     _log(folder).write_bytes(content[:-1])
     code, text = _verify(home, folder)
-    assert code == 1 and "line 23: a damaged closed line" in text and ADVICE in text
+    number = len(content.splitlines())
+    assert code == 1 and f"line {number}: a damaged closed line" in text and ADVICE in text
     lines = content.splitlines(keepends=True)
     _log(folder).write_bytes(b"".join(lines[:-1]))
     (folder / "events.torn-1.jsonl").write_bytes(lines[-1].rstrip(b"\n"))
@@ -224,3 +225,21 @@ def test_an_empty_audio_folder_of_a_live_session_is_not_a_problem(tmp_path: Path
     report = verify(record.folder)
     record.release()
     assert report.ok and report.verdict == "intact-not-sealed", report.problems
+
+
+def test_the_export_carries_the_seal_hash_and_never_says_plain_intact(tmp_path: Path) -> None:
+    home, folder = _copy(tmp_path)
+    closed = parse_line(_log(folder).read_bytes().splitlines()[-1])
+    sealed = run_cli("export", str(folder), home=home)
+    assert sealed.returncode == 0, sealed.stderr
+    assert f"- **Record hash:** {closed.hash}" in sealed.stdout
+    lines = _log(folder).read_bytes().splitlines(keepends=True)
+    assert f"- **Verification:** intact (sealed, {len(lines)} events)" in sealed.stdout
+    _log(folder).write_bytes(b"".join(lines[:8]))
+    (folder / "recorder.lock").write_text("99999\n")
+    cut = run_cli("export", str(folder), home=home)
+    assert cut.returncode == 0, cut.stderr
+    assert "- **Verification:** intact so far, NOT SEALED: may be incomplete (8 events)" in (
+        cut.stdout
+    )
+    assert closed.hash not in cut.stdout

@@ -213,6 +213,11 @@ class Report:
                 consent += f": \u201c{self.consent_statement}\u201d"
         verdict = "intact" if self.verify.ok else "NOT INTACT"
         sealed = "sealed" if self.verify.sealed else "not sealed"
+        verification = f"{verdict} ({sealed}, {self.verify.events} events)"
+        if self.verify.ok and not self.verify.sealed:  # a log cut short looks the same
+            verification = (
+                f"intact so far, NOT SEALED: may be incomplete ({self.verify.events} events)"
+            )
         outcome = []
         if self.not_held is not None:
             outcome = [("Outcome", f"DID NOT GO AHEAD. {self.not_held} Not counted as an attempt.")]
@@ -238,7 +243,7 @@ class Report:
                 f"software {info.software_version}",
             ),
             ("Record hash", self.record_hash or "NOT SEALED (the session has not been closed)"),
-            ("Verification", f"{verdict} ({sealed}, {self.verify.events} events)"),
+            ("Verification", verification),
         ]
 
     def _detail(self, name: str, shown: str) -> str:
