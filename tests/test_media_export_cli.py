@@ -15,7 +15,8 @@ from test_record_support import run_cli
 
 from discussion.cli import export_cmd
 from discussion.export import FORMATS
-from discussion.export.media import MEDIA_FORMATS
+from discussion.export.media import MEDIA_FORMATS, render_media
+from discussion.export.report import build_report
 from discussion.record import verify
 
 
@@ -89,3 +90,21 @@ def test_segment_option_errors_are_one_line(tmp_path: Path) -> None:
     assert "--segment 0" in line
     ok = run_cli("export", str(folder), "-f", "eaf", "--segment", "2", home=tmp_path)
     assert ok.returncode == 0 and "segment-002.wav" in ok.stdout
+
+
+def test_the_sample_record_exports_in_all_four(tmp_path: Path) -> None:
+    """What a verifier does on a fresh clone: each format of the sample record opens."""
+    sample = Path(__file__).resolve().parent.parent / "transcripts" / "sample-discussion"
+    report = build_report(sample)
+    moments = len(report.state.notes) + len(report.state.questions)
+    assert moments > 5
+    assert len(webvtt.from_string(render_media(report, "vtt")).captions) == moments
+    assert len(list(srt.parse(render_media(report, "srt")))) == moments
+    assert len(render_media(report, "audacity").splitlines()) == moments
+    eaf_file = tmp_path / "sample.eaf"
+    eaf_file.write_text(render_media(report, "eaf", written_in=tmp_path), encoding="utf-8")
+    eaf = pympi.Elan.Eaf(str(eaf_file))
+    linked = eaf.get_linked_files()[0]["RELATIVE_MEDIA_URL"]
+    assert (tmp_path / linked).resolve() == (sample / "audio" / "segment-001.wav").resolve()
+    in_tiers = sum(len(eaf.get_annotation_data_for_tier(t)) for t in ("questions", "marks"))
+    assert in_tiers == len(report.state.questions) + len(report.marks)
