@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from discussion.errors import UserError
-from discussion.record.listing import SessionSummary, list_sessions
+from discussion.paths import sessions_dir
+from discussion.record.listing import SessionSummary, folder_names, summarise_folders
 from discussion.safe_files import UnsafeFileError, read_bounded, read_tail
 
 State = Literal["open", "interrupted", "closed", "broken", "did not go ahead"]
@@ -52,6 +53,8 @@ VERIFICATION_JSONL = "verification.jsonl"
 FINISHED_MARKER = b'"type":"finished"'
 _VERIFICATION_TAIL = 16 * 1024
 _VERIFICATION_MAX = 64 * 1024 * 1024
+# From this many folders `list_entries(workers=N)` forks: below it the fork costs more.
+PARALLEL_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -164,12 +167,42 @@ def entry_from_summary(summary: SessionSummary, tz: tzinfo | None = None) -> Ses
     )
 
 
-def list_entries(home: Path | None = None, tz: tzinfo | None = None) -> list[SessionEntry]:
+def list_entries(
+    home: Path | None = None,
+    tz: tzinfo | None = None,
+    *,
+    workers: int = 1,
+    parallel_from: int = PARALLEL_FROM,
+) -> list[SessionEntry]:
     """Every session under `home` (default: the sessions folder), oldest first (folder name).
 
-    Raises UserError only when `home` itself cannot be read.
+    `workers` > 1 shares a long list between that many forked processes (each folder is read
+    on its own, so the work splits cleanly): for the command line only, never from a process
+    with threads (the app). Raises UserError only when `home` itself cannot be read.
     """
-    return [entry_from_summary(summary, tz) for summary in list_sessions(home)]
+    root = home if home is not None else sessions_dir()
+    names = folder_names(root)
+    if workers > 1 and len(names) >= parallel_from:
+        return _list_in_processes(root, names, tz, workers)
+    return _entries(root, names, tz)
+
+
+def _entries(root: Path, names: list[str], tz: tzinfo | None) -> list[SessionEntry]:
+    return [entry_from_summary(summary, tz) for summary in summarise_folders(root, names)]
+
+
+def _list_in_processes(
+    root: Path, names: list[str], tz: tzinfo | None, workers: int
+) -> list[SessionEntry]:
+    import multiprocessing
+
+    # Contiguous chunks, a few per worker so an uneven one does not hold up the rest;
+    # `map` keeps their order, so the list stays in folder-name order.
+    size = max(1, len(names) // (workers * 4) + 1)
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_entries, [(root, chunk, tz) for chunk in chunks])
+    return [entry for part in parts for entry in part]
 
 
 def _name_key(name: str) -> str:

@@ -246,3 +246,12 @@ def test_bad_seed_is_one_line(home: Path) -> None:
     result = run_cli(home, "sample", "--percent", "10", "--seed", "x")
     assert result.returncode == 2
     assert "--seed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_list_shared_between_processes_is_the_same_list(home: Path) -> None:
+    from discussion.sampling import list_entries
+
+    alone = list_entries(home / "sessions")
+    shared = list_entries(home / "sessions", workers=3, parallel_from=1)
+    assert shared == alone
+    assert [e.folder.name for e in shared] == sorted(e.folder.name for e in alone)

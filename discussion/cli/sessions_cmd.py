@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 STATE_CHOICES = ("open", "interrupted", "closed", "broken", "did-not-go-ahead")
 DASH = "—"
 NAME_WIDTH = 28
+# A long list is shared between processes (one per core, at most this many).
+MAX_WORKERS = 4
 
 
 def add_filter_options(parser: argparse.ArgumentParser, *, state: bool = True) -> None:
@@ -88,7 +90,7 @@ def load_entries(args: argparse.Namespace) -> list[SessionEntry]:
 
     if args.home is not None:
         os.environ["DISCUSSION_HOME"] = str(args.home.resolve())
-    return list_entries()
+    return list_entries(workers=min(os.cpu_count() or 1, MAX_WORKERS))
 
 
 def _clip(text: str, width: int) -> str:

@@ -148,12 +148,23 @@ def list_sessions(home: Path | None = None) -> list[SessionSummary]:
     Raises UserError only when `home` itself cannot be read.
     """
     root = home if home is not None else sessions_dir()
+    return summarise_folders(root, folder_names(root))
+
+
+def folder_names(root: Path) -> list[str]:
+    """The sorted names in the sessions folder `root` ([] if it does not exist); UserError
+    when it cannot be read. `summarise_folders` picks the session folders among them."""
     if not root.is_dir():
         return []
     try:
         with os.scandir(root) as scan:  # names only: sorting Paths cost a tenth of the list
-            names = sorted(entry.name for entry in scan)
+            return sorted(entry.name for entry in scan)
     except OSError as error:
         raise UserError(f"{root}: cannot list the sessions: {error.strerror or error}") from None
+
+
+def summarise_folders(root: Path, names: list[str]) -> list[SessionSummary]:
+    """The summaries of the session folders among `names` in `root`, in that order (a part of
+    the list can be summarised on its own, e.g. in another process)."""
     folders = (root / name for name in names)
     return [summarise(folder) for folder in folders if _candidate(folder)]
