@@ -281,3 +281,16 @@ def test_eaf_never_overlaps_on_a_tier(tmp_path: Path) -> None:
     for tier in eaf.get_tier_names():
         spans = sorted(eaf.get_annotation_data_for_tier(tier))
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), tier
+
+
+def test_eaf_on_standard_output_links_from_the_current_folder(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "where-the-eaf-goes"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    path = here / "record.eaf"
+    path.write_text(render_media(report, "eaf"), encoding="utf-8")  # as `> record.eaf` does
+    eaf = pympi.Elan.Eaf(str(path))
+    relative = unquote(eaf.get_linked_files()[0]["RELATIVE_MEDIA_URL"])
+    assert (here / relative).resolve() == (report.folder / "audio" / "segment-001.wav").resolve()
