@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "discussion.cli.grade_cmd",
     "discussion.cli.verify_cmd",
     "discussion.cli.keys_cmd",
+    "discussion.cli.judge_cmd",
     "discussion.cli.export_cmd",
     "discussion.cli.review_cmd",
     "discussion.cli.recover_cmd",

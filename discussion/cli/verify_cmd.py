@@ -51,4 +51,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"  signature: {report.seal.describe()}")
         for problem in report.problems:
             print(f"  - {problem}")
+        if report.verification is not None:  # the verifier's judgements and who signed them
+            from discussion.verification.check import describe_rounds
+
+            for line in describe_rounds(report.verification) or ["none recorded"]:
+                print(f"  verification: {line}")
     return 0 if report.ok else 1

@@ -17,6 +17,8 @@ SCHEMA_VERSION = 2
 SESSION_JSON = "session.json"
 EVENTS_JSONL = "events.jsonl"
 LOCK_FILE = "recorder.lock"
+# The verifier's judgements (discussion.verification): added after sealing, never sealed.
+VERIFICATION_JSONL = "verification.jsonl"
 RECORDER_LOG = "recorder.log"
 AUDIO_DIR = "audio"
 

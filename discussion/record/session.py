@@ -39,6 +39,7 @@ from discussion.record.info import (
     EVENTS_JSONL,
     LOCK_FILE,
     SESSION_JSON,
+    VERIFICATION_JSONL,
     SessionInfo,
 )
 from discussion.record.log import FILE_MODE, EventLog, LogScan, fsync_dir, scan_log
@@ -56,8 +57,9 @@ if TYPE_CHECKING:
 
 DIR_MODE = 0o700
 SEGMENT_RE = re.compile(r"^segment-(\d+)\.wav$")
-# Files that are not evidence and so not sealed: the log itself and the owner's lock.
-UNSEALED = frozenset({EVENTS_JSONL, LOCK_FILE})
+# Files that are not evidence and so not sealed: the log itself, the owner's lock and the
+# verifier's judgements (added after sealing, with their own chain and signature).
+UNSEALED = frozenset({EVENTS_JSONL, LOCK_FILE, VERIFICATION_JSONL})
 # Size bounds on reading (a file symlinked to /dev/zero or grown by mistake must not fill the
 # memory). session.json is about 1 KiB; a three-hour discussion with a note every second logs
 # about 5 MiB, so 256 MiB is fifty times the most a real session writes.

@@ -17,7 +17,14 @@ from pydantic import ValidationError
 
 from discussion.errors import UserError
 from discussion.record.events import ClosedData, CreatedData, Event
-from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE, SESSION_JSON, SessionInfo
+from discussion.record.info import (
+    AUDIO_DIR,
+    EVENTS_JSONL,
+    LOCK_FILE,
+    SESSION_JSON,
+    VERIFICATION_JSONL,
+    SessionInfo,
+)
 from discussion.record.log import scan_log
 from discussion.record.seal_guard import ADVICE, empty_folders, looks_closed, set_aside_closed
 from discussion.record.seal_signature import SealCheck, check_seal
@@ -32,7 +39,7 @@ from discussion.record.state import SessionState, derive_state
 from discussion.safe_files import UnsafeFileError, not_regular_reason, read_bounded
 
 # The log and session.json are checked (and their problems named) by their own checks.
-_CHECKED_ELSEWHERE = frozenset({EVENTS_JSONL, SESSION_JSON})
+_CHECKED_ELSEWHERE = frozenset({EVENTS_JSONL, SESSION_JSON, VERIFICATION_JSONL})
 
 
 @dataclass
@@ -48,6 +55,8 @@ class VerifyReport:
     # The closed line's own hash: it covers the chain head and every sealed file, so a copy
     # cut short or rebuilt is caught against this value kept elsewhere (exports show it).
     seal_hash: str | None = None
+    # The verifier's judgements (verification.jsonl), None when there are none.
+    verification: dict[str, Any] | None = None
     # The seal's signature (None while unsealed): see discussion/record/seal_signature.py.
     seal: SealCheck | None = None
 
@@ -69,6 +78,7 @@ class VerifyReport:
             "audio_seconds": round(self.audio_seconds, 3),
             "problems": self.problems,
             "sealed": self.sealed,
+            "verification": self.verification,
             "folder": str(self.folder),
             **(self.seal or SealCheck("unsealed")).as_json(),
         }
@@ -109,8 +119,14 @@ def verify(folder: Path) -> VerifyReport:
         )
     _check_seal_history(folder, events if closed_at is None else events[: closed_at + 1], problems)
     audio_seconds = _audio_seconds(folder, state)
+    from discussion.verification.check import check_verification  # its own chain and signer
+
+    seal_hash = events[closed_at].hash if closed_at is not None else None
+    session_id = info.session_id if info is not None else None
+    verification = check_verification(folder, seal_hash, session_id, problems)
     report = VerifyReport(folder, not problems, len(events), audio_seconds, problems, sealed)
-    report.seal_hash = events[closed_at].hash if closed_at is not None else None
+    report.verification = verification
+    report.seal_hash = seal_hash
     report.seal = seal
     return report
 

@@ -1,0 +1,100 @@
+"""`discussion judge FOLDER --verifier NAME ...`: a verifier's judgement on a sealed record.
+
+    discussion judge FOLDER --verifier NAME --criterion 1A --agree [--comment TEXT] [--notes 1,3]
+    discussion judge FOLDER --verifier NAME --criterion 3B --disagree --comment TEXT
+    discussion judge FOLDER --verifier NAME --outcome confirmed|referred [--comment TEXT]
+    discussion judge FOLDER --verifier NAME --finish
+
+Each call appends to the folder's verification.jsonl (never to the assessor's record); the
+outcome, or `--finish`, ends the round signed by the verifier's key. Exit 0 recorded, 1 refused
+(the record does not verify, is not sealed, or another verification is open), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the `judge` sub-command."""
+    parser = subparsers.add_parser(
+        "judge",
+        help="record a verifier's judgement (IQA/EQA) on a sealed session record",
+        description="Record a quality assurer's judgement of a sealed record: agree or "
+        "disagree with the assessor's decision on a criterion, with a comment and the notes "
+        "or times it rests on, or the overall outcome, which ends the verification signed by "
+        "the verifier's key. Written to verification.jsonl; the assessor's record never "
+        "changes. Exit 0 recorded, 1 refused, 2 bad input.",
+    )
+    parser.add_argument("folder", type=Path, help="the session folder (closed and intact)")
+    parser.add_argument("--verifier", required=True, metavar="NAME", help="your name")
+    parser.add_argument(
+        "--role", choices=("IQA", "EQA"), help="internal or external quality assurance (IQA)"
+    )
+    parser.add_argument("--criterion", metavar="C", help="the criterion judged, e.g. 3B")
+    stance = parser.add_mutually_exclusive_group()
+    stance.add_argument("--agree", action="store_true", help="the assessor's decision stands")
+    stance.add_argument("--disagree", action="store_true", help="it does not (--comment says why)")
+    parser.add_argument("--comment", default="", metavar="TEXT", help="what you found")
+    parser.add_argument(
+        "--notes",
+        default="",
+        metavar="REFS",
+        help="what the judgement rests on: note numbers (3), marks (m2), times (12:30), "
+        "comma-separated",
+    )
+    parser.add_argument(
+        "--outcome",
+        choices=("confirmed", "referred"),
+        help="overall: decisions confirmed, or referred back (with --comment); signs",
+    )
+    parser.add_argument(
+        "--finish", action="store_true", help="end your verification now, signed by your key"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the options, record the judgement and say what was written."""
+    from discussion.errors import UserError
+    from discussion.verification.judge import Judgement, judge
+
+    judgement = None
+    if args.criterion is not None:
+        if not (args.agree or args.disagree):
+            raise UserError("--criterion needs --agree or --disagree")
+        if args.outcome is not None:
+            raise UserError("give --criterion or --outcome, not both: run judge twice")
+        judgement = Judgement(args.criterion, bool(args.agree), args.comment, args.notes)
+    elif args.agree or args.disagree:
+        raise UserError("--agree and --disagree need --criterion (which criterion?)")
+    elif args.notes:
+        raise UserError("--notes needs --criterion: it says what a judgement rests on")
+    elif args.comment and args.outcome is None:
+        raise UserError("--comment needs --criterion or --outcome: it would be lost with --finish")
+    elif args.outcome is None and not args.finish:
+        raise UserError("nothing to record: give --criterion, --outcome or --finish")
+    written = judge(
+        args.folder,
+        args.verifier,
+        role=args.role,
+        judgement=judgement,
+        outcome=args.outcome,
+        outcome_comment=args.comment if args.outcome else "",
+        finish=args.finish,
+    )
+    for event in written:
+        print(f"recorded {event.seq} {event.type}{_detail(event.data)}")
+    return 0
+
+
+def _detail(data: dict[str, Any]) -> str:
+    if "criterion" in data:
+        return f" {data['criterion']} {'agree' if data['agree'] else 'disagree'}"
+    if "outcome" in data:
+        return f" {data['outcome']}"
+    if "signature" in data:
+        return f" signed by {data['verifier']}"
+    return f" {data.get('role', '')} {data.get('verifier', '')}".rstrip()

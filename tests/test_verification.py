@@ -1,0 +1,251 @@
+"""Verifier judgements: verification.jsonl's chain and fsync'd appends, refusals on records
+that are not sealed or do not verify, tampering caught by verify, the verifier's signature."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from verification_helpers import make_record, rechain, sealed_folder
+
+from discussion.errors import UserError
+from discussion.record import verify
+from discussion.signing.keys import load_or_create_key
+from discussion.verification.judge import Judgement, judge
+from discussion.verification.log import scan_verification
+
+V = "Kim Verifier"
+
+
+def _lines(folder: Path) -> list[dict[str, Any]]:
+    text = (folder / "verification.jsonl").read_text()
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_judgements_append_a_chain_beside_an_untouched_record(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    before = (folder / "events.jsonl").read_bytes()
+    judge(folder, V, judgement=Judgement("1a", True, "", "1,m1,0:01"))
+    judge(folder, V, judgement=Judgement("2A", False, "the outcome is at 0:01", "2"))
+    written = judge(folder, V, outcome="confirmed")
+    assert (folder / "events.jsonl").read_bytes() == before  # never touched
+    types = [line["type"] for line in _lines(folder)]
+    assert types == ["started", "judgement", "judgement", "outcome", "finished"]
+    assert [e.type for e in written] == ["outcome", "finished"]
+    scan = scan_verification((folder / "verification.jsonl").read_bytes())
+    assert scan.problem is None and len(scan.events) == 5
+    first = _lines(folder)[1]["data"]
+    assert first == {
+        "agree": True,
+        "comment": "",
+        "criterion": "1A",
+        "marks": [1],
+        "note_seqs": [3, 4],
+        "notes": [1],
+        "times": [1.0],
+    }
+    assert os.stat(folder / "verification.jsonl").st_mode & 0o777 == 0o600
+    report = verify(folder)
+    assert report.ok, report.problems
+    assert report.verification is not None
+    (entry,) = report.verification["rounds"]
+    assert entry["signature_ok"] and entry["signed_by"]["name"] == V
+    assert entry["outcome"] == "confirmed" and entry["role"] == "IQA"
+
+
+def test_each_append_is_one_write_then_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sealed_folder(tmp_path)
+    calls: list[str] = []
+    real_write, real_fsync = os.write, os.fsync
+    target = folder / "verification.jsonl"
+
+    def write(fd: int, data: bytes) -> int:
+        calls.append("write")
+        return real_write(fd, data)
+
+    def fsync(fd: int) -> None:
+        if os.path.exists(target) and os.fstat(fd).st_ino == os.stat(target).st_ino:
+            calls.append(f"fsync:{target.stat().st_size}")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(os, "fsync", fsync)
+    judge(folder, V, judgement=Judgement("1A", True))
+    sizes = [len(line) for line in target.read_bytes().splitlines(keepends=True)]
+    # started, then the judgement: each one write, fsync'd with the whole line on disk
+    assert calls == ["write", f"fsync:{sizes[0]}", "write", f"fsync:{sizes[0] + sizes[1]}"]
+
+
+def test_a_failed_fsync_rolls_the_line_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("1A", True))
+    size = (folder / "verification.jsonl").stat().st_size
+
+    def failing(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(UserError) as caught:
+        judge(folder, V, judgement=Judgement("2A", True))
+    monkeypatch.undo()
+    assert caught.value.exit_code == 1 and "nothing was recorded" in caught.value.message
+    assert (folder / "verification.jsonl").stat().st_size == size
+    assert verify(folder).ok
+
+
+def test_refused_on_an_unsealed_record_and_nothing_is_written(tmp_path: Path) -> None:
+    record = make_record(tmp_path, close=False)
+    with pytest.raises(UserError) as caught:
+        judge(record.folder, V, judgement=Judgement("1A", True))
+    record.release()
+    assert caught.value.exit_code == 1
+    assert "is not sealed" in caught.value.message and "\n" not in caught.value.message
+    assert not (record.folder / "verification.jsonl").exists()
+
+
+def test_refused_on_an_altered_record(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    with (folder / "recorder.log").open("a") as handle:
+        handle.write("edited\n")
+    with pytest.raises(UserError) as caught:
+        judge(folder, V, judgement=Judgement("1A", True))
+    assert caught.value.exit_code == 1
+    assert "does not verify" in caught.value.message and "recorder.log" in caught.value.message
+    assert not (folder / "verification.jsonl").exists()
+
+
+def test_a_changed_byte_in_the_verification_is_altered(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("2A", False, "outcome heard at 0:01"))
+    path = folder / "verification.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"outcome heard", b"outcome Heard"))
+    report = verify(folder)
+    assert not report.ok
+    assert any("verification.jsonl line 2" in p for p in report.problems)
+    with pytest.raises(UserError, match=r"verification is damaged|does not verify"):
+        judge(folder, V, outcome="confirmed")
+
+
+def test_a_recomputed_chain_fails_the_signature(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("2A", False, "not enough"))
+    judge(folder, V, outcome="referred", outcome_comment="2A needs another look")
+    rechain(folder / "verification.jsonl", {1: {"agree": True, "comment": ""}})
+    assert scan_verification((folder / "verification.jsonl").read_bytes()).problem is None
+    problems = verify(folder).problems
+    assert any("chain head is wrong" in p for p in problems), problems
+
+
+def test_a_swapped_public_key_fails(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, outcome="confirmed")
+    other = load_or_create_key("verifier", tmp_path / "elsewhere")
+    lines = _lines(folder)
+    signature = dict(lines[-1]["data"]["signature"])
+    signature["public_key"] = other.public_key
+    rechain(folder / "verification.jsonl", {len(lines) - 1: {"signature": signature}})
+    report = verify(folder)
+    assert not report.ok
+    assert any("signature" in p and "DOES NOT MATCH" in p for p in report.problems)
+
+
+def test_a_verification_moved_from_another_record_is_altered(tmp_path: Path) -> None:
+    first = sealed_folder(tmp_path / "a")
+    second = sealed_folder(tmp_path / "b")
+    judge(first, V, outcome="confirmed")
+    shutil.copy(first / "verification.jsonl", second / "verification.jsonl")
+    problems = verify(second).problems
+    assert any("another record" in p for p in problems), problems
+
+
+def test_a_record_without_verification_still_verifies(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    report = verify(folder)
+    assert report.ok and report.verification is None
+    assert report.as_json()["verification"] is None
+
+
+def test_an_open_round_blocks_another_verifier_and_finish_signs(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("1A", True))
+    with pytest.raises(UserError, match="Kim Verifier's verification is still open"):
+        judge(folder, "Pat External", role="EQA", judgement=Judgement("1A", True))
+    report = verify(folder)
+    assert report.ok and report.verification is not None
+    assert report.verification["rounds"][0]["finished"] is False
+    judge(folder, V, finish=True)
+    judge(folder, "Pat External", role="EQA", judgement=Judgement("2A", True))
+    judge(folder, "Pat External", outcome="confirmed")
+    verification = verify(folder).verification
+    assert verification is not None
+    rounds = verification["rounds"]
+    assert [(r["verifier"], r["role"], r["outcome"]) for r in rounds] == [
+        (V, "IQA", None),
+        ("Pat External", "EQA", "confirmed"),
+    ]
+    assert all(r["signature_ok"] for r in rounds)
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        (Judgement("9Z", True), "not a discussion criterion"),
+        (Judgement("3B", True), "made no decision"),
+        (Judgement("2A", False, "  "), "--disagree needs --comment"),
+        (Judgement("1A", True, "", "7"), "no note 7"),
+        (Judgement("1A", True, "", "m4"), "no mark 4"),
+        (Judgement("1A", True, "", "9:00"), "after the end of the record"),
+        (Judgement("1A", True, "", "first"), "give note numbers"),
+    ],
+)
+def test_bad_judgements_are_refused_before_anything_is_written(
+    tmp_path: Path, request_: Judgement, message: str
+) -> None:
+    folder = sealed_folder(tmp_path)
+    with pytest.raises(UserError, match=message) as caught:
+        judge(folder, V, judgement=request_)
+    assert caught.value.exit_code == 2 and "\n" not in caught.value.message
+    assert not (folder / "verification.jsonl").exists()
+
+
+def test_referral_needs_a_comment_and_finish_needs_a_round(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    with pytest.raises(UserError, match="referred needs --comment"):
+        judge(folder, V, outcome="referred")
+    with pytest.raises(UserError, match="nothing to finish"):
+        judge(folder, V, finish=True)
+    assert not (folder / "verification.jsonl").exists()
+
+
+def test_a_second_writer_waits_for_the_lock(tmp_path: Path) -> None:
+    import threading
+
+    from discussion.verification.log import open_locked
+
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("1A", True))
+    done = threading.Event()
+
+    def second() -> None:
+        judge(folder, V, judgement=Judgement("2A", True))
+        done.set()
+
+    with open_locked(folder) as held:
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(0.5)  # blocked on the flock while the file is held
+        held.append(held.events[-1].payload)  # this writer's line goes first
+    thread.join(10)
+    assert done.is_set()
+    types = [(line["type"], line["data"].get("criterion")) for line in _lines(folder)]
+    assert types[1:] == [("judgement", "1A"), ("judgement", "1A"), ("judgement", "2A")]
+    assert verify(folder).ok
