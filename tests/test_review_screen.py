@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from playback_helpers import FakeOutputFactory
@@ -182,6 +184,9 @@ async def test_go_to_a_time(sample: Path) -> None:
         await pilot.pause(0.2)
         levels = screen.query_one("#review-levels", ReviewLevels)
         assert int(levels.position) == 70
+        marks_line = str(levels.render()).splitlines()[0]
+        first, _ = levels.window(levels.content_size.width)
+        assert marks_line[70 - first] in "▼•Q"  # the cursor's column (or the moment there)
 
 
 async def test_filter_by_criterion_shows_its_decision_and_notes(sample: Path) -> None:
@@ -250,3 +255,54 @@ def test_review_command_refuses_a_folder_that_is_not_a_session(tmp_path: Path) -
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "is not a session folder" in result.stderr
+
+
+async def test_review_command_app_opens_on_the_review_and_escape_leaves(sample: Path) -> None:
+    from discussion.ui.screens.review_app import ReviewApp
+
+    app = ReviewApp(catalog(), sample, cursor_blink=False, open_stream=FakeOutputFactory())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # not the home screen
+        await loaded(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.return_code is not None or not app.is_running
+
+
+def _fake_report(ok: bool, sealed: bool, extra: dict[str, object]) -> Any:
+    verify = SimpleNamespace(
+        ok=ok, sealed=sealed, problems=[] if ok else ["audio/segment-001.wav has been altered"],
+        as_json=lambda: {"ok": ok, "sealed": sealed, **extra},
+    )  # fmt: skip
+    info = SimpleNamespace(apprentice_name="A", assessor="B", attempt=1, kind="assessment")
+    return SimpleNamespace(verify=verify, info=info)
+
+
+@pytest.mark.parametrize(
+    ("ok", "sealed", "extra", "shown", "not_shown"),
+    [
+        (True, True, {"signature_ok": True, "trusted": True,
+                      "signed_by": {"name": "Sam", "fingerprint": "ab12 cd34"}},
+         "INTACT · SEALED · signed by Sam (ab12 cd34)", "NOT in your trusted set"),
+        (True, True, {"signature_ok": True, "trusted": False,
+                      "signed_by": {"name": "Sam", "fingerprint": "ab12"}},
+         "key NOT in your trusted set", "NOT SIGNED"),
+        (False, True, {"signature_ok": False, "signature": "missing", "signed_by": None},
+         "RECORD NOT INTACT · NOT SIGNED", "signed by"),
+        (False, True, {"signature_ok": False, "signature": "invalid",
+                       "signed_by": {"name": "Sam"}},
+         "SIGNATURE NOT VALID", "signed by"),
+        (True, False, {"signature_ok": False, "signature": "unsealed"},
+         "NOT SEALED: this record may be incomplete", "SIGNATURE"),
+        (True, True, {}, "INTACT · SEALED", "sign"),  # a verify without signatures
+    ],
+)  # fmt: skip
+def test_the_verdict_line_says_who_signed_or_what_is_wrong(
+    ok: bool, sealed: bool, extra: dict[str, object], shown: str, not_shown: str
+) -> None:
+    from discussion.ui.widgets.review_status import verdict_text
+
+    text = verdict_text(_fake_report(ok, sealed, extra)).plain
+    assert shown in text
+    assert not_shown not in text

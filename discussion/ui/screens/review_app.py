@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from discussion.errors import UserError
 from discussion.paths import logs_dir
 from discussion.settings import load_settings, settings_path
@@ -27,8 +29,10 @@ class ReviewApp(DiscussionApp):
         super().__init__(catalog, **kwargs)
         self.folder = folder
 
-    def on_mount(self) -> None:
-        """Open the review; leaving it quits."""
+    def on_mount(self, event: events.Mount | None = None) -> None:
+        """Open the review (not home: the app's own handler is skipped); leaving it quits."""
+        if event is not None:
+            event.prevent_default()
         screen = ReviewScreen(
             self.folder,
             self.catalog,

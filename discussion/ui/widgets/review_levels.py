@@ -92,7 +92,10 @@ class ReviewLevels(Static):
         for second in range(first, first + count):
             item = self.marks.get(second)
             symbol = MARKS[item.kind] if item is not None else " "
-            marks.append(symbol, MARK_STYLE.get(item.kind, "") if item else "")
+            if second == cursor and item is None:  # the cursor in shape too, not only colour
+                marks.append("▼", "bold")
+            else:
+                marks.append(symbol, MARK_STYLE.get(item.kind, "") if item else "")
             level = block(self.levels[second]) if second < len(self.levels) else " "
             if second >= self.duration:
                 level = "·" if second == cursor else " "

@@ -13,15 +13,16 @@ from discussion.playback import PlaybackStatus
 from discussion.ui.widgets.review_levels import minutes_seconds
 
 
-def _signer(check: dict[str, Any]) -> Text | None:
-    """Who signed the seal, when verify reports it (signed records, issue 10)."""
-    signed_by = check.get("signed_by")
-    if "signature_ok" not in check and not signed_by:
+def _signer(check: dict[str, Any], sealed: bool) -> Text | None:
+    """Who signed the seal, when verify reports signatures (signed records, issue 10)."""
+    if not sealed or "signature_ok" not in check:
         return None
     text = Text(" · ")
     if not check.get("signature_ok"):
-        text.append("SIGNATURE NOT VALID", "bold red")
+        missing = check.get("signature") == "missing" or not check.get("signed_by")
+        text.append("NOT SIGNED" if missing else "SIGNATURE NOT VALID", "bold red")
         return text
+    signed_by = check.get("signed_by")
     name = fingerprint = ""
     if isinstance(signed_by, dict):
         name, fingerprint = str(signed_by.get("name", "")), str(signed_by.get("fingerprint", ""))
@@ -43,7 +44,7 @@ def verdict_text(report: Report) -> Text:
         text.append("NOT SEALED: this record may be incomplete", "bold red")
     else:
         text.append("RECORD NOT INTACT", "bold red")
-    signer = _signer(check.as_json())
+    signer = _signer(check.as_json(), check.sealed)
     if signer is not None:
         text.append_text(signer)
     info = report.info
