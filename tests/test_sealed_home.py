@@ -82,3 +82,24 @@ async def test_the_record_view_shows_a_log_cut_short_in_red(sessions: Path) -> N
         assert (first.start, first.end) == (0, len("NOT SEALED"))
         assert "ansi=1" in repr(first.style)  # red (ANSI colour 1), not the sealed green
         assert "Verification: intact so far, NOT SEALED: may be incomplete" in screen.plain_text
+
+
+async def test_r_on_a_record_whose_closed_line_was_set_aside_says_not_recovered(
+    sessions: Path,
+) -> None:
+    """Reopened by an older version (closed line in events.torn-1.jsonl, a lock planted)."""
+    sample = sessions / SAMPLE.name
+    log = sample / "events.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:-1]))
+    (sample / "events.torn-1.jsonl").write_bytes(lines[-1].rstrip(b"\n"))
+    (sample / "recorder.lock").write_text("99999\n")
+    app = ScreenHost(lambda: HomeScreen(catalog(), sessions, offer_recovery=False))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Not recovered: ") and "events.torn-1.jsonl" in m for m in messages)
+        assert not any(m.startswith("Recovered") for m in messages), messages
+    assert log.read_bytes() == b"".join(lines[:-1])  # nothing appended

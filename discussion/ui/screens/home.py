@@ -298,7 +298,9 @@ class HomeScreen(Screen[None]):
             self.post_message(self.RecoveryFinished(text, True))
             return
         outcome = report.sessions[0] if report.sessions else None
-        if outcome is None or outcome.action == "failed":
+        if outcome is not None and outcome.action == "refused":  # a sealed record stays sealed
+            self.post_message(self.RecoveryFinished(f"Not recovered: {outcome.message}", True))
+        elif outcome is None or outcome.action == "failed":
             text = outcome.message if outcome else "nothing was recovered"
             self.post_message(self.RecoveryFinished(f"Recovery failed: {text}", True))
         else:
