@@ -249,3 +249,29 @@ def test_a_second_writer_waits_for_the_lock(tmp_path: Path) -> None:
     types = [(line["type"], line["data"].get("criterion")) for line in _lines(folder)]
     assert types[1:] == [("judgement", "1A"), ("judgement", "1A"), ("judgement", "2A")]
     assert verify(folder).ok
+
+
+def test_a_key_from_elsewhere_verifies_but_is_not_trusted_until_trusted(tmp_path: Path) -> None:
+    from discussion.signing.keys import keys_dir
+    from discussion.signing.trust import trust_key_file
+
+    folder = sealed_folder(tmp_path)
+    elsewhere = tmp_path / "verifier-laptop"
+    judge(folder, V, outcome="confirmed", home=elsewhere)
+    report = verify(folder)
+    assert report.ok and report.verification is not None
+    (entry,) = report.verification["rounds"]
+    assert entry["signature_ok"] and not entry["trusted"]
+    assert "NOT TRUSTED" in entry["described"]
+    trust_key_file(keys_dir(elsewhere) / "verifier.pub", V)
+    (entry,) = verify(folder).verification["rounds"]  # type: ignore[index]
+    assert entry["trusted"] and entry["trusted_as"] == V
+
+
+def test_a_removed_signature_is_altered(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, outcome="confirmed")
+    last = len(_lines(folder)) - 1
+    rechain(folder / "verification.jsonl", {last: {"signature": {}}})
+    problems = verify(folder).problems
+    assert any("NO VALID SIGNATURE" in p for p in problems), problems

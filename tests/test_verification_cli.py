@@ -14,6 +14,13 @@ from verification_helpers import make_record, sealed_folder
 V = "Kim Verifier"
 
 
+def _key() -> str:
+    """The fingerprint of this test's data folder's verifier key (made by the first finish)."""
+    from discussion.signing.keys import load_or_create_key
+
+    return load_or_create_key("verifier").fingerprint
+
+
 def _judge(folder: Path, *args: str) -> tuple[int, str, str]:
     done = run_cli("judge", str(folder), "--verifier", V, *args)
     return done.returncode, done.stdout, done.stderr
@@ -35,7 +42,7 @@ def test_each_option_appends_and_the_outcome_signs(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines() == [
         "recorded 3 outcome referred",
-        "recorded 4 finished signed by Kim Verifier",
+        "recorded 4 finished signed by Kim Verifier with the verifier key " + _key(),
     ]
     done = run_cli("verify", str(folder))
     assert done.returncode == 0, done.stdout
@@ -50,7 +57,7 @@ def test_finish_and_role(tmp_path: Path) -> None:
     code, out, _ = _judge(folder, "--role", "EQA", "--criterion", "1A", "--agree", "--finish")
     assert code == 0
     assert out.splitlines()[0] == "recorded 0 started EQA Kim Verifier"
-    assert out.splitlines()[-1] == "recorded 2 finished signed by Kim Verifier"
+    assert out.splitlines()[-1].startswith("recorded 2 finished signed by Kim Verifier with the")
 
 
 @pytest.mark.parametrize(

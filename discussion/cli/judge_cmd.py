@@ -96,5 +96,8 @@ def _detail(data: dict[str, Any]) -> str:
     if "outcome" in data:
         return f" {data['outcome']}"
     if "signature" in data:
-        return f" signed by {data['verifier']}"
+        from discussion.signing.model import fingerprint
+
+        key = fingerprint(data["signature"]["public_key"])
+        return f" signed by {data['verifier']} with the verifier key {key}"
     return f" {data.get('role', '')} {data.get('verifier', '')}".rstrip()
