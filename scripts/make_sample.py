@@ -6,7 +6,10 @@ questions, the apprentice (en-us+f3) gives short scripted answers written for th
 speech is played into the private PulseAudio sink of scripts/test-audio.sh while a `LiveSession`
 records it, exactly as a real session would be: consent at the start, `question_asked` events,
 notes tagged to criteria at the moments the evidence was heard, a decision with a rationale for
-each criterion discussed, then the session is closed (sealed) and verified.
+each criterion discussed, then the session is closed (sealed), signed with the sample key
+(`transcripts/sample-key.pem`, published on purpose and named "SAMPLE KEY — not a real
+assessor", so that the sample is reproducible and nobody mistakes it for a real signature) and
+verified.
 
 Every name and the ULN are fictional. Also writes `transcripts/sample-discussion.md`, the script
 with the offsets at which each line was played.
@@ -32,9 +35,12 @@ from discussion.bank import load_bank  # noqa: E402
 from discussion.live import LiveSession  # noqa: E402
 from discussion.notes import format_offset  # noqa: E402
 from discussion.record import SessionInfo, verify  # noqa: E402
+from discussion.signing.keys import load_private_key  # noqa: E402
 from discussion.standard import load_standard  # noqa: E402
 
 OUT = REPO / "transcripts"
+SAMPLE_KEY = OUT / "sample-key.pem"  # the private half, published: see transcripts/README.md
+SAMPLE_SIGNER = "SAMPLE KEY — not a real assessor"
 SESSION_ID = "sample-discussion"
 ASSESSOR_VOICE = "en-gb"
 APPRENTICE_VOICE = "en-us+f3"
@@ -183,6 +189,8 @@ def record(work: Path) -> list[str]:
     if target.exists():
         shutil.rmtree(target)
     live = LiveSession.create(session_info(), home=OUT)
+    live.record.signing_key = load_private_key(SAMPLE_KEY, owner_only=False)
+    live.record.signer_name = SAMPLE_SIGNER
     feeder = ah.SinkFeeder(latency_ms=20)
     try:
         live.start_recording()
@@ -240,9 +248,10 @@ def main() -> int:
         script = record(Path(work))
     write_script(script)
     report = verify(OUT / SESSION_ID)
+    signature = report.seal.describe() if report.seal is not None else "not sealed"
     print(
         f"{OUT / SESSION_ID}: {'intact' if report.ok else 'NOT INTACT'}, {report.events} events, "
-        f"{report.audio_seconds:.1f} s of audio"
+        f"{report.audio_seconds:.1f} s of audio; {signature}"
     )
     return 0 if report.ok else 1
 

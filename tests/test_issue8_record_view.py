@@ -98,7 +98,7 @@ async def test_home_opens_the_sample_as_its_record(sessions: Path) -> None:
             "virtual",
             "1 (first assessment)",
             "given (to the audio recording)",
-            "2026-11-23",
+            "2026-12-02",  # the sample was re-made (and signed) then
             "PRACTICE",
         ):
             assert shown in text, shown
@@ -160,7 +160,7 @@ async def test_at_80x24_the_key_facts_and_keys_are_on_screen(sessions: Path) -> 
         await pilot.pause()
         shown = screen_text(app)
         assert "Notes in time order" in shown
-        assert "#1      00:00:21 1A" in shown and "warehouse colleague" in shown
+        assert "#1      00:00:20 1A" in shown and "warehouse colleague" in shown
         await pilot.press("end")
         await pilot.pause()
         assert "Recording and checks" in screen_text(app)

@@ -35,7 +35,7 @@ def test_at_80x24_a_closed_session_opens_as_its_record(tmp_path: Path) -> None:
         screen = app.wait_for("1A  MET", STEP_S)
         assert "Rationale: Clear internal customer" in screen
         app.keys("n")
-        app.wait_for("#1      00:00:21 1A", STEP_S)
+        app.wait_for("#1      00:00:20 1A", STEP_S)
         app.keys("Escape")
         app.wait_for("Data folder", STEP_S)
     finally:

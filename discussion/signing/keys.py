@@ -123,15 +123,19 @@ def existing_key(role: KeyRole, home: Path | None = None) -> SigningKey | None:
     return load_private_key(path) if os.path.lexists(path) else None
 
 
-def load_private_key(path: Path) -> SigningKey:
-    """Read an Ed25519 PKCS8 PEM private key that only its owner can read."""
+def load_private_key(path: Path, *, owner_only: bool = True) -> SigningKey:
+    """Read an Ed25519 PKCS8 PEM private key that only its owner can read.
+
+    `owner_only=False` is for the published sample key (transcripts/sample-key.pem), which a
+    git checkout leaves readable by all; lines before the PEM block (comments) are skipped.
+    """
     fix = "restore it from your backup, or move it aside and a new key is made (records "
     fix += "signed with the old key then need the old public key to be trusted)"
     try:
         mode = os.lstat(path).st_mode
     except OSError as error:
         raise KeyFileError(f"{path}: cannot be read ({error.strerror}); {fix}") from None
-    if stat.S_ISREG(mode) and mode & 0o077:
+    if owner_only and stat.S_ISREG(mode) and mode & 0o077:
         raise KeyFileError(
             f"{path}: the private key can be read by other users (mode "
             f"{stat.S_IMODE(mode):04o}); run `chmod 600 {path}`"
@@ -141,8 +145,9 @@ def load_private_key(path: Path) -> SigningKey:
     except (FileNotFoundError, UnsafeFileError) as error:
         reason = error.reason if isinstance(error, UnsafeFileError) else "is missing"
         raise KeyFileError(f"{path} {reason}; {fix}") from None
+    start = data.find(b"-----BEGIN")
     try:
-        private = serialization.load_pem_private_key(data, password=None)
+        private = serialization.load_pem_private_key(data[max(start, 0) :], password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         raise KeyFileError(f"{path} is not a PEM private key; {fix}") from None
     if not isinstance(private, Ed25519PrivateKey):
