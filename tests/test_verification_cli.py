@@ -159,6 +159,7 @@ def test_export_verification_markdown(tmp_path: Path) -> None:
     assert "## Verification 1: IQA by Kim Verifier" in text
     assert "**Outcome:** referred back to the assessor" in text
     assert "signed by Kim Verifier" in text
+    assert "- **Record signed:** signed by Test Assessor" in text  # the assessor's seal
     row_1a = next(line for line in text.splitlines() if line.startswith("| 1A |"))
     assert "| met |" in row_1a and "clear example with detail (rests on \\#1)" in row_1a
     assert "**agree**" in row_1a and "\\<b\\>sound\\</b\\>" in row_1a and "\\#1" in row_1a

@@ -29,6 +29,7 @@ def render_verification_html(report: VerificationReport) -> str:
         ("Assessor", info.assessor),
         ("Attempt", str(info.attempt)),
         ("Record hash", record.record_hash or "NOT SEALED"),
+        ("Record signed", report.record_signature),
     ]
     body.append(
         '<dl class="facts">'

@@ -30,6 +30,7 @@ def render_verification_markdown(report: VerificationReport) -> str:
     out.append(f"- **Assessor:** {md_escape(info.assessor)}")
     out.append(f"- **Attempt:** {info.attempt}")
     out.append(f"- **Record hash:** {md_escape(record.record_hash or 'NOT SEALED')}")
+    out.append(f"- **Record signed:** {md_escape(report.record_signature)}")
     out.append("")
     if not report.rounds:
         out += ["No verification has been recorded for this session.", ""]

@@ -46,6 +46,12 @@ class VerificationReport:
         """The record and its verification verify (see `discussion verify`)."""
         return self.record.verify.ok
 
+    @property
+    def record_signature(self) -> str:
+        """Who signed the assessor's seal, in words (`not signed (not sealed yet)` before)."""
+        seal = self.record.verify.seal
+        return seal.describe() if seal is not None else "not signed (not sealed yet)"
+
     def rows(self, current: Round) -> list[CriterionRow]:
         """Every discussion criterion, the assessor's decision beside the round's judgement."""
         return [
