@@ -275,3 +275,19 @@ def test_a_removed_signature_is_altered(tmp_path: Path) -> None:
     rechain(folder / "verification.jsonl", {last: {"signature": {}}})
     problems = verify(folder).problems
     assert any("NO VALID SIGNATURE" in p for p in problems), problems
+
+
+def test_the_report_of_a_tampered_verification_says_not_intact(tmp_path: Path) -> None:
+    from discussion.verification.export import verification_text
+
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("2A", False, "not enough"))
+    judge(folder, V, outcome="confirmed")
+    assert "Record and verification: intact." in verification_text(folder, "verification")
+    path = folder / "verification.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"not enough", b"NOT enough"))
+    text = verification_text(folder, "verification")
+    assert "NOT INTACT: do not rely on this verification" in text
+    assert "verification.jsonl line 2" in text
+    page = verification_text(folder, "verification-html")
+    assert 'class="status unsealed"' in page and "NOT INTACT" in page
