@@ -162,6 +162,17 @@ def test_resigned_forgery_is_untrusted_not_the_assessors(tmp_path: Path) -> None
     assert report["signed_by"]["fingerprint"] == forger.fingerprint != genuine.fingerprint
     assert "NOT TRUSTED" in verify_cli(folder).stdout
     assert status == 0  # intact as a file; the untrusted key is what tells the verifier
+    # A verifier who trusts the real assessor's key is told the name is theirs, the key is not.
+    verifier_home = tmp_path / "verifier"
+    exported = tmp_path / "genuine.pub"
+    exported.write_bytes(genuine.public_pem())
+    assert (
+        keys_cli("trust", str(exported), "--name", "Test Assessor", home=verifier_home).returncode
+        == 0
+    )
+    text = verify_cli(folder, home=verifier_home).stdout
+    assert f"the key trusted as Test Assessor is {genuine.fingerprint}" in text
+    assert "someone else signed this record in their name" in text
 
 
 def test_close_with_unusable_key_leaves_the_session_open(tmp_path: Path) -> None:

@@ -154,3 +154,41 @@ def test_trust_key_file_renames(tmp_path: Path) -> None:
     assert trust_key_file(path, "Jo")[1] == "added"
     assert trust_key_file(path, "Jo Bloggs")[1] == "renamed"
     assert [e.name for e in load_trusted().keys] == ["Jo Bloggs"]
+
+
+def test_private_key_appears_nowhere_but_its_file_after_a_session() -> None:
+    """A whole session (made, closed, signed, verified) leaves the key only in keys/."""
+    import subprocess
+
+    from signing_helpers import DISCUSSION
+
+    result = subprocess.run(
+        [str(DISCUSSION), "record", "--practice", "--no-audio", "signing test"],
+        input="1A: a note\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    key_path = private_key_path("assessor")
+    secret = "".join(key_path.read_text().splitlines()[1:-1]).encode()
+    raw = load_or_create_key().private.private_bytes_raw()
+    found = [
+        path
+        for path in _home().rglob("*")
+        if path.is_file() and path != key_path and _holds(path.read_bytes(), secret, raw)
+    ]
+    assert found == []
+    sessions = list((_home() / "sessions").iterdir())
+    assert len(sessions) == 1 and "signed by" in result.stdout + verify_text(sessions[0])
+
+
+def _holds(data: bytes, *needles: bytes) -> bool:
+    return any(needle in data for needle in needles)
+
+
+def verify_text(folder: Path) -> str:
+    from signing_helpers import verify_cli
+
+    return verify_cli(folder).stdout

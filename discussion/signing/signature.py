@@ -33,6 +33,9 @@ class SignatureCheck:
     signer: str  # the name the signature claims
     fingerprint: str
     trusted_name: str | None  # the name in this data folder's trusted set, if any
+    # Fingerprints of other keys trusted under the name this (untrusted) key claims: a record
+    # re-signed by someone else in the assessor's name shows here.
+    name_trusted_with: tuple[str, ...] = ()
 
     @property
     def trusted(self) -> bool:
@@ -58,6 +61,12 @@ class SignatureCheck:
         who = f"{self.signer} ({self.fingerprint})"
         if not self.ok:
             return f"signature claimed by {who} DOES NOT MATCH"
+        if self.trusted_name is None and self.name_trusted_with:
+            return (
+                f"signed by {who}, but this key is NOT TRUSTED here: the key trusted as "
+                f"{self.signer} is {', '.join(self.name_trusted_with)}; unless they changed "
+                "keys, someone else signed this record in their name"
+            )
         if self.trusted_name is None:
             return f"signed by {who}, but this key is NOT TRUSTED here (nobody vouched for it)"
         if self.trusted_name == self.signer:
@@ -91,13 +100,22 @@ def check_fields(
     signature: Signature, *, purpose: str, fields: dict[str, Any], home: Path | None = None
 ) -> SignatureCheck:
     """Check `signature` over `fields` for `purpose`, and whether its key is trusted here."""
-    from discussion.signing.trust import trusted_name  # reads key files: only when checking
+    from discussion.signing.trust import load_trusted, trusted_name  # reads key files
 
     message = signed_message(purpose, fields, signature.signer, signature.public_key)
     ok = verify_raw(signature.public_key, message, signature.signature)
+    trusted_as = trusted_name(signature.public_key, home)
+    others: tuple[str, ...] = ()
+    if trusted_as is None:
+        others = tuple(
+            entry.fingerprint
+            for entry in load_trusted(home).keys
+            if entry.name.casefold() == signature.signer.strip().casefold()
+        )
     return SignatureCheck(
         ok=ok,
         signer=signature.signer,
         fingerprint=fingerprint(signature.public_key),
-        trusted_name=trusted_name(signature.public_key, home),
+        trusted_name=trusted_as,
+        name_trusted_with=others,
     )
