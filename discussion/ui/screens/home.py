@@ -78,6 +78,13 @@ class HomeScreen(Screen[None]):
             tooltip="Browse the standard and the question bank",
         ),
         Binding(
+            "s",
+            "sessions",
+            "Sessions",
+            id="home.sessions",
+            tooltip="Every session with its grade and verification, filtered (for verifiers)",
+        ),
+        Binding(
             "f5,ctrl+r",
             "refresh",
             "Refresh",
@@ -245,6 +252,12 @@ class HomeScreen(Screen[None]):
     def action_browser(self) -> None:
         """Ask the app for the standard and bank browser."""
         self.post_message(BrowserRequested())
+
+    def action_sessions(self) -> None:
+        """The sessions screen (filters, grade, verification) over this one."""
+        from discussion.ui.screens.sessions import SessionsScreen
+
+        self.app.push_screen(SessionsScreen(self.home))
 
     @on(DataTable.RowSelected, "#home-table")
     def _row_selected(self) -> None:

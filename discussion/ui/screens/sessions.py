@@ -1,0 +1,201 @@
+"""The sessions screen: every session with its state, grade and verification, filtered by
+assessor, dates and state, as `discussion sessions` shows them (`discussion.sampling`).
+
+The list is read in a thread worker, which only posts `EntriesLoaded` / `EntriesLoadFailed`;
+the handlers change the screen. Filtering is in memory, on every keystroke in a filter box.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from discussion.errors import UserError, os_error_message
+from discussion.ui.widgets.screen_header import ScreenHeader
+
+if TYPE_CHECKING:  # the record modules load in the worker
+    from discussion.sampling import SessionEntry, SessionFilter, State
+
+STATE_STYLES = {
+    "open": "bold cyan",
+    "interrupted": "bold yellow",
+    "closed": "green",
+    "broken": "bold red",
+    "did not go ahead": "bold magenta",
+}
+VERIFIED_TEXT = {"finished": "yes", "started": "in progress", "unreadable": "unreadable"}
+STATE_WORDS = "open, interrupted, closed, broken or did not go ahead"
+COLUMNS = ("Date", "Apprentice", "Assessor", "Attempt", "State", "Grade", "Verified", "Problem")
+
+
+class SessionsScreen(Screen[None]):
+    """All sessions for a verifier: filter boxes on top, the table, what the filter found."""
+
+    TITLE = "Sessions"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="sessions.back", tooltip="Back to the home screen"),
+        Binding(
+            "f5,ctrl+r",
+            "refresh",
+            "Refresh",
+            id="sessions.refresh",
+            tooltip="Read the session folders again",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    SessionsScreen #sessions-filters { height: 3; }
+    SessionsScreen #sessions-filters Input { width: 1fr; }
+    SessionsScreen #sessions-table { height: 1fr; }
+    SessionsScreen #sessions-status { height: 1; padding: 0 1; }
+    SessionsScreen #sessions-status.-problem { color: $error; }
+    """
+
+    class EntriesLoaded(Message):
+        """The worker read the sessions."""
+
+        def __init__(self, entries: list[SessionEntry]) -> None:
+            super().__init__()
+            self.entries = entries
+
+    class EntriesLoadFailed(Message):
+        """The sessions folder itself could not be read; `reason` says why and the fix."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, home: Path | None = None) -> None:
+        """`home` is the sessions folder (default: the data home's)."""
+        super().__init__()
+        self.home = home
+        self.entries: list[SessionEntry] = []
+        self.shown: list[SessionEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield ScreenHeader()
+        with Horizontal(id="sessions-filters"):
+            yield Input(placeholder="Assessor", id="filter-assessor")
+            yield Input(placeholder="From YYYY-MM-DD", id="filter-from")
+            yield Input(placeholder="To YYYY-MM-DD", id="filter-to")
+            yield Input(placeholder="State", id="filter-state")
+        yield DataTable[str | Text](id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield Static("Loading the sessions…", id="sessions-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the columns and read the list."""
+        table = self.query_one("#sessions-table", DataTable)
+        for label in COLUMNS:
+            table.add_column(label, key=label.lower())
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the sessions folder again (in a thread)."""
+        self._load()
+
+    def action_back(self) -> None:
+        """Back to where the screen was opened from."""
+        self.dismiss(None)
+
+    @work(thread=True, exit_on_error=False, group="sessions-load", exclusive=True)
+    def _load(self) -> None:
+        from discussion.sampling import list_entries
+
+        try:
+            entries = list_entries(self.home)  # one process: never fork from the app
+        except UserError as error:
+            self.post_message(self.EntriesLoadFailed(error.message))
+        except OSError as error:
+            self.post_message(self.EntriesLoadFailed(os_error_message(error)))
+        else:
+            self.post_message(self.EntriesLoaded(entries))
+
+    @on(EntriesLoaded)
+    def _loaded(self, message: EntriesLoaded) -> None:
+        self.entries = message.entries
+        self._apply()
+
+    @on(EntriesLoadFailed)
+    def _load_failed(self, message: EntriesLoadFailed) -> None:
+        self._say(f"The sessions cannot be listed: {message.reason}", problem=True)
+
+    @on(Input.Changed)
+    def _filter_changed(self) -> None:
+        self._apply()
+
+    def _apply(self) -> None:
+        try:
+            wanted = self._filter()
+        except UserError as error:
+            self._say(error.message, problem=True)
+            return
+        self.shown = wanted.apply(self.entries)
+        self._show(self.shown)
+        total = len(self.entries)
+        if not total:
+            self._say("No sessions yet.")
+        else:
+            self._say(f"{len(self.shown)} of {total} sessions shown.")
+
+    def _filter(self) -> SessionFilter:
+        """The filter the boxes describe; UserError naming the box when one cannot be read."""
+        from discussion.sampling import STATES, SessionFilter
+
+        def text(box: str) -> str:
+            return self.query_one(f"#filter-{box}", Input).value.strip()
+
+        start, end = _day(text("from"), "From"), _day(text("to"), "To")
+        if start is not None and end is not None and start > end:
+            raise UserError(f"From {start} is after To {end}: give the earlier date first.")
+        state_text = " ".join(text("state").replace("-", " ").split()).lower()
+        state: State | None = None
+        if state_text:  # the whole word, or the start of only one ("dis", "int")
+            matches = [s for s in STATES if s == state_text]
+            matches = matches or [s for s in STATES if s.startswith(state_text)]
+            if len(matches) != 1:
+                raise UserError(f"State {state_text!r}: type one of {STATE_WORDS}.")
+            state = matches[0]
+        return SessionFilter(text("assessor") or None, start, end, state)
+
+    def _show(self, entries: list[SessionEntry]) -> None:
+        table = self.query_one("#sessions-table", DataTable)
+        table.clear()
+        for entry in entries:
+            state = Text(entry.state, style=STATE_STYLES.get(entry.state, ""))
+            table.add_row(
+                entry.date.isoformat() if entry.date else "—",
+                entry.apprentice or "—",
+                entry.assessor or "—",
+                "—" if entry.attempt is None else str(entry.attempt),
+                state,
+                entry.grade or "—",
+                VERIFIED_TEXT.get(entry.verification, "no"),
+                entry.problem or "",
+                key=str(entry.folder),
+            )
+
+    def _say(self, text: str, *, problem: bool = False) -> None:
+        status = self.query_one("#sessions-status", Static)
+        status.update(text)
+        status.set_class(problem, "-problem")
+
+
+def _day(text: str, label: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{label} {text!r} is not a date: write it as YYYY-MM-DD.") from None
