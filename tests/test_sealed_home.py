@@ -103,3 +103,35 @@ async def test_r_on_a_record_whose_closed_line_was_set_aside_says_not_recovered(
         assert any(m.startswith("Not recovered: ") and "events.torn-1.jsonl" in m for m in messages)
         assert not any(m.startswith("Recovered") for m in messages), messages
     assert log.read_bytes() == b"".join(lines[:-1])  # nothing appended
+
+
+async def test_the_app_refuses_to_resume_a_record_whose_closed_line_was_set_aside(
+    sessions: Path,
+) -> None:
+    """Through the real app: Enter on the row asks to resume; the app says why it cannot."""
+    from discussion.ui.app import DiscussionApp
+
+    sample = sessions / SAMPLE.name
+    log = sample / "events.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:-1]))
+    (sample / "events.torn-1.jsonl").write_bytes(lines[-1].rstrip(b"\n"))
+    (sample / "recorder.lock").write_text("99999\n")
+    app = DiscussionApp(catalog(), home=sessions, cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, ConfirmScreen):  # the offer: accept it, as an assessor might
+            await pilot.press("y")
+        else:
+            await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            messages = [n.message for n in app._notifications]
+            if any(m.startswith("Could not resume: ") for m in messages):
+                break
+        assert any(
+            m.startswith("Could not resume: ") and "never reopened" in m for m in messages
+        ), messages
+        assert isinstance(app.screen, HomeScreen)
+    assert log.read_bytes() == b"".join(lines[:-1])  # nothing appended, nothing set aside
+    assert sorted(p.name for p in sample.glob("events.torn-*")) == ["events.torn-1.jsonl"]
