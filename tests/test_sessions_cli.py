@@ -255,3 +255,42 @@ def test_the_list_shared_between_processes_is_the_same_list(home: Path) -> None:
     shared = list_entries(home / "sessions", workers=3, parallel_from=1)
     assert shared == alone
     assert [e.folder.name for e in shared] == sorted(e.folder.name for e in alone)
+
+
+def test_verified_means_a_round_finished_by_discussion_judge(tmp_path: Path) -> None:
+    """Real verification.jsonl files written by `discussion judge` (signed at the outcome)."""
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    done = make_closed(sessions, "judged", date(2026, 3, 2), met=PASS_CRITERIA)
+    going = make_closed(sessions, "judgin", date(2026, 3, 3), met=PASS_CRITERIA)
+    make_closed(sessions, "nojudg", date(2026, 3, 4), met=PASS_CRITERIA)
+    judge = ("judge", "--verifier", "Val Verifier")
+    finished = run_cli(tmp_path, judge[0], str(done), *judge[1:], "--outcome", "confirmed")
+    assert finished.returncode == 0, finished.stderr
+    started = run_cli(tmp_path, judge[0], str(going), *judge[1:], "--criterion", "3A", "--agree")
+    assert started.returncode == 0, started.stderr
+    entries = {Path(str(e["folder"])).name: e for e in run_json(tmp_path, "sessions")}
+    assert entries["2026-03-02T0900-judged"]["verified"] is True
+    assert entries["2026-03-03T0900-judgin"]["verified"] is False
+    assert entries["2026-03-03T0900-judgin"]["verification"] == "started"
+    assert entries["2026-03-04T0900-nojudg"]["verification"] == "none"
+    # The sample prefers the two not yet verified.
+    sample = run_json(tmp_path, "sample", "--percent", "60", "--seed", "9")
+    assert {Path(str(e["folder"])).name for e in sample["sessions"]} == {
+        "2026-03-03T0900-judgin",
+        "2026-03-04T0900-nojudg",
+    }
+    # A second round, started after the first was finished, leaves the session verified.
+    again = run_cli(tmp_path, judge[0], str(done), *judge[1:], "--criterion", "3A", "--agree")
+    assert again.returncode == 0, again.stderr
+    entries = {Path(str(e["folder"])).name: e for e in run_json(tmp_path, "sessions")}
+    assert entries["2026-03-02T0900-judged"]["verified"] is True
+
+
+def test_finished_marker_is_the_verification_packages_own() -> None:
+    from discussion.sampling import FINISHED_MARKER, VERIFICATION_JSONL
+    from discussion.verification.events import VERIFICATION_JSONL as PACKAGE_FILE
+    from discussion.verification.events import FinishedData
+
+    assert VERIFICATION_JSONL == PACKAGE_FILE
+    assert f'"type":"{FinishedData.TYPE}"'.encode() == FINISHED_MARKER
