@@ -197,3 +197,26 @@ def test_close_with_unusable_key_leaves_the_session_open(tmp_path: Path) -> None
         record.release()
     assert (record.folder / "events.jsonl").read_bytes() == before
     shutil.rmtree(record.folder)
+
+
+def test_require_trusted_fails_unsigned_and_untrusted_records(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path)
+    assert verify_cli(folder, "--require-trusted").returncode == 0  # this folder's own key
+    stranger = tmp_path / "stranger-home"
+    refused = verify_cli(folder, "--require-trusted", home=stranger)
+    assert refused.returncode == 1 and "NOT ACCEPTED (--require-trusted)" in refused.stdout
+    assert "not in the trusted set" in refused.stdout
+    assert verify_cli(folder, home=stranger).returncode == 0  # without the option: intact
+    status, report = verify_json(folder, home=stranger)
+    assert status == 0 and "require_trusted" not in report
+
+    def make_old(events: Events) -> None:
+        events[-1]["data"].pop("signature")
+        for event in events:
+            event["at"] = "2026-11-23T20:00:00.000Z"
+
+    rewrite(folder, make_old)
+    set_session_json(folder, schema_version=1)
+    old = verify_cli(folder, "--require-trusted", "--json")
+    assert old.returncode == 1
+    assert '"met": false' in old.stdout and "made before signing" in old.stdout

@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from discussion.record.verify import VerifyReport
 
 
 def add_parser(subparsers: Any) -> None:
@@ -25,6 +28,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("folder", type=Path, help="the session folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--require-trusted",
+        action="store_true",
+        help="exit 1 unless the seal is signed by a trusted key (for verifiers: an unsigned or "
+        "untrusted record then fails)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -33,8 +42,12 @@ def run(args: argparse.Namespace) -> int:
     from discussion.record.verify import verify
 
     report = verify(args.folder)
+    unmet = _unmet_requirement(report) if args.require_trusted else None
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        out = report.as_json()
+        if args.require_trusted:
+            out["require_trusted"] = {"met": unmet is None, "reason": unmet}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         minutes, seconds = divmod(round(report.audio_seconds), 60)
         if not report.ok:
@@ -56,4 +69,23 @@ def run(args: argparse.Namespace) -> int:
 
             for line in describe_rounds(report.verification) or ["none recorded"]:
                 print(f"  verification: {line}")
-    return 0 if report.ok else 1
+        if unmet is not None:
+            print(f"  NOT ACCEPTED (--require-trusted): {unmet}")
+    return 0 if report.ok and unmet is None else 1
+
+
+def _unmet_requirement(report: VerifyReport) -> str | None:
+    """Why the record fails --require-trusted, or None when it is signed by a trusted key."""
+    seal = report.seal
+    if seal is None:
+        return "the record is not sealed, so not signed"
+    if seal.status == "unsigned-legacy":
+        return "the seal is unsigned (made before signing): nothing shows who made it"
+    if seal.check is None or not seal.check.ok:
+        return "the seal's signature is missing or does not match"
+    if not seal.check.trusted:
+        return (
+            f"the key {seal.check.fingerprint} is not in the trusted set: compare it with the "
+            "assessor, then `discussion keys trust FILE --name NAME`"
+        )
+    return None
