@@ -7,7 +7,8 @@
 - sessions.ratio_vs_find_cat: the first over the second (the machine's speed cancels out).
 
 The folders are a few real sessions made with the record API (as the app makes them: notes,
-decisions, closed; some left interrupted, some practice, some verified), each copied under
+decisions, closed; some left interrupted, some practice, some verified with `discussion
+judge`), each copied under
 new folder names: the listing reads a copy exactly as it reads the original.
 """
 
@@ -29,7 +30,10 @@ FOLDERS = 1_000 if QUICK else 10_000  # quick: a smoke run, the figure means lit
 RUNS = 2 if QUICK else 5
 ASSESSORS = ("Sam Assessor", "Pat Checker", "Robin Marker", "Jo Evaluator", "Lee Grader")
 TEMPLATES = 20
-COPIED = ("session.json", "events.jsonl", "verification.jsonl")
+# What the listing reads (an interrupted session keeps its recorder.lock until sealed).
+COPIED = ("session.json", "events.jsonl", "verification.jsonl", "recorder.lock")
+PASS = ("1A", "3A", "3B", "4A", "5A", "6A", "7A")
+DISTINCTION = ("2A", "2B", "3C", "6B")
 
 
 def make_templates(root: Path) -> list[Path]:
@@ -40,6 +44,8 @@ def make_templates(root: Path) -> list[Path]:
     from discussion.record import SessionRecord
 
     base = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    # The verifier's key goes in the data home, beside (never in) the sessions folder.
+    env = {**os.environ, "DISCUSSION_HOME": str(root.parent.parent)}
     folders = []
     for number in range(TEMPLATES):
         created = base + timedelta(days=number)
@@ -55,16 +61,17 @@ def make_templates(root: Path) -> list[Path]:
         record = SessionRecord.create(info, root)
         for minute in range(5):
             record.add_note(f"3A: a note in minute {minute}", ["3A"], 60.0 * minute)
-        record.decide("3A", number % 3 != 0, "Explained how they met the customer's needs.", [])
+        met = PASS + DISTINCTION[: number % 5] if number % 3 else PASS[1:]
+        for criterion in met:
+            record.decide(criterion, True, "Explained how they met the customer's needs.", [])
         if number % 7 == 6:
             record.release()  # interrupted
         else:
             record.close("done")
-        if number % 4 == 0:
-            (record.folder / "verification.jsonl").write_bytes(
-                b'{"at":"2026-03-09T10:00:00.000Z","data":{},"hash":"","prev":"","seq":1,'
-                b'"type":"finished"}\n'
-            )
+        if number % 4 == 0 and number % 7 != 6:  # a verifier's round, signed at the outcome
+            judge = [sys.executable, "-m", "discussion", "judge", str(record.folder)]
+            judge += ["--verifier", "Val Verifier", "--outcome", "confirmed"]
+            subprocess.run(judge, check=True, capture_output=True, env=env)
         folders.append(record.folder)
     return folders
 
