@@ -68,12 +68,13 @@ def test_finish_and_role(tmp_path: Path) -> None:
         (["--criterion", "2A", "--disagree"], "--disagree needs --comment"),
         (["--criterion", "1A", "--agree", "--notes", "12"], "no note 12"),
         (["--criterion", "9Z", "--agree"], "not a discussion criterion"),
-        (["--outcome", "maybe"], "invalid choice"),
+        (["--outcome", "maybe"], "--outcome 'maybe': use confirmed or referred"),
+        (["--role", "boss", "--finish"], "use IQA (internal) or EQA (external)"),
         (["--outcome", "referred"], "referred needs --comment"),
         (["--criterion", "1A", "--agree", "--outcome", "confirmed"], "not both"),
         ([], "nothing to record"),
         (["--finish", "--comment", "lost"], "--comment needs --criterion or --outcome"),
-        (["--criterion", "1A", "--agree", "--disagree"], "not allowed with"),
+        (["--criterion", "1A", "--agree", "--disagree"], "not both"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -82,9 +83,16 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path, args: list[str], message: 
     assert code == 2, (out, err)
     assert message in err
     assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse prints its usage first
+    assert len(err.strip().splitlines()) == 1, err
     assert not (folder / "verification.jsonl").exists()
+
+
+def test_a_missing_verifier_is_one_line(tmp_path: Path) -> None:
+    done = run_cli("judge", str(tmp_path), "--finish")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        'discussion: error: --verifier NAME is required: who is judging (e.g. --verifier "Kim Lee")'
+    ]
 
 
 def test_unsealed_or_altered_records_are_refused_exit_1(tmp_path: Path) -> None:

@@ -29,14 +29,15 @@ def add_parser(subparsers: Any) -> None:
         "changes. Exit 0 recorded, 1 refused, 2 bad input.",
     )
     parser.add_argument("folder", type=Path, help="the session folder (closed and intact)")
-    parser.add_argument("--verifier", required=True, metavar="NAME", help="your name")
+    # Checked in `run`, not by argparse (choices, required, exclusive groups), so that bad
+    # input is one line naming the fix rather than argparse's usage block.
+    parser.add_argument("--verifier", metavar="NAME", help="your name (required)")
     parser.add_argument(
-        "--role", choices=("IQA", "EQA"), help="internal or external quality assurance (IQA)"
+        "--role", metavar="IQA|EQA", help="internal or external quality assurance (IQA)"
     )
     parser.add_argument("--criterion", metavar="C", help="the criterion judged, e.g. 3B")
-    stance = parser.add_mutually_exclusive_group()
-    stance.add_argument("--agree", action="store_true", help="the assessor's decision stands")
-    stance.add_argument("--disagree", action="store_true", help="it does not (--comment says why)")
+    parser.add_argument("--agree", action="store_true", help="the assessor's decision stands")
+    parser.add_argument("--disagree", action="store_true", help="it does not (--comment says why)")
     parser.add_argument("--comment", default="", metavar="TEXT", help="what you found")
     parser.add_argument(
         "--notes",
@@ -47,7 +48,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--outcome",
-        choices=("confirmed", "referred"),
+        metavar="confirmed|referred",
         help="overall: decisions confirmed, or referred back (with --comment); signs",
     )
     parser.add_argument(
@@ -61,6 +62,14 @@ def run(args: argparse.Namespace) -> int:
     from discussion.errors import UserError
     from discussion.verification.judge import Judgement, judge
 
+    if not args.verifier:
+        raise UserError('--verifier NAME is required: who is judging (e.g. --verifier "Kim Lee")')
+    if args.role is not None and args.role.upper() not in ("IQA", "EQA"):
+        raise UserError(f"--role {args.role!r}: use IQA (internal) or EQA (external)")
+    if args.outcome is not None and args.outcome not in ("confirmed", "referred"):
+        raise UserError(f"--outcome {args.outcome!r}: use confirmed or referred")
+    if args.agree and args.disagree:
+        raise UserError("--agree or --disagree, not both")
     judgement = None
     if args.criterion is not None:
         if not (args.agree or args.disagree):
@@ -79,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     written = judge(
         args.folder,
         args.verifier,
-        role=args.role,
+        role=args.role.upper() if args.role else None,
         judgement=judgement,
         outcome=args.outcome,
         outcome_comment=args.comment if args.outcome else "",
