@@ -291,3 +291,19 @@ def test_the_report_of_a_tampered_verification_says_not_intact(tmp_path: Path) -
     assert "verification.jsonl line 2" in text
     page = verification_text(folder, "verification-html")
     assert 'class="status unsealed"' in page and "NOT INTACT" in page
+
+
+def test_a_read_only_folder_is_one_line_naming_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sealed_folder(tmp_path)
+    real_open = os.open
+
+    def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("verification.jsonl") and flags & os.O_CREAT:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)  # an archive mounted read-only
+    with pytest.raises(UserError, match="not writable here: fix its permissions or judge a copy"):
+        judge(folder, V, judgement=Judgement("1A", True))

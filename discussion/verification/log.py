@@ -130,8 +130,12 @@ def open_locked(folder: Path) -> Iterator[VerificationFile]:
     try:
         fd = os.open(path, flags, FILE_MODE)
     except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            fix = "the session folder is not writable here: fix its permissions or judge a copy"
+        else:
+            fix = "run `discussion verify` on the folder"
         raise UserError(
-            f"{path}: cannot be opened ({error.strerror or error}); run `discussion verify`",
+            f"{path}: cannot be opened for writing ({error.strerror or error}); {fix}",
             exit_code=1,
         ) from None
     opened: VerificationFile | None = None
