@@ -307,3 +307,28 @@ def test_a_read_only_folder_is_one_line_naming_the_fix(
     monkeypatch.setattr(os, "open", read_only)  # an archive mounted read-only
     with pytest.raises(UserError, match="not writable here: fix its permissions or judge a copy"):
         judge(folder, V, judgement=Judgement("1A", True))
+
+
+def test_any_changed_byte_is_caught(tmp_path: Path) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("2A", False, "no outcome — heard at 0:01", "2,m1,0:01"))
+    judge(folder, V, outcome="confirmed")
+    path = folder / "verification.jsonl"
+    original = path.read_bytes()
+
+    @settings(max_examples=60, deadline=None, database=None)
+    @given(st.integers(0, len(original) - 1), st.integers(1, 255))
+    def changed(index: int, flip: int) -> None:
+        data = bytearray(original)
+        data[index] ^= flip
+        path.write_bytes(bytes(data))
+        try:
+            assert not verify(folder).ok
+        finally:
+            path.write_bytes(original)
+
+    changed()
+    assert verify(folder).ok
