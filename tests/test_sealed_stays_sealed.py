@@ -194,6 +194,14 @@ def _plant(folder: Path, outside: Path, kind: str) -> str:
     if kind == "fifo":
         os.mkfifo(audio / "pipe")
         return "audio/pipe is a named pipe"
+    if kind == "fifo as a torn file":  # read by the set-aside check: must never block
+        os.mkfifo(folder / "events.torn-1.jsonl")
+        return "events.torn-1.jsonl is a named pipe"
+    if kind == "audio folder symlink":
+        shutil.copytree(audio, outside / "audio")
+        shutil.rmtree(audio)
+        audio.symlink_to(outside / "audio")
+        return "audio is a symbolic link"
     if kind == "device":
         os.mknod(audio / "null", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
         return "audio/null is a character device"
@@ -205,7 +213,18 @@ def _plant(folder: Path, outside: Path, kind: str) -> str:
     return f"{name} is a symbolic link"
 
 
-@pytest.mark.parametrize("kind", ["empty folder", "fifo", "device", "log symlink", "wav symlink"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "empty folder",
+        "fifo",
+        "fifo as a torn file",
+        "device",
+        "log symlink",
+        "wav symlink",
+        "audio folder symlink",
+    ],
+)
 def test_verify_reports_odd_entries_in_a_session_folder(tmp_path: Path, kind: str) -> None:
     home, folder = _copy(tmp_path)
     named = _plant(folder, tmp_path, kind)
