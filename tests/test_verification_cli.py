@@ -40,9 +40,11 @@ def test_each_option_appends_and_the_outcome_signs(tmp_path: Path) -> None:
     assert (code, out) == (0, "recorded 2 judgement 2A disagree\n")
     code, out, _ = _judge(folder, "--outcome", "referred", "--comment", "review 2A")
     assert code == 0
+    last = json.loads((folder / "verification.jsonl").read_text().splitlines()[-1])
     assert out.splitlines() == [
         "recorded 3 outcome referred",
         "recorded 4 finished signed by Kim Verifier with the verifier key " + _key(),
+        f"verification hash: {last['hash']}",
     ]
     done = run_cli("verify", str(folder))
     assert done.returncode == 0, done.stdout
@@ -50,6 +52,7 @@ def test_each_option_appends_and_the_outcome_signs(tmp_path: Path) -> None:
     report = json.loads(run_cli("verify", "--json", str(folder)).stdout)
     (entry,) = report["verification"]["rounds"]
     assert entry["signature_ok"] and entry["signed_by"]["name"] == V and entry["trusted"]
+    assert entry["finished_hash"] == last["hash"]
 
 
 def test_finish_and_role(tmp_path: Path) -> None:
@@ -57,7 +60,7 @@ def test_finish_and_role(tmp_path: Path) -> None:
     code, out, _ = _judge(folder, "--role", "EQA", "--criterion", "1A", "--agree", "--finish")
     assert code == 0
     assert out.splitlines()[0] == "recorded 0 started EQA Kim Verifier"
-    assert out.splitlines()[-1].startswith("recorded 2 finished signed by Kim Verifier with the")
+    assert out.splitlines()[-2].startswith("recorded 2 finished signed by Kim Verifier with the")
 
 
 @pytest.mark.parametrize(
@@ -168,6 +171,8 @@ def test_export_verification_markdown(tmp_path: Path) -> None:
     assert "**Outcome:** referred back to the assessor" in text
     assert "signed by Kim Verifier" in text
     assert "- **Record signed:** signed by Test Assessor" in text  # the assessor's seal
+    last = json.loads((folder / "verification.jsonl").read_text().splitlines()[-1])
+    assert f"- **Verification hash:** {last['hash']}" in text
     row_1a = next(line for line in text.splitlines() if line.startswith("| 1A |"))
     assert "| met |" in row_1a and "clear example with detail (rests on \\#1)" in row_1a
     assert "**agree**" in row_1a and "\\<b\\>sound\\</b\\>" in row_1a and "\\#1" in row_1a

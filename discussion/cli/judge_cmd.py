@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     )
     for event in written:
         print(f"recorded {event.seq} {event.type}{_detail(event.data)}")
+    if written and written[-1].type == "finished":  # to keep: catches a copy cut short later
+        print(f"verification hash: {written[-1].hash}")
     return 0
 
 

@@ -49,6 +49,7 @@ def render_verification_html(report: VerificationReport) -> str:
             ("Started", current.started_at),
             ("Finished", finished),
             ("Signature", signature or "not signed"),
+            ("Verification hash", report.finished_hash(current) or "not finished"),
             ("Outcome", outcome_text(current)),
         ]
         if current.outcome is not None and current.outcome.comment:

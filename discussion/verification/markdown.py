@@ -42,6 +42,7 @@ def render_verification_markdown(report: VerificationReport) -> str:
         finished = current.finished_at or "NOT FINISHED (not signed; may still change)"
         out.append(f"- **Finished:** {md_escape(finished)}")
         out.append(f"- **Signature:** {md_escape(signature or 'not signed')}")
+        out.append(f"- **Verification hash:** {report.finished_hash(current) or 'not finished'}")
         out.append(f"- **Outcome:** {md_escape(outcome_text(current))}")
         if current.outcome is not None and current.outcome.comment:
             out.append(f"- **Outcome comment:** {md_escape(current.outcome.comment)}")

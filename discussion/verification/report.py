@@ -40,6 +40,7 @@ class VerificationReport:
     rounds: list[Round]
     signatures: list[str]  # per round, in words: who signed, whether it matches and is trusted
     problem: str | None  # verification.jsonl could not be read in full
+    hashes: list[str]  # each good line's hash, by seq
 
     @property
     def intact(self) -> bool:
@@ -71,6 +72,10 @@ class VerificationReport:
         labels = [note.label for note in row.notes + row.marks]
         cited = f" (rests on {', '.join(labels)})" if labels else " (no notes cited)"
         return (row.decision.rationale or "no rationale given") + cited
+
+    def finished_hash(self, current: Round) -> str | None:
+        """The hash of the round's finished line (to check a later copy against), if finished."""
+        return None if current.finished_seq is None else self.hashes[current.finished_seq]
 
     def rests_on(self, judgement: JudgementData) -> str:
         """`#1, mark 2, 00:12:30` for what a judgement cites (`nothing cited` when empty)."""
@@ -106,4 +111,5 @@ def build_verification_report(folder: Path) -> VerificationReport:
     if scan.problem is not None:
         problem = f"{VERIFICATION_JSONL} {scan.problem}"
     rounds, _ = derive_rounds(scan.events)
-    return VerificationReport(record, rounds, signatures, problem)
+    hashes = [event.hash for event in scan.events]
+    return VerificationReport(record, rounds, signatures, problem, hashes)
