@@ -332,3 +332,11 @@ def test_any_changed_byte_is_caught(tmp_path: Path) -> None:
 
     changed()
     assert verify(folder).ok
+
+
+def test_the_assessor_cannot_verify_their_own_record(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)  # assessed by "Test Assessor"
+    with pytest.raises(UserError, match="is the assessor of this record") as caught:
+        judge(folder, "  test  ASSESSOR ", outcome="confirmed")
+    assert caught.value.exit_code == 1
+    assert not (folder / "verification.jsonl").exists()

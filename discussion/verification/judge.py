@@ -109,6 +109,12 @@ def judge(
     if role is not None and role not in ROLES:
         raise UserError(f"--role {role!r}: use one of {', '.join(ROLES)}")
     record = load_sealed(folder)
+    if " ".join(name.casefold().split()) == " ".join(record.info.assessor.casefold().split()):
+        raise UserError(
+            f"refused: {name} is the assessor of this record; quality assurance is by someone "
+            "independent of the decisions (another assessor as IQA, or the EQA)",
+            exit_code=1,
+        )
     planned: list[VerificationData] = []
     if judgement is not None:
         planned.append(_judgement_data(record, judgement))
