@@ -3,10 +3,12 @@ records made with the record API in a temporary DISCUSSION_HOME)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sessions_helpers import (
@@ -124,14 +126,29 @@ def test_text_has_a_line_per_session_and_names_the_problem(home: Path) -> None:
     assert "did not go ahead" in next(line for line in lines if "Dan Declined" in line)
 
 
-def test_filters_assessor_dates_and_state(home: Path) -> None:
+def in_process(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> Any:
+    """The command's `--json` through `discussion.cli.main` in this process (no start-up)."""
+    from discussion.cli import main
+
+    monkeypatch.setenv("DISCUSSION_HOME", str(home))
+    capsys.readouterr()
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_filters_assessor_dates_and_state(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def names(*args: str) -> list[object]:
-        return [e["apprentice"] for e in run_json(home, "sessions", *args)]
+        return [e["apprentice"] for e in in_process(home, capsys, monkeypatch, "sessions", *args)]
 
     assert names("--assessor", "pat CHECKER") == ["Dee Distinction"]
     assert names("--from", "2026-03-03", "--to", "2026-03-04") == ["Dee Distinction", "Fay Fail"]
     # A broken folder's date is unknown: a date filter leaves it out.
-    assert "2026-03-08" not in str(run_json(home, "sessions", "--from", "2026-03-01"))
+    later = in_process(home, capsys, monkeypatch, "sessions", "--from", "2026-03-01")
+    assert "2026-03-08" not in str(later)
     assert names("--state", "did-not-go-ahead") == ["Dan Declined"]
     assert names("--state", "interrupted") == ["Ian Interrupted"]
     assert len(names("--state", "broken")) == 3
@@ -200,10 +217,13 @@ def test_sample_takes_only_closed_assessments_that_went_ahead(home: Path) -> Non
     assert all(set(e) >= JSON_KEYS for e in sample["sessions"])
 
 
-def test_sample_prefers_sessions_not_yet_verified(home: Path) -> None:
+def test_sample_prefers_sessions_not_yet_verified(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Two of the three eligible are unverified: a 50% sample (2, rounded up) takes both.
     for seed in range(5):
-        sample = run_json(home, "sample", "--percent", "50", "--seed", str(seed))
+        args = ("sample", "--percent", "50", "--seed", str(seed))
+        sample = in_process(home, capsys, monkeypatch, *args)
         assert {e["apprentice"] for e in sample["sessions"]} == {"Ada Pass", "Dee Distinction"}
 
 
@@ -257,6 +277,7 @@ def test_the_list_shared_between_processes_is_the_same_list(home: Path) -> None:
     assert [e.folder.name for e in shared] == sorted(e.folder.name for e in alone)
 
 
+@pytest.mark.slow  # six runs of the command line, key made on first use: about 6 s
 def test_verified_means_a_round_finished_by_discussion_judge(tmp_path: Path) -> None:
     """Real verification.jsonl files written by `discussion judge` (signed at the outcome)."""
     sessions = tmp_path / "sessions"
