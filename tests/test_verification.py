@@ -340,3 +340,25 @@ def test_the_assessor_cannot_verify_their_own_record(tmp_path: Path) -> None:
         judge(folder, "  test  ASSESSOR ", outcome="confirmed")
     assert caught.value.exit_code == 1
     assert not (folder / "verification.jsonl").exists()
+
+
+def test_a_damaged_verifier_key_writes_nothing(tmp_path: Path) -> None:
+    from discussion.signing.keys import private_key_path
+
+    folder = sealed_folder(tmp_path)
+    judge(folder, V, judgement=Judgement("1A", True))
+    before = (folder / "verification.jsonl").read_bytes()
+    key = private_key_path("verifier", tmp_path / "vhome")
+    key.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    key.write_text("not a key\n")
+    key.chmod(0o600)
+    with pytest.raises(UserError):
+        judge(folder, V, outcome="confirmed", home=tmp_path / "vhome")
+    assert (folder / "verification.jsonl").read_bytes() == before  # no unsigned outcome
+
+
+def test_a_name_with_control_characters_is_refused(tmp_path: Path) -> None:
+    folder = sealed_folder(tmp_path)
+    with pytest.raises(UserError, match="--verifier") as caught:
+        judge(folder, "Kim\x1b[2J", judgement=Judgement("1A", True))
+    assert caught.value.exit_code == 2 and "\n" not in caught.value.message

@@ -33,7 +33,7 @@ from discussion.verification.events import (
     VEvent,
 )
 from discussion.verification.log import open_locked
-from discussion.verification.sign import sign_finish
+from discussion.verification.sign import sign_finish, verifier_key
 from discussion.verification.state import derive_rounds, open_round
 
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,3}):([0-5]\d)$")
@@ -120,6 +120,9 @@ def judge(
         planned.append(_judgement_data(record, judgement))
     if outcome is not None:
         planned.append(_outcome_data(outcome, outcome_comment))
+    # The key is loaded before anything is written: a damaged key (one line) leaves no
+    # outcome recorded without its signature.
+    key = verifier_key(home) if outcome is not None or finish else None
     with open_locked(folder) as file:
         rounds, problems = derive_rounds(file.events)
         if problems:
@@ -154,8 +157,8 @@ def judge(
             written.append(file.append(started))
         for data in planned:
             written.append(file.append(data))
-        if outcome is not None or finish:
-            signature = sign_finish(name, record.info.session_id, record.seal_hash, file.head, home)
+        if key is not None:
+            signature = sign_finish(key, name, record.info.session_id, record.seal_hash, file.head)
             finished = FinishedData(
                 verifier=name,
                 session_id=record.info.session_id,

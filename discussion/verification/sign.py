@@ -8,11 +8,14 @@ a signature can be moved neither to another record nor to another verification.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from discussion.verification.events import FinishedData
+
+if TYPE_CHECKING:
+    from discussion.signing.keys import SigningKey
 
 PURPOSE = "verification"
 
@@ -22,14 +25,19 @@ def signed_fields(session_id: str, seal_hash: str, chain_head: str) -> dict[str,
     return {"session_id": session_id, "seal_hash": seal_hash, "chain_head": chain_head}
 
 
-def sign_finish(
-    verifier: str, session_id: str, seal_hash: str, chain_head: str, home: Path | None = None
-) -> dict[str, Any]:
-    """Sign a round's end with this data folder's verifier key (made on first use)."""
+def verifier_key(home: Path | None = None) -> SigningKey:
+    """This data folder's verifier key (made on first use); KeyFileError (one line) if damaged."""
     from discussion.signing.keys import load_or_create_key
+
+    return load_or_create_key("verifier", home)
+
+
+def sign_finish(
+    key: SigningKey, verifier: str, session_id: str, seal_hash: str, chain_head: str
+) -> dict[str, Any]:
+    """Sign a round's end with `key` (see `verifier_key`)."""
     from discussion.signing.signature import sign_fields
 
-    key = load_or_create_key("verifier", home)
     fields = signed_fields(session_id, seal_hash, chain_head)
     signature = sign_fields(key, purpose=PURPOSE, fields=fields, signer=verifier)
     dumped: dict[str, Any] = signature.model_dump(mode="json")
