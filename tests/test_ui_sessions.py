@@ -132,3 +132,31 @@ async def test_s_on_home_opens_the_sessions_screen(sessions: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_sample_box_shows_the_same_sample_as_the_command(sessions: Path) -> None:
+    from fractions import Fraction
+
+    from discussion.sampling import draw_sample, list_entries
+
+    make_closed(sessions, "pass03", date(2026, 3, 9), met=PASS_CRITERIA, apprentice_name="Al Two")
+    make_closed(sessions, "pass04", date(2026, 3, 10), apprentice_name="Bo Three")
+    app = ScreenHost(lambda: SessionsScreen(sessions))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        await pilot.click("#filter-sample")
+        await pilot.press(*"50")
+        await pilot.pause()
+        expected = draw_sample(list_entries(sessions), Fraction(50), screen.seed, per_assessor=True)
+        names = [e.apprentice for e in expected.sessions]
+        assert [row[0] for row in shown(app)] == names
+        # Half of Sam Assessor's 3 closed assessments, rounded up, is 2; of Pat's 1 it is 1.
+        assert len(names) == 3
+        assert "Dan Declined" not in names and "Ian Interrupted" not in names
+        assert "Sample: 3 of 4 closed assessments (50% of each assessor's" in status(app)
+        assert f"seed {screen.seed}." in status(app)
+        await pilot.press("backspace", "backspace", *"0")
+        await pilot.pause()
+        assert "Sample % '0': give a percentage more than 0" in status(app)

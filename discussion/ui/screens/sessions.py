@@ -1,5 +1,7 @@
 """The sessions screen: every session with its state, grade and verification, filtered by
-assessor, dates and state, as `discussion sessions` shows them (`discussion.sampling`).
+assessor, dates and state, as `discussion sessions` shows them (`discussion.sampling`); a
+percentage in "Sample %" shows an IQA sample of what is filtered, per assessor, as
+`discussion sample --per assessor --seed N` draws it (the seed is on screen).
 
 The list is read in a thread worker, which only posts `EntriesLoaded` / `EntriesLoadFailed`;
 the handlers change the screen. Filtering is in memory, on every keystroke in a filter box.
@@ -7,7 +9,9 @@ the handlers change the screen. Filtering is in memory, on every keystroke in a 
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +86,9 @@ class SessionsScreen(Screen[None]):
         self.home = home
         self.entries: list[SessionEntry] = []
         self.shown: list[SessionEntry] = []
+        # One draw per visit, so the sample stays put while the filters change; shown on screen
+        # so `discussion sample --seed N --per assessor` gives the same.
+        self.seed = secrets.randbelow(1_000_000)
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
@@ -90,6 +97,7 @@ class SessionsScreen(Screen[None]):
             yield Input(placeholder="From YYYY-MM-DD", id="filter-from")
             yield Input(placeholder="To YYYY-MM-DD", id="filter-to")
             yield Input(placeholder="State", id="filter-state")
+            yield Input(placeholder="Sample %", id="filter-sample")
         yield DataTable[str | Text](id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield Static("Loading the sessions…", id="sessions-status")
         yield Footer()
@@ -142,12 +150,43 @@ class SessionsScreen(Screen[None]):
             self._say(error.message, problem=True)
             return
         self.shown = wanted.apply(self.entries)
-        self._show(self.shown)
+        try:
+            percent = self._percent()
+        except UserError as error:
+            self._say(error.message, problem=True)
+            return
         total = len(self.entries)
+        if percent is not None:
+            from discussion.sampling import draw_sample
+
+            sample = draw_sample(self.shown, percent, self.seed, per_assessor=True)
+            self.shown = sample.sessions
+            self._show(self.shown)
+            self._say(
+                f"Sample: {len(sample.sessions)} of {sample.eligible} closed assessments "
+                f"({float(percent):g}% of each assessor's, rounded up, not yet verified "
+                f"first), seed {self.seed}."
+            )
+            return
+        self._show(self.shown)
         if not total:
             self._say("No sessions yet.")
         else:
             self._say(f"{len(self.shown)} of {total} sessions shown.")
+
+    def _percent(self) -> Fraction | None:
+        """The Sample % box (None when empty); UserError naming the box when it is wrong."""
+        from discussion.sampling import parse_percent
+
+        text = self.query_one("#filter-sample", Input).value.strip()
+        if not text:
+            return None
+        try:
+            return parse_percent(text)
+        except UserError:
+            raise UserError(
+                f"Sample % {text!r}: give a percentage more than 0 and at most 100, e.g. 10."
+            ) from None
 
     def _filter(self) -> SessionFilter:
         """The filter the boxes describe; UserError naming the box when one cannot be read."""
