@@ -220,3 +220,14 @@ def test_require_trusted_fails_unsigned_and_untrusted_records(tmp_path: Path) ->
     old = verify_cli(folder, "--require-trusted", "--json")
     assert old.returncode == 1
     assert '"met": false' in old.stdout and "made before signing" in old.stdout
+
+
+def test_verify_needs_no_usable_data_home(tmp_path: Path) -> None:
+    """Checking trust reads the data home's keys but never creates or demands it."""
+    folder = make_closed_session(tmp_path)
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    for home in (not_a_folder, Path("/proc/x")):
+        status, report = verify_json(folder, home=home)
+        assert status == 0 and report["signature_ok"] is True and report["trusted"] is False
+    assert not_a_folder.is_file()

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from discussion.errors import UserError
-from discussion.paths import data_home, ensure_folder
+from discussion.paths import data_home, data_home_path, ensure_folder
 from discussion.safe_files import UnsafeFileError, read_bounded
 from discussion.signing.model import fingerprint
 
@@ -119,7 +119,7 @@ def load_or_create_key(role: KeyRole = "assessor", home: Path | None = None) -> 
 
 def existing_key(role: KeyRole, home: Path | None = None) -> SigningKey | None:
     """The key of `role` if it has been made (never creates one)."""
-    path = (home if home is not None else data_home()) / KEYS_DIR / f"{role}.key"
+    path = (home if home is not None else data_home_path()) / KEYS_DIR / f"{role}.key"
     return load_private_key(path) if os.path.lexists(path) else None
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from discussion.errors import UserError
-from discussion.paths import data_home
+from discussion.paths import data_home_path
 from discussion.safe_files import UnsafeFileError, read_bounded
 from discussion.signing.keys import (
     KEY_ROLES,
@@ -74,13 +74,16 @@ def check_name(value: str) -> str:
 
 def trusted_path(home: Path | None = None) -> Path:
     """`DATA/keys/trusted.json` (not created)."""
-    return (home if home is not None else data_home()) / KEYS_DIR / TRUSTED_JSON
+    # Not created nor checked: verify and export read it from any data home, even an unusable one.
+    return (home if home is not None else data_home_path()) / KEYS_DIR / TRUSTED_JSON
 
 
 def load_trusted(home: Path | None = None) -> TrustedSet:
     """The trusted set (empty if there is none yet); UserError naming the file if it is bad."""
     path = trusted_path(home)
     fix = "fix it, or move it aside and trust the keys again (`discussion keys trust`)"
+    if not path.parent.is_dir():  # no keys folder (or a data home that cannot be used)
+        return TrustedSet()
     try:
         content = read_bounded(path, MAX_TRUSTED_BYTES, follow_symlinks=False)
     except FileNotFoundError:
