@@ -362,3 +362,26 @@ def test_a_name_with_control_characters_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="--verifier") as caught:
         judge(folder, "Kim\x1b[2J", judgement=Judgement("1A", True))
     assert caught.value.exit_code == 2 and "\n" not in caught.value.message
+
+
+def test_a_verifier_judges_a_copy_of_the_sample_record(tmp_path: Path) -> None:
+    from test_record_support import REPO
+
+    from discussion.record.session import load_state
+    from discussion.verification.export import verification_text
+
+    folder = tmp_path / "sample"
+    shutil.copytree(REPO / "transcripts" / "sample-discussion", folder)
+    state = load_state(folder)
+    decided = [c for c, e in sorted(state.criteria.items()) if e.decision is not None]
+    first = state.evidence_notes[0].number
+    judge(folder, V, judgement=Judgement(decided[0], True, "", str(first)))
+    judge(folder, V, judgement=Judgement(decided[1], False, "the rationale misses 0:30", "0:30"))
+    judge(folder, V, outcome="referred", outcome_comment=f"{decided[1]} to be reviewed")
+    report = verify(folder)
+    assert report.ok, report.problems
+    assert report.verification is not None
+    assert report.verification["rounds"][0]["signature_ok"]
+    text = verification_text(folder, "verification")
+    assert f"| {decided[1]} |" in text and "**DISAGREE**" in text
+    assert "referred back to the assessor" in text
