@@ -192,3 +192,16 @@ def verify_text(folder: Path) -> str:
     from signing_helpers import verify_cli
 
     return verify_cli(folder).stdout
+
+
+def test_export_errors_are_one_line(tmp_path: Path) -> None:
+    for target, expected in (
+        (tmp_path, "is a folder"),
+        (tmp_path / "no" / "k.pub", "cannot write"),
+    ):
+        result = keys_cli("export", str(target))
+        assert result.returncode == 2, result.stdout
+        assert result.stderr.count("\n") == 1 and expected in result.stderr, result.stderr
+    to_stdout = keys_cli("export", "-")
+    assert to_stdout.returncode == 0 and "BEGIN PUBLIC KEY" in to_stdout.stdout
+    assert "PRIVATE" not in to_stdout.stdout
