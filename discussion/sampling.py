@@ -218,18 +218,26 @@ class SessionFilter:
     date_from: date | None = None
     date_to: date | None = None
     state: State | None = None
+    # The assessor's name contains `assessor` (the app filters as the verifier types), rather
+    # than being it (the command line).
+    assessor_part: bool = False
 
     def matches(self, entry: SessionEntry) -> bool:
         """Whether `entry` passes every condition given (a missing value fails its condition)."""
-        if self.assessor is not None and (
-            entry.assessor is None or _name_key(entry.assessor) != _name_key(self.assessor)
-        ):
+        if self.assessor is not None and not self._assessor_matches(entry.assessor):
             return False
         if self.date_from is not None and (entry.date is None or entry.date < self.date_from):
             return False
         if self.date_to is not None and (entry.date is None or entry.date > self.date_to):
             return False
         return self.state is None or entry.state == self.state
+
+    def _assessor_matches(self, name: str | None) -> bool:
+        if name is None or self.assessor is None:
+            return False
+        if self.assessor_part:
+            return _name_key(self.assessor) in _name_key(name)
+        return _name_key(name) == _name_key(self.assessor)
 
     def apply(self, entries: Iterable[SessionEntry]) -> list[SessionEntry]:
         """The entries that match, in their order."""

@@ -211,3 +211,12 @@ def test_filter_keeps_exactly_the_matching(
             and (state is None or entry.state == state)
         )
         assert (entry in kept) == matches
+
+
+@given(entries(), st.sampled_from(("sam", "ASSESSOR", "pat ch", "r", "nobody")))
+@settings(max_examples=50, deadline=None)
+def test_the_apps_assessor_filter_matches_part_of_the_name(
+    listed: list[SessionEntry], part: str
+) -> None:
+    kept = SessionFilter(assessor=part, assessor_part=True).apply(listed)
+    assert kept == [e for e in listed if _key(part) in _key(e.assessor)]

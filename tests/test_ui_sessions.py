@@ -60,14 +60,14 @@ async def test_lists_every_session_and_filters_as_you_type(sessions: Path) -> No
         ]
         assert status(app) == "5 of 5 sessions shown."
         await pilot.click("#filter-assessor")
-        await pilot.press(*"pat")
+        await pilot.press(*"zz")
         await pilot.pause()
-        assert shown(app) == []  # names match whole, not by their start
-        await pilot.press(*" checker")
+        assert shown(app) == []
+        await pilot.press("backspace", "backspace", *"pat ch")
         await pilot.pause()
-        assert shown(app) == [("Fay Fail", "closed", "fail")]
+        assert shown(app) == [("Fay Fail", "closed", "fail")]  # part of the name is enough
         assert status(app) == "1 of 5 sessions shown."
-        for _ in "pat checker":
+        for _ in "pat ch":
             await pilot.press("backspace")
         await pilot.click("#filter-state")
         await pilot.press(*"did")

@@ -94,8 +94,8 @@ class SessionsScreen(Screen[None]):
         yield ScreenHeader()
         with Horizontal(id="sessions-filters"):
             yield Input(placeholder="Assessor", id="filter-assessor")
-            yield Input(placeholder="From YYYY-MM-DD", id="filter-from")
-            yield Input(placeholder="To YYYY-MM-DD", id="filter-to")
+            yield Input(placeholder="From date", id="filter-from", tooltip="YYYY-MM-DD")
+            yield Input(placeholder="To date", id="filter-to", tooltip="YYYY-MM-DD")
             yield Input(placeholder="State", id="filter-state")
             yield Input(placeholder="Sample %", id="filter-sample")
         yield DataTable[str | Text](id="sessions-table", cursor_type="row", zebra_stripes=True)
@@ -206,7 +206,7 @@ class SessionsScreen(Screen[None]):
             if len(matches) != 1:
                 raise UserError(f"State {state_text!r}: type one of {STATE_WORDS}.")
             state = matches[0]
-        return SessionFilter(text("assessor") or None, start, end, state)
+        return SessionFilter(text("assessor") or None, start, end, state, assessor_part=True)
 
     def _show(self, entries: list[SessionEntry]) -> None:
         table = self.query_one("#sessions-table", DataTable)
