@@ -5,6 +5,8 @@
 - sessions.reference_s: `find` reading the same files in the same run (every session.json,
   events.jsonl and verification.jsonl, whole, with `cat`).
 - sessions.ratio_vs_find_cat: the first over the second (the machine's speed cancels out).
+- sessions.list_10000_cpu_s: the listing's CPU seconds (user + system, worker processes
+  included): what it costs whatever else the machine is doing.
 
 The folders are a few real sessions made with the record API (as the app makes them: notes,
 decisions, closed; some left interrupted, some practice, some verified with `discussion
@@ -15,6 +17,7 @@ new folder names: the listing reads a copy exactly as it reads the original.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -91,12 +94,18 @@ def make_session_folders(root: Path, count: int = FOLDERS) -> None:
     shutil.rmtree(root / ".templates")
 
 
-def _timed(command: list[str], env: dict[str, str]) -> float:
+def _timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+    """Wall seconds of one run; its CPU seconds (user + system, with the processes it forked)
+    are appended to `cpu`, a figure the machine's other load changes far less."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed: {result.stderr.decode()[-500:]}")
+    if cpu is not None:
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return elapsed
 
 
@@ -115,9 +124,9 @@ def bench_sessions(
         reference = ["find", str(sessions), "-type", "f", "(", *names, ")"]
         reference += ["-exec", "cat", "{}", "+"]
         _timed(listing, env)  # warm the page cache and the byte-code
-        list_s, find_s = [], []
+        list_s, find_s, cpu_s = [], [], []
         for _ in range(RUNS):  # alternated so a load spike hits both
-            list_s.append(_timed(listing, env))
+            list_s.append(_timed(listing, env, cpu_s))
             find_s.append(_timed(reference, env))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -126,4 +135,5 @@ def bench_sessions(
     results["sessions.ratio_vs_find_cat"] = round(
         statistics.median(list_s) / max(statistics.median(find_s), 1e-3), 2
     )
+    results["sessions.list_10000_cpu_s"] = round(statistics.median(cpu_s), 3)
     results["sessions.folders"] = float(count)
