@@ -124,7 +124,9 @@ def bench_sessions(
         reference = ["find", str(sessions), "-type", "f", "(", *names, ")"]
         reference += ["-exec", "cat", "{}", "+"]
         _timed(listing, env)  # warm the page cache and the byte-code
-        list_s, find_s, cpu_s = [], [], []
+        list_s: list[float] = []
+        find_s: list[float] = []
+        cpu_s: list[float] = []
         for _ in range(RUNS):  # alternated so a load spike hits both
             list_s.append(_timed(listing, env, cpu_s))
             find_s.append(_timed(reference, env))

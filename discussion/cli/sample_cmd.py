@@ -34,8 +34,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "sample",
         help="draw a reproducible sample of closed assessments for internal quality assurance",
-        description="Draw P%% of the closed assessments (not practice, not those that did not "
-        "go ahead), rounded up, preferring sessions not yet verified. With --per assessor, P%% "
+        description="Draw P% of the closed assessments (not practice, not those that did not "
+        "go ahead), rounded up, preferring sessions not yet verified. With --per assessor, P% "
         "of each assessor's sessions, so every assessor has at least one. The same --seed over "
         "the same sessions gives the same sample; without it a seed is chosen and printed.",
     )
