@@ -315,3 +315,17 @@ def test_finished_marker_is_the_verification_packages_own() -> None:
 
     assert VERIFICATION_JSONL == PACKAGE_FILE
     assert f'"type":"{FinishedData.TYPE}"'.encode() == FINISHED_MARKER
+
+
+def test_home_option_and_sample_filters(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "empty-home"
+    elsewhere.mkdir()
+    listed = in_process(elsewhere, capsys, monkeypatch, "sessions", "--home", str(home))
+    assert len(listed) == 9  # --home wins over DISCUSSION_HOME
+    args = ("sample", "--percent", "100", "--seed", "2", "--home", str(home))
+    pat = in_process(elsewhere, capsys, monkeypatch, *args, "--assessor", "Pat Checker")
+    assert [e["apprentice"] for e in pat["sessions"]] == ["Dee Distinction"]
+    march = in_process(elsewhere, capsys, monkeypatch, *args, "--from", "2026-03-04")
+    assert [e["apprentice"] for e in march["sessions"]] == ["Fay Fail"]
