@@ -190,3 +190,13 @@ def test_keymap_setting_remaps_a_key_in_the_real_app(tmp_path: Path) -> None:
         app.keys("F1")
         app.wait_for("New discussion", STEP_S)
         assert "This screen" not in app.screen()
+
+
+def test_home_footer_keeps_quit_and_help_at_80_columns(tmp_path: Path) -> None:
+    # Found in tmux: the home footer ended "f5 Refre" at 80 columns, with Quit and Help gone.
+    home = tmp_path / "home"
+    home.mkdir()
+    with TmuxApp(home) as app:
+        app.wait_for("New discussion", STEP_S)
+        footer = app.screen().rstrip("\n").splitlines()[-1]
+        assert "^q Quit" in footer and "f1 Help" in footer, footer
