@@ -22,6 +22,9 @@ Keys with goals:
 - sessions.list_10000_s: `discussion sessions --json` over 10,000 session folders, start-up
   included, with `sessions.ratio_vs_find_cat` against find+cat of the same files
   (scripts/bench_sessions.py; goal <= 2).
+- review.seek_play_p99_ms, review.open_1000_notes_s: Enter on a note at 45:00 of a 60-minute
+  record until its audio reaches the test sink's monitor (goal <= 150); the record with 1,000
+  notes opening in the review (goal <= 1) (scripts/bench_review.py).
 - recovery.kill9_recovered, recovery.notes_lost: 20 SIGKILLs at random moments, then recover
   and verify: sessions passing both (goal 20), acknowledged notes missing (goal 0).
 """
@@ -75,6 +78,8 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "ui.keypress_to_saved_note_ms_p99": ("<= 50", lambda v: v <= 50),
     "ui.keypress_to_saved_note_ms_max": ("<= 50", lambda v: v <= 50),
     "sessions.list_10000_s": ("<= 2", lambda v: v <= 2),
+    "review.seek_play_p99_ms": ("<= 150", lambda v: v <= 150),
+    "review.open_1000_notes_s": ("<= 1", lambda v: v <= 1),
 }
 
 
@@ -273,6 +278,14 @@ def bench_ui_step(_work: Path, results: dict[str, float]) -> None:
     bench_ui(results)
 
 
+def bench_review_step(work: Path, results: dict[str, float]) -> None:
+    """The review: a 60-minute record with 1,000 notes opens; Enter on the note at 45:00 until
+    its audio reaches the sink's monitor (scripts/bench_review.py)."""
+    from scripts.bench_review import bench_review
+
+    bench_review(results, where=work)
+
+
 def bench_sessions_step(work: Path, results: dict[str, float]) -> None:
     """`discussion sessions` over 10,000 folders against find+cat (scripts/bench_sessions.py)."""
     from scripts.bench_sessions import bench_sessions
@@ -289,6 +302,7 @@ STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "cpu": bench_cpu_and_memory,
     "ui": bench_ui_step,
     "sessions": bench_sessions_step,
+    "review": bench_review_step,
 }
 
 

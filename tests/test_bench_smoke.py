@@ -21,6 +21,8 @@ KEYS = [
     "recovery.kill9_recovered",
     "recovery.notes_lost",
     "sessions.list_10000_s",
+    "review.seek_play_p99_ms",
+    "review.open_1000_notes_s",
 ]
 
 

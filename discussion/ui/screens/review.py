@@ -149,6 +149,7 @@ class ReviewScreen(Screen[None]):
         self.status: PlaybackStatus | None = None
         self.criterion: str | None = None  # the filter, None: everything
         self.alarms: list[str] = []
+        self.moments: list[ReviewItem] = []  # the whole recording's, made once
         self.sub_title = folder.name
 
     def compose(self) -> ComposeResult:
@@ -204,10 +205,11 @@ class ReviewScreen(Screen[None]):
         info = report.info
         self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
         self.query_one("#review-verdict", ReviewStatus).update(verdict_text(report))
+        self.moments = timeline_items(report, self.catalog.bank)
         self._show_list()
         levels = self.query_one("#review-levels", ReviewLevels)
         timeline = message.timeline
-        levels.set_marks(timeline_items(report, self.catalog.bank), timeline.duration_s)
+        levels.set_marks(self.moments, timeline.duration_s)
         if timeline.has_audio:
             # Its own timeline: the player's thread reads the other one.
             self._read_levels(AudioTimeline.from_state(self.folder, report.state))
@@ -248,7 +250,7 @@ class ReviewScreen(Screen[None]):
         box = self.query_one("#review-list", ReviewList)
         bank = self.catalog.bank
         if self.criterion is None:
-            box.show(timeline_items(self.report, bank), "The recording (Enter plays from it)")
+            box.show(self.moments, "The recording (Enter plays from it)")
         else:
             criterion = self.criterion
             text = self.report.criterion_text(criterion)

@@ -1,0 +1,228 @@
+"""The review benchmarks, added to `make bench` by scripts/bench.py (runs under test-audio.sh).
+
+One sealed 60-minute record made with the record API: a real 16 kHz WAV segment (silent but
+for a tone from 44:50 to 45:10), 1,000 notes over the hour (one at exactly 45:00), a decision
+per criterion; opened in the real review app (headless Textual) playing to the test sink.
+
+- review.open_1000_notes_s: from opening the review in the running app to its list of moments
+  shown (the record read and verified, its 115 MB of audio hashed; median of a few opens, the
+  app's own start-up not counted: see ui.first_frame_ratio; goal <= 1).
+- review.seek_play_p99_ms: Enter on the note at 45:00 (played from its 5 s pre-roll, inside
+  the tone) until the tone reaches the sink's monitor, seen by a second capture in 4 ms blocks:
+  the output's latency and the capture's are both inside the figure (goal <= 150). Between
+  tries the player is moved to a silent minute and allowed to settle.
+- review.seek_first_frame_p99_ms: the same Enter until the output callback has handed the
+  first frame of the new position to PortAudio (the part this code controls).
+- review.output_latency_ms: PortAudio's reported output latency of the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+
+REPO = Path(__file__).resolve().parent.parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+RATE = 16000
+MINUTES = 60
+NOTES = 1000
+TONE = (44 * 60 + 50, 45 * 60 + 10)
+NOTE_AT = 45 * 60.0
+TRIES = 5 if QUICK else 40
+OPENS = 2 if QUICK else 5
+
+
+def make_record(root: Path) -> Path:
+    """The sealed 60-minute record with 1,000 notes (see the module docstring)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from session_factory import make_session_info
+
+    from discussion.record import RecordingStartedData, RecordingStoppedData, SessionRecord
+    from discussion.standard import load_standard
+
+    info = make_session_info()
+    record = SessionRecord.create(info, root)
+    segment = "audio/segment-001.wav"
+    (record.folder / "audio").mkdir(exist_ok=True)
+    frames = MINUTES * 60 * RATE
+    with soundfile.SoundFile(
+        str(record.folder / segment), "w", RATE, 1, subtype="PCM_16", format="WAV"
+    ) as wav:
+        chunk = 60 * RATE
+        for start in range(0, frames, chunk):
+            block = np.zeros(chunk, dtype=np.int16)
+            t = np.arange(start, start + chunk) / RATE
+            inside = (t >= TONE[0]) & (t < TONE[1])
+            block[inside] = (12000 * np.sin(2 * np.pi * 440 * t[inside])).astype(np.int16)
+            wav.write(block)
+    record.append(RecordingStartedData(segment=segment, start_offset=0.0, device="bench"), 0.0)
+    criteria = [c.id for c in load_standard().component("discussion").criteria]
+    step = MINUTES * 60 / NOTES
+    for number in range(NOTES):
+        # The note's offset is its first keystroke less the reaction lag: this one is at 45:00.
+        offset = NOTE_AT + info.reaction_lag_s if number == NOTES * 3 // 4 else number * step
+        criterion = criteria[number % len(criteria)]
+        record.add_note(f"{criterion}: note {number} on the evidence", [criterion], offset)
+    record.append(RecordingStoppedData(segment=segment, frames=frames, reason="done"), 3600.0)
+    for criterion in criteria:
+        record.decide(criterion, True, "Enough evidence in the notes.", [])
+    record.close("done")
+    return record.folder
+
+
+class OnsetClock:
+    """A capture of the default source (the sink's monitor) in 4 ms blocks: the moment the
+    first loud block arrives after `arm()`."""
+
+    def __init__(self) -> None:
+        import sounddevice
+
+        self.loud_at: float | None = None
+        self.armed = False
+        self.seen = threading.Event()
+        self._stream = sounddevice.InputStream(
+            samplerate=RATE, blocksize=64, channels=1, dtype="int16", callback=self._callback
+        )
+        self._stream.start()
+
+    def _callback(self, indata: npt.NDArray[np.int16], _f: int, _t: object, _s: object) -> None:
+        if self.armed and int(np.max(np.abs(indata.astype(np.int32)))) > 3000:
+            self.loud_at = time.perf_counter()
+            self.armed = False
+            self.seen.set()
+
+    def arm(self) -> None:
+        """Wait for the next loud block."""
+        self.loud_at = None
+        self.seen.clear()
+        self.armed = True
+
+    def close(self) -> None:
+        """Stop capturing."""
+        self._stream.stop()
+        self._stream.close()
+
+
+def _watch(player: Any, target: float, moved: list[float]) -> None:
+    """In its own thread (the UI loop is busy drawing): when the output callback first hands
+    on a frame past `target` (the player's position is the output's sample clock)."""
+    deadline = time.perf_counter() + 3.0
+    while time.perf_counter() < deadline:
+        if player.position_s > target + 1e-3:
+            moved.append(time.perf_counter())
+            return
+        time.sleep(0.0005)
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+async def _run(folder: Path, results: dict[str, float]) -> None:
+    from discussion.ui.catalog import Catalog
+    from discussion.ui.screens.review import ReviewScreen
+    from discussion.ui.screens.review_app import ReviewApp
+    from discussion.ui.widgets.review_list import ReviewList
+
+    catalog = Catalog.load()
+    app = ReviewApp(catalog, folder, cursor_blink=False)
+    opens: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        for attempt in range(OPENS + 1):
+            began = time.perf_counter()
+            if attempt:  # the first was opened by the app itself (its start-up not counted)
+                app.push_screen(ReviewScreen(folder, catalog))
+            while True:
+                await pilot.pause(0.005)
+                screen: Any = app.screen
+                if isinstance(screen, ReviewScreen) and screen.failed:
+                    raise RuntimeError(screen.failed)
+                if isinstance(screen, ReviewScreen) and screen.query_one(ReviewList).items:
+                    break
+            if attempt:
+                opens.append(time.perf_counter() - began)
+            if attempt == OPENS:
+                await _seeks(pilot, screen, results)
+            elif attempt:
+                app.pop_screen()  # its player stops; the next open starts from the same state
+                await pilot.pause(0.5)
+    results["review.open_1000_notes_s"] = statistics.median(opens)
+
+
+async def _seeks(pilot: Any, screen: Any, results: dict[str, float]) -> None:
+    from discussion.ui.widgets.review_list import ReviewList
+
+    player = screen.player
+    while not player.ready.is_set():
+        await pilot.pause(0.01)
+    if player.reason is not None:
+        raise RuntimeError(f"no sound in the benchmark: {player.reason}")
+    box = screen.query_one(ReviewList)
+    index = next(i for i, item in enumerate(box.items) if item.offset == NOTE_AT)  # 45:00
+    clock = OnsetClock()
+    heard: list[float] = []
+    handed: list[float] = []
+    try:
+        for _ in range(TRIES):
+            player.play_from(10 * 60.0, preroll_s=0.0)  # a silent minute
+            await pilot.pause(0.4)
+            box.highlighted = index
+            await pilot.pause(0.05)
+            target = NOTE_AT - screen.preroll_s
+            clock.arm()
+            moved: list[float] = []
+            watcher = threading.Thread(target=_watch, args=(player, target, moved), daemon=True)
+            watcher.start()
+            began = time.perf_counter()
+            await pilot.press("enter")
+            while time.perf_counter() - began < 3.0 and not clock.seen.is_set():
+                await asyncio.sleep(0.002)
+            watcher.join(3.0)
+            first = moved[0] if moved else None
+            if clock.loud_at is None or first is None:
+                raise RuntimeError("the tone at 45:00 never reached the sink's monitor")
+            heard.append((clock.loud_at - began) * 1000)
+            handed.append((first - began) * 1000)
+        results["review.output_latency_ms"] = player.status().latency_s * 1000
+    finally:
+        clock.close()
+    results["review.seek_play_p99_ms"] = p99(heard)
+    results["review.seek_play_median_ms"] = statistics.median(heard)
+    results["review.seek_first_frame_p99_ms"] = p99(handed)
+
+
+def bench_review(results: dict[str, float], where: Path | None = None) -> None:
+    """Make the record, then time opening it and playing from the note at 45:00."""
+    work = Path(tempfile.mkdtemp(prefix="discussion-bench-review-", dir=where))
+    home = os.environ.get("DISCUSSION_HOME")
+    os.environ["DISCUSSION_HOME"] = str(work / "home")  # the signing key and logs go here
+    try:
+        folder = make_record(work / "sessions")
+        asyncio.run(_run(folder, results))
+    finally:
+        if home is None:
+            os.environ.pop("DISCUSSION_HOME", None)
+        else:
+            os.environ["DISCUSSION_HOME"] = home
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    figures: dict[str, float] = {}
+    bench_review(figures)
+    for key, value in sorted(figures.items()):
+        print(f"{key:38} {value:10.3f}")
