@@ -36,6 +36,7 @@ class FakeOutput:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.closed = False
+        self.starts = 0
         self.lock = threading.Lock()
 
     @property
@@ -44,8 +45,13 @@ class FakeOutput:
         return not self._stop.is_set()
 
     def start(self) -> None:
-        """Start calling back."""
+        """Start (or, after abort, restart) calling back."""
+        if self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+        self.starts += 1
 
     def _run(self) -> None:
         next_at = time.monotonic()

@@ -157,3 +157,39 @@ def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path)
     plain = envelope(original[source_start : source_start + round(3.0 * RATE)])
     count = min(len(heard), len(plain))
     assert match > float(np.corrcoef(heard[:count], plain[:count])[0, 1]) + 0.1
+
+
+@pytest.mark.slow
+async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path) -> None:
+    """The whole path a verifier uses: the review app, Enter on a note, real sound out."""
+    from ui_helpers import catalog
+
+    from discussion.ui.screens.review import ReviewScreen
+    from discussion.ui.screens.review_app import ReviewApp
+    from discussion.ui.widgets.review_list import ReviewList
+
+    timeline, notes = sample_timeline()
+    note = notes[2]
+    app = ReviewApp(catalog(), SAMPLE, cursor_blink=False)
+    capture = MonitorCapture()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            for _ in range(200):
+                if screen.player is not None and screen.player.ready.is_set():
+                    break
+                await pilot.pause(0.05)
+            assert screen.player is not None and screen.player.reason is None
+            box = screen.query_one(ReviewList)
+            box.highlighted = next(i for i, item in enumerate(box.items) if item.offset == note)
+            await pilot.press("enter")
+            await pilot.pause(5.0)
+            await pilot.press("space")
+            assert not screen.alarms
+    finally:
+        capture.close()
+    part = loud_part(capture.samples(), 3.0)
+    correlation, lag = ah.best_alignment(whole(timeline), part)
+    assert correlation > 0.9, f"capture does not match the recording (peak {correlation:.3f})"
+    assert note - 5.0 <= lag / RATE <= note - 1.0

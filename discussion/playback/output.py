@@ -22,6 +22,12 @@ NO_OUTPUT = (
 )
 
 
+# Audio buffered in the output: enough that a busy UI thread (or a loaded machine) holding the
+# interpreter for a moment does not starve the callback into underruns (audible gaps, and a
+# capture that no longer matches the record), small enough for a seek to be heard at once.
+OUTPUT_LATENCY_S = 0.1
+
+
 class NoSound(Exception):
     """Nothing can play; the message is one line saying why and what to do."""
 
@@ -96,7 +102,7 @@ def open_output_stream(
             blocksize=blocksize,
             channels=1,
             dtype="int16",
-            latency="low",
+            latency=OUTPUT_LATENCY_S,
             callback=callback,
         )
     except (sd.PortAudioError, ValueError) as error:

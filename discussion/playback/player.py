@@ -375,6 +375,8 @@ class Player:
             if generation != self._feed_generation:
                 self._stop_stretch()
                 self._feed_generation, self._feed_frame, self._feed_done = generation, start, False
+                if playing:
+                    self._flush_output()
             now = time.monotonic()
             if not playing or not self._sound:
                 last_progress = now
@@ -400,6 +402,20 @@ class Player:
                 self._report()
             self._wake.wait(0.01)
             self._wake.clear()
+
+    def _flush_output(self) -> None:
+        """Drop what the output still holds of the old position (abort discards, start goes
+        on), so a seek is heard at once although the output keeps a safe buffer."""
+        stream = self._stream
+        if stream is None:
+            return
+        self._fill(self._feed_generation, self.speed, self._loop)  # something to start with
+        try:
+            stream.abort()
+            stream.start()
+        except Exception as error:  # a stream that cannot restart: said, never silent
+            log.warning("restarting the output after a seek failed: %s", error)
+            self._emit(PlayerAlarm(f"The sound output did not restart after moving ({error})."))
 
     def _queued(self, generation: int) -> int:
         """Output frames queued for the callback (under the lock)."""
