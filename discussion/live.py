@@ -116,7 +116,14 @@ class LiveSession:
     # ------------------------------------------------------------------ opening
     @classmethod
     def create(cls, info: SessionInfo, home: Path | None = None, **kwargs: object) -> LiveSession:
-        """Create a new session folder and own it."""
+        """Create a new session folder and own it.
+
+        The assessor's signing key is loaded (made on first use) first: a key that cannot be
+        made is reported now, not at the close an hour later, when the disk may be full.
+        """
+        from discussion.signing.keys import load_or_create_key
+
+        load_or_create_key("assessor")
         return cls(SessionRecord.create(info, home), **kwargs)  # type: ignore[arg-type]
 
     @classmethod

@@ -35,9 +35,10 @@ def test_record_speech_notes_bursts_then_verify(pulse: Path, tmp_path: Path) -> 
         "Tell me about a customer whose needs were different from most.", tmp_path / "s.wav"
     )
     reference, _ = ah.read_mono(speech)
-    # 30 ms of sink latency: a loaded machine cannot starve pacat into gaps in the speech; the
-    # burst timings below do not depend on it (a second capture watches for each burst).
-    feeder = SinkFeeder(latency_ms=30)
+    # 150 ms of sink latency: a loaded machine cannot starve pacat into gaps in the speech (at
+    # 10 ms CI saw 0.79, at 30 ms a doubly loaded run 0.55); the burst timings below do not
+    # depend on it (a second capture watches for each burst).
+    feeder = SinkFeeder(latency_ms=150)
     try:
         with RecordProcess(tmp_path / "home", "--reaction-lag", "0", "--consent", CONSENT) as rec:
             folder = rec.start()
