@@ -30,11 +30,11 @@ test: $(DEV_STAMP)
 	$(BIN)/mypy discussion tests scripts
 	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
 
-# Inside test-audio.sh: the tests needing no sound server on all cores, then the audio tests one
+# Inside test-audio.sh: the tests needing no sound server on all cores, then the audio tests (and the `serial` responsiveness test) one
 # at a time (they share one null sink, and some kill and restart the sound server on purpose).
 pytest-all: $(DEV_STAMP)
-	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio" -n auto -p no:cacheprovider
-	$(BIN)/pytest -q -m audio
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio and not serial" -n auto -p no:cacheprovider
+	$(BIN)/pytest -q -m "audio or serial" -p no:cacheprovider
 
 ## The inner loop: the tests that need no real audio and are not slow end-to-end runs, on all
 ## cores (pytest-xdist). PULSE_SERVER is unset so a test that reaches PulseAudio without the
