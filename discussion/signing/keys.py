@@ -222,10 +222,12 @@ def _create(path: Path) -> None:
     try:
         write_atomic(path, pem, PRIVATE_MODE, exclusive=True)
     except OSError as error:
-        raise KeyFileError(
-            f"cannot make the signing key {path}: {error.strerror}; make the data folder "
-            "writable or set DISCUSSION_HOME to a folder you can write to"
-        ) from None
+        from discussion.errors import os_fix
+
+        fix = os_fix(error) or (
+            "make the data folder writable or set DISCUSSION_HOME to a folder you can write to"
+        )
+        raise KeyFileError(f"cannot make the signing key {path}: {error.strerror}; {fix}") from None
 
 
 def _write_public(path: Path, key: SigningKey) -> None:
