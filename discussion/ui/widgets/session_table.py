@@ -93,7 +93,8 @@ class SessionTable(DataTable[str | Text]):
         self.add_column("Apprentice", key="apprentice")
         self.add_column("Date", key="date")
         # State before Attempt and Kind: at 80 columns a long name pushes the last column off.
-        self.add_column("State", key="state")
+        # Fixed width: "did not go ahead" fits, and a later, longer state is never cut.
+        self.add_column("State", key="state", width=16)
         self.add_column("Attempt", key="attempt")
         self.add_column("Kind", key="kind")
 
