@@ -57,9 +57,11 @@ if TYPE_CHECKING:
 
 DIR_MODE = 0o700
 SEGMENT_RE = re.compile(r"^segment-(\d+)\.wav$")
-# Files that are not evidence and so not sealed: the log itself, the owner's lock and the
-# verifier's judgements (added after sealing, with their own chain and signature).
-UNSEALED = frozenset({EVENTS_JSONL, LOCK_FILE, VERIFICATION_JSONL})
+# Files that are not evidence and so not sealed: the log itself, the owner's lock, the
+# verifier's judgements (added after sealing, with their own chain and signature) and the
+# transcript with its work in progress (derived after sealing: discussion/transcript/model.py).
+TRANSCRIPT_FILES = frozenset({"transcript.json", "transcript.partial.json"})
+UNSEALED = frozenset({EVENTS_JSONL, LOCK_FILE, VERIFICATION_JSONL, *TRANSCRIPT_FILES})
 # Size bounds on reading (a file symlinked to /dev/zero or grown by mistake must not fill the
 # memory). session.json is about 1 KiB; a three-hour discussion with a note every second logs
 # about 5 MiB, so 256 MiB is fifty times the most a real session writes.
