@@ -23,8 +23,9 @@ def add_parser(subparsers: Any) -> None:
         "verify",
         help="check a session record's hash chain and sealed files",
         description="Check that a session record is intact: every event line's hash and the "
-        "chain, session.json, and for a closed session every file sealed by the closed event. "
-        "Exit 0 intact, 1 altered, 2 not a session folder.",
+        "chain, session.json, and for a closed session every file sealed by the closed event; "
+        "a transcript (transcript.json), when there is one, against its signature and the "
+        "sealed audio. Exit 0 intact, 1 altered, 2 not a session folder.",
     )
     parser.add_argument("folder", type=Path, help="the session folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  seal sha256: {report.seal_hash}")
         if report.seal is not None:  # who signed the seal, and whether that key is trusted
             print(f"  signature: {report.seal.describe()}")
+        print(f"  transcript: {_transcript_line(report)}")
         for problem in report.problems:
             print(f"  - {problem}")
         if report.verification is not None:  # the verifier's judgements and who signed them
@@ -72,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
         if unmet is not None:
             print(f"  NOT ACCEPTED (--require-trusted): {unmet}")
     return 0 if report.ok and unmet is None else 1
+
+
+def _transcript_line(report: VerifyReport) -> str:
+    """What verify says about transcript.json: none, intact and who signed it, or ALTERED."""
+    if report.transcript is None:
+        return "none (a record needs no transcript; `discussion transcribe FOLDER` makes one)"
+    return report.transcript.describe()
 
 
 def _unmet_requirement(report: VerifyReport) -> str | None:

@@ -11,7 +11,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -38,8 +38,22 @@ from discussion.record.session import (
 from discussion.record.state import SessionState, derive_state
 from discussion.safe_files import UnsafeFileError, not_regular_reason, read_bounded
 
+if TYPE_CHECKING:
+    from discussion.transcript.seal import TranscriptCheck
+
+# The transcript (derived evidence, signed, tied to the seal): discussion/transcript/seal.py.
+TRANSCRIPT_JSON = "transcript.json"
 # The log and session.json are checked (and their problems named) by their own checks.
-_CHECKED_ELSEWHERE = frozenset({EVENTS_JSONL, SESSION_JSON, VERIFICATION_JSONL})
+_CHECKED_ELSEWHERE = frozenset({EVENTS_JSONL, SESSION_JSON, VERIFICATION_JSONL, TRANSCRIPT_JSON})
+# What `verify --json` says when a record has no transcript (that is no problem).
+_NO_TRANSCRIPT: dict[str, Any] = {
+    "status": "missing",
+    "signed_by": None,
+    "signature_ok": False,
+    "trusted": False,
+    "signed_by_sealer": False,
+    "problems": [],
+}
 
 
 @dataclass
@@ -59,6 +73,13 @@ class VerifyReport:
     verification: dict[str, Any] | None = None
     # The seal's signature (None while unsealed): see discussion/record/seal_signature.py.
     seal: SealCheck | None = None
+    # transcript.json's check (None when the record has none): discussion/transcript/seal.py.
+    transcript: TranscriptCheck | None = None
+
+    @property
+    def transcript_status(self) -> str:
+        """`intact`, `missing` (no transcript: fine) or `altered`."""
+        return "missing" if self.transcript is None else self.transcript.status
 
     @property
     def verdict(self) -> str:
@@ -81,6 +102,9 @@ class VerifyReport:
             "verification": self.verification,
             "folder": str(self.folder),
             **(self.seal or SealCheck("unsealed")).as_json(),
+            "transcript": (
+                dict(_NO_TRANSCRIPT) if self.transcript is None else self.transcript.as_json()
+            ),
         }
 
 
@@ -128,7 +152,39 @@ def verify(folder: Path) -> VerifyReport:
     report.verification = verification
     report.seal_hash = seal_hash
     report.seal = seal
+    report.transcript = _check_transcript(folder, events, closed_at, session_id, problems)
+    report.ok = not problems
     return report
+
+
+def _check_transcript(
+    folder: Path,
+    events: list[Event],
+    closed_at: int | None,
+    session_id: str | None,
+    problems: list[str],
+) -> TranscriptCheck | None:
+    """transcript.json against the seal, or None when there is none (no problem).
+
+    The transcript package is imported only when the folder holds a transcript: verifying a
+    record never depends on it otherwise (and `discussion.transcript` imports the record).
+    """
+    if not _lexists(folder / TRANSCRIPT_JSON):
+        return None
+    from discussion.transcript.seal import check_transcript
+
+    closed = events[closed_at].payload if closed_at is not None else None
+    sealed = closed if isinstance(closed, ClosedData) else None
+    return check_transcript(
+        folder,
+        session_id=session_id,
+        seal_hash=events[closed_at].hash if closed_at is not None else None,
+        sealed_files=dict(sealed.files) if sealed is not None else {},
+        seal_public_key=(
+            sealed.signature.public_key if sealed is not None and sealed.signature else None
+        ),
+        problems=problems,
+    )
 
 
 def _check_signature(events: list[Event], closed_at: int, problems: list[str]) -> SealCheck:
