@@ -99,6 +99,14 @@ def build_verification_report(folder: Path) -> VerificationReport:
     signatures = [
         entry.get("described", "NOT FINISHED: not signed") for entry in summary.get("rounds", [])
     ]
+    rounds, problem, hashes = read_rounds(folder)
+    return VerificationReport(record, rounds, signatures, problem, hashes)
+
+
+def read_rounds(folder: Path) -> tuple[list[Round], str | None, list[str]]:
+    """The rounds of `folder`'s verification.jsonl (read-only, no lock, nothing verified but
+    its own chain): the rounds of its good lines, what is wrong with it (None: nothing), and
+    each good line's hash. No file: no rounds, no problem."""
     problem = None
     try:
         content = read_bounded(folder / VERIFICATION_JSONL, MAX_BYTES, follow_symlinks=False)
@@ -111,5 +119,4 @@ def build_verification_report(folder: Path) -> VerificationReport:
     if scan.problem is not None:
         problem = f"{VERIFICATION_JSONL} {scan.problem}"
     rounds, _ = derive_rounds(scan.events)
-    hashes = [event.hash for event in scan.events]
-    return VerificationReport(record, rounds, signatures, problem, hashes)
+    return rounds, problem, [event.hash for event in scan.events]
