@@ -5,11 +5,15 @@ cursor that follows playback, and the list of the recording's moments (questions
 criterion, marks, pauses, gaps, alarms, consent, time marks, then the decisions). Enter plays
 the selected moment from a few seconds before it (the pre-roll); `f` narrows the list to one
 criterion: its decision and rationale, the notes it rests on, the other notes tagged with it.
+The list follows playback (`l` stops it; a cursor the verifier moved is left alone until they
+play something). `j` records the verifier's judgement of the highlighted decision, `o` the
+overall outcome, which ends the round signed by the verifier's key (`review_judge`).
 
 Threads: the record is read and verified in a thread worker (`ReviewLoaded`), the levels in
 another (`LevelsRead`); the `Player` owns its playback thread and reports through a callback
 that only posts `PlaybackReported`. Every state change happens in the handlers, on the UI
-thread. Nothing here writes to the session folder.
+thread. Only the verifier's forms write, to verification.jsonl, through the domain in their
+own worker.
 """
 
 from __future__ import annotations
@@ -46,11 +50,24 @@ from discussion.playback.items import (
 )
 from discussion.record import RecordError
 from discussion.ui.catalog import Catalog
+from discussion.ui.screens.review_judge import Recorded
 from discussion.ui.screens.review_prompt import ReviewPrompt
+from discussion.ui.screens.review_verifier import judge_form, outcome_form, recorded_text
 from discussion.ui.widgets.review_levels import ReviewLevels, minutes_seconds
 from discussion.ui.widgets.review_list import ReviewList
-from discussion.ui.widgets.review_status import ReviewStatus, transport_text, verdict_text
+from discussion.ui.widgets.review_palette import CriterionPalette
+from discussion.ui.widgets.review_status import (
+    ReviewStatus,
+    shown_round,
+    transport_text,
+    verdict_text,
+    verification_text,
+)
 from discussion.ui.widgets.screen_header import ScreenHeader
+from discussion.verification.report import read_rounds
+from discussion.verification.state import Round
+
+PREROLL_MAX_S = 30.0  # as the review_preroll_s setting allows
 
 
 class ReviewScreen(Screen[None]):
@@ -87,6 +104,18 @@ class ReviewScreen(Screen[None]):
         Binding("f", "filter", "Criterion", id="review.filter",
                 tooltip="Show one criterion's evidence: decision, rationale, the notes it rests "
                 "on (empty: everything)"),
+        Binding("j", "judge", "Judge", id="review.judge",
+                tooltip="Agree or disagree with the assessor's decision on the highlighted "
+                "criterion, with a comment and the notes it rests on"),
+        Binding("o", "outcome", "Outcome", show=False, id="review.outcome",
+                tooltip="The overall outcome (confirmed / referred back): ends your "
+                "verification, signed with your verifier key"),
+        Binding("l", "follow", "Follow", show=False, id="review.follow",
+                tooltip="The list follows playback, or stops following (toggle)"),
+        Binding("left_curly_bracket", "preroll(-1)", "Pre-roll −", show=False,
+                id="review.preroll_less", tooltip="Play a second less before a note"),
+        Binding("right_curly_bracket", "preroll(1)", "Pre-roll +", show=False,
+                id="review.preroll_more", tooltip="Play a second more before a note (up to 30)"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
@@ -96,10 +125,18 @@ class ReviewScreen(Screen[None]):
     class ReviewLoaded(Message):
         """The worker read and verified the record and found its audio."""
 
-        def __init__(self, report: Report, timeline: AudioTimeline) -> None:
+        def __init__(
+            self,
+            report: Report,
+            timeline: AudioTimeline,
+            rounds: list[Round],
+            problem: str | None,
+        ) -> None:
             super().__init__()
             self.report = report
             self.timeline = timeline
+            self.rounds = rounds
+            self.problem = problem  # verification.jsonl cannot be read in full
 
     class ReviewLoadFailed(Message):
         """The record cannot be read; `reason` says why and what to do."""
@@ -137,7 +174,9 @@ class ReviewScreen(Screen[None]):
         *,
         preroll_s: float = DEFAULT_PREROLL_S,
         open_stream: OutputFactory | None = None,
+        start_player: bool = True,
     ) -> None:
+        """`start_player=False` shows everything but plays nothing (the snapshots)."""
         super().__init__()
         self.folder = folder
         self.catalog = catalog
@@ -150,6 +189,13 @@ class ReviewScreen(Screen[None]):
         self.criterion: str | None = None  # the filter, None: everything
         self.alarms: list[str] = []
         self.moments: list[ReviewItem] = []  # the whole recording's, made once
+        self.start_player = start_player
+        self.rounds: list[Round] = []
+        self.verification_problem: str | None = None
+        self.following = True
+        self._anchor: int | None = None  # the row follow (or a play) last put the cursor on
+        self._passed: int | None = None  # the row of the moment the playhead last passed
+        self.palette = CriterionPalette.of(catalog.standard.component("discussion").criteria)
         self.sub_title = folder.name
 
     def compose(self) -> ComposeResult:
@@ -158,10 +204,13 @@ class ReviewScreen(Screen[None]):
         yield ReviewStatus("", id="review-transport")
         yield ReviewLevels(id="review-levels")
         yield ReviewList(id="review-list")
+        yield ReviewStatus("", id="review-legend")
         yield Footer()
 
     def on_mount(self) -> None:
         """Read the record in a worker."""
+        self.query_one("#review-list", ReviewList).palette = self.palette
+        self._show_transport()
         self._load()
 
     def on_unmount(self) -> None:
@@ -175,6 +224,7 @@ class ReviewScreen(Screen[None]):
         try:
             report = build_report(self.folder, self.catalog.standard)
             timeline = AudioTimeline.from_state(self.folder, report.state)
+            rounds, problem, _hashes = read_rounds(self.folder)
         except UserError as error:
             self.post_message(self.ReviewLoadFailed(error.message))
         except RecordError as error:
@@ -182,7 +232,7 @@ class ReviewScreen(Screen[None]):
         except OSError as error:
             self.post_message(self.ReviewLoadFailed(os_error_message(error)))
         else:
-            self.post_message(self.ReviewLoaded(report, timeline))
+            self.post_message(self.ReviewLoaded(report, timeline, rounds, problem))
 
     @work(thread=True, exit_on_error=False, group="review-levels")
     def _read_levels(self, timeline: AudioTimeline) -> None:
@@ -206,7 +256,9 @@ class ReviewScreen(Screen[None]):
         self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
         self.query_one("#review-verdict", ReviewStatus).update(verdict_text(report))
         self.moments = timeline_items(report, self.catalog.bank)
+        self.rounds, self.verification_problem = message.rounds, message.problem
         self._show_list()
+        self._show_judgements()
         levels = self.query_one("#review-levels", ReviewLevels)
         timeline = message.timeline
         levels.set_marks(self.moments, timeline.duration_s)
@@ -215,11 +267,14 @@ class ReviewScreen(Screen[None]):
             self._read_levels(AudioTimeline.from_state(self.folder, report.state))
         else:
             levels.set_note("No audio: " + ("; ".join(timeline.problems) or "notes only"))
+        self.query_one("#review-list", ReviewList).focus()
+        if not self.start_player:
+            timeline.close()
+            return
         self.player = Player(
             timeline, self._from_player, preroll_s=self.preroll_s, open_stream=self._open_stream
         )
         self.player.start()
-        self.query_one("#review-list", ReviewList).focus()
 
     def _from_player(self, report: PlaybackStatus | PlayerAlarm) -> None:
         """The player's listener (its thread or this one): only posts."""
@@ -239,10 +294,51 @@ class ReviewScreen(Screen[None]):
         self.status = report
         self._show_transport()
         self.query_one("#review-levels", ReviewLevels).set_position(report.position_s)
+        if report.playing:
+            self._follow(report.position_s)
+
+    def _follow(self, position_s: float) -> None:
+        """Highlight the moment the playhead has just passed, unless the verifier has moved the
+        cursor since (theirs until they next play something) or follow is off."""
+        box = self.query_one("#review-list", ReviewList)
+        if not self.following or box.highlighted != self._anchor:
+            return
+        index = box.index_near(position_s)
+        if index is None or index == self._passed:
+            return
+        self._passed = self._anchor = index
+        box.highlighted = index
+
+    def _anchor_here(self) -> None:
+        """A play command: follow resumes from the cursor and the playhead as they are now."""
+        box = self.query_one("#review-list", ReviewList)
+        self._anchor = box.highlighted
+        position = self.player.position_s if self.player is not None else 0.0
+        self._passed = box.index_near(position)
 
     def _show_transport(self) -> None:
         where = f"criterion {self.criterion} (f: all)" if self.criterion else ""
-        self.query_one("#review-transport", ReviewStatus).update(transport_text(self.status, where))
+        text = transport_text(
+            self.status,
+            where,
+            preroll_s=self.preroll_s,
+            following=self.following,
+            started=self.start_player,
+        )
+        self.query_one("#review-transport", ReviewStatus).update(text)
+
+    def _show_judgements(self) -> None:
+        """The shown round's judgements under the decisions, and the legend line."""
+        current = shown_round(self.rounds)
+        judgements = dict(current.judgements) if current is not None else {}
+        who = f"{current.role} {current.verifier}" if current is not None else "verifier"
+        self.query_one("#review-list", ReviewList).set_judgements(judgements, who)
+        rows = self.report.decisions if self.report is not None else []
+        decided = sum(1 for row in rows if row.decision is not None)
+        legend = self.palette.legend(judgements)
+        legend.append("  │  ")
+        legend.append_text(verification_text(self.rounds, self.verification_problem, decided))
+        self.query_one("#review-legend", ReviewStatus).update(legend)
 
     def _show_list(self) -> None:
         if self.report is None:
@@ -255,6 +351,7 @@ class ReviewScreen(Screen[None]):
             criterion = self.criterion
             text = self.report.criterion_text(criterion)
             box.show(criterion_items(self.report, criterion, bank), f"{criterion}: {text}")
+        self._anchor_here()
         self._show_transport()
 
     # ------------------------------------------------------------------ keys
@@ -270,6 +367,7 @@ class ReviewScreen(Screen[None]):
             self.notify("A decision is not a moment of the recording: select a note under it.")
             return
         self.player.play_from(item.offset)
+        self._anchor_here()
         self._say_no_sound()
 
     def _say_no_sound(self) -> None:
@@ -280,12 +378,14 @@ class ReviewScreen(Screen[None]):
         """Pause, or play on from 2 s before the pause."""
         if self.player is not None:
             self.player.toggle()
+            self._anchor_here()
             self._say_no_sound()
 
     def action_skip(self, seconds: float) -> None:
         """Move back or forward."""
         if self.player is not None:
             self.player.skip(seconds)
+            self._anchor_here()
 
     def action_step_note(self, forward: bool) -> None:
         """The next (previous) note in the list, played from its pre-roll."""
@@ -325,6 +425,7 @@ class ReviewScreen(Screen[None]):
                 seconds = parse_time(text)
                 self.player.seek(seconds)
                 self.query_one("#review-list", ReviewList).highlight_near(seconds)
+                self._anchor_here()
 
         end = minutes_seconds(self.status.duration_s) if self.status else "the end"
         self.app.push_screen(ReviewPrompt(f"Go to (MM:SS, up to {end}):", "45:00", check), answered)
@@ -351,6 +452,41 @@ class ReviewScreen(Screen[None]):
             ", ".join(with_evidence) or "none"
         )
         self.app.push_screen(ReviewPrompt(question, "3B", check), answered)
+
+    # ------------------------------------------------------------------ the verifier
+    def action_judge(self) -> None:
+        """The judgement form for the highlighted criterion (or the filter's)."""
+        if self.report is not None:
+            item = self.query_one("#review-list", ReviewList).current
+            form = judge_form(self.folder, self.report, self.rounds, self.criterion, item)
+            self.app.push_screen(form, self._recorded)
+
+    def action_outcome(self) -> None:
+        """The outcome form: ends the round, signed."""
+        if self.report is not None:
+            form = outcome_form(self.folder, self.report, self.rounds)
+            self.app.push_screen(form, self._recorded)
+
+    def _recorded(self, recorded: Recorded | None) -> None:
+        """A form wrote: show the rounds as they are now and say what was recorded."""
+        if recorded is None:
+            return
+        self.rounds, self.verification_problem = recorded.rounds, recorded.problem
+        self._show_judgements()
+        self.notify(recorded_text(recorded.written), timeout=8)
+
+    def action_follow(self) -> None:
+        """The list follows playback, or stops."""
+        self.following = not self.following
+        self._anchor_here()
+        self._show_transport()
+
+    def action_preroll(self, step: int) -> None:
+        """A second more or less played before a note (0 to 30 s)."""
+        self.preroll_s = min(max(self.preroll_s + step, 0.0), PREROLL_MAX_S)
+        if self.player is not None:
+            self.player.preroll_s = self.preroll_s
+        self._show_transport()
 
     def action_back(self) -> None:
         """Back to where the review was opened from."""

@@ -1,5 +1,6 @@
-"""The review's top lines: the verify verdict (intact, sealed, signed by whom, or what was
-altered), and the transport (playing or paused, where, speed, loop, or why there is no sound)."""
+"""The review's status lines: the verify verdict (intact, sealed, signed by whom, or what was
+altered), the transport (playing or paused, where, speed, loop, pre-roll, following, or why
+there is no sound), and the verification so far beside the criteria's colours."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from textual.widgets import Static
 from discussion.export.report import Report
 from discussion.playback import PlaybackStatus
 from discussion.ui.widgets.review_levels import minutes_seconds
+from discussion.verification.events import OUTCOME_TEXT
+from discussion.verification.state import Round
 
 
 def _signer(check: dict[str, Any], sealed: bool) -> Text | None:
@@ -58,11 +61,22 @@ def verdict_text(report: Report) -> Text:
     return text
 
 
-def transport_text(status: PlaybackStatus | None, filter_text: str) -> Text:
-    """Playing or paused, position / length, speed, loop, filter, or why there is no sound."""
+def transport_text(
+    status: PlaybackStatus | None,
+    filter_text: str,
+    *,
+    preroll_s: float | None = None,
+    following: bool = True,
+    started: bool = True,
+) -> Text:
+    """Playing or paused, position / length, speed, loop, pre-roll, following, filter, or why
+    there is no sound."""
     text = Text()
     if status is None:
-        return Text("Opening the sound output…", "italic")
+        text = Text("Opening the sound output…" if started else "Player not started", "italic")
+        if preroll_s is not None:
+            text.append(f"  pre-roll {preroll_s:g} s")
+        return text
     if status.playing:
         text.append("▶ playing", "bold green")
     elif status.ended:
@@ -76,10 +90,36 @@ def transport_text(status: PlaybackStatus | None, filter_text: str) -> Text:
         text.append(f"  loop {minutes_seconds(a)}–{minutes_seconds(b)}", "bold magenta")
     elif status.loop_start is not None:
         text.append(f"  loop from {minutes_seconds(status.loop_start)} (b sets its end)", "magenta")
+    if preroll_s is not None:
+        text.append(f"  pre-roll {preroll_s:g} s")
+    text.append("  following" if following else "  not following (l)", "" if following else "bold")
     if filter_text:
         text.append(f"  · {filter_text}", "bold cyan")
     if status.reason is not None:
         text.append(f"\nNo sound: {status.reason}", "bold yellow")
+    return text
+
+
+def shown_round(rounds: list[Round]) -> Round | None:
+    """The round the review shows: the open one, else the last finished (None: none yet)."""
+    return rounds[-1] if rounds else None
+
+
+def verification_text(rounds: list[Round], problem: str | None, decided: int) -> Text:
+    """`IQA Kim: 2 of 6 decisions judged, open (o finishes, signed)`, or none yet."""
+    if problem is not None:
+        return Text(f"VERIFICATION DAMAGED: {problem}", "bold red")
+    current = shown_round(rounds)
+    if current is None:
+        return Text("Not verified yet: j judges a decision", "dim")
+    text = Text(f"{current.role} {current.verifier}: ", "bold")
+    judged = len(current.judgements)
+    text.append(f"{judged} of {decided} decisions judged")
+    if current.is_open:
+        text.append(", open (o: outcome, signed)", "yellow")
+    else:
+        outcome = OUTCOME_TEXT[current.outcome.outcome] if current.outcome else "no outcome"
+        text.append(f", {outcome}, finished and signed", "bold green")
     return text
 
 
