@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "discussion.cli.judge_cmd",
     "discussion.cli.export_cmd",
     "discussion.cli.review_cmd",
+    "discussion.cli.transcribe_cmd",
     "discussion.cli.recover_cmd",
     "discussion.cli.devices_cmd",
     "discussion.cli.record_cmd",
