@@ -255,7 +255,8 @@ async def test_help_lists_the_review_keys(sample: Path) -> None:
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         names = {name for _, name, _ in app.screen.bindings_text}
-        for name in ("Play/pause", "−5 s", "+30 s", "Next note", "Loop A", "Faster", "Go to"):
+        for name in ("Play/pause", "−5 s", "+30 s", "Next note", "Loop A", "Faster", "Go to",
+                     "Judge", "Outcome", "Follow", "Pre-roll −", "Pre-roll +"):  # fmt: skip
             assert name in names
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, ReviewScreen)  # back to the record

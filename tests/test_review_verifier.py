@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from playback_helpers import FakeOutputFactory
 from screen_host import ScreenHost
 from test_review_screen import SAMPLE, listing, loaded
@@ -67,7 +68,9 @@ def rendered_row(screen: ReviewScreen, index: int) -> str:
 
 
 def legend(screen: ReviewScreen) -> str:
-    return str(screen.query_one("#review-legend").render())
+    """The colours' key (the list's bottom edge) and the verification line."""
+    key = listing(screen).border_subtitle or ""
+    return f"{Text.from_markup(key).plain} | {screen.query_one('#review-verification').render()}"
 
 
 async def type_into(pilot: Pilot[None], selector: str, text: str) -> None:

@@ -204,7 +204,7 @@ class ReviewScreen(Screen[None]):
         yield ReviewStatus("", id="review-transport")
         yield ReviewLevels(id="review-levels")
         yield ReviewList(id="review-list")
-        yield ReviewStatus("", id="review-legend")
+        yield ReviewStatus("", id="review-verification")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -328,17 +328,15 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-transport", ReviewStatus).update(text)
 
     def _show_judgements(self) -> None:
-        """The shown round's judgements under the decisions, and the legend line."""
+        """The shown round's judgements under the decisions and in the legend; the round."""
         current = shown_round(self.rounds)
         judgements = dict(current.judgements) if current is not None else {}
         who = f"{current.role} {current.verifier}" if current is not None else "verifier"
         self.query_one("#review-list", ReviewList).set_judgements(judgements, who)
         rows = self.report.decisions if self.report is not None else []
         decided = sum(1 for row in rows if row.decision is not None)
-        legend = self.palette.legend(judgements)
-        legend.append("  │  ")
-        legend.append_text(verification_text(self.rounds, self.verification_problem, decided))
-        self.query_one("#review-legend", ReviewStatus).update(legend)
+        text = verification_text(self.rounds, self.verification_problem, decided)
+        self.query_one("#review-verification", ReviewStatus).update(text)
 
     def _show_list(self) -> None:
         if self.report is None:

@@ -82,7 +82,7 @@ class VerifierForm(ModalScreen[Recorded | None]):
     VerifierForm Horizontal { height: auto; }
     VerifierForm .form-label { width: 12; }
     VerifierForm Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
-    VerifierForm Input:focus { background: $primary 30%; }
+    VerifierForm Input:focus { border: none; background: $primary 30%; }
     VerifierForm #form-error { color: $error; height: auto; margin-top: 1; }
     VerifierForm #form-hint { color: $text-muted; }
     """

@@ -90,5 +90,7 @@ def recorded_text(written: list[VEvent]) -> str:
             said.append(f"outcome {data['outcome']}")
         elif event.type == "finished":
             key = fingerprint(data["signature"]["public_key"])
-            said.append(f"finished, signed by {data['verifier']} ({key})")
+            said.append(
+                f"finished, signed by {data['verifier']} ({key}); keep its hash {event.hash}"
+            )
     return "Recorded: " + "; ".join(said or ["nothing new"])

@@ -1,7 +1,7 @@
 """The review's list of moments (or of one criterion's evidence); Enter plays the one selected.
 
-Notes and criteria are coloured by criterion (`CriterionPalette`); a decision the verifier has
-judged shows the judgement under it.
+Notes and criteria are coloured by criterion (`CriterionPalette`), named in the legend along
+the list's bottom edge; a decision the verifier has judged shows the judgement under it.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class ReviewList(OptionList):
     """The moments of the recording; `items[i]` is what option i shows."""
 
     DEFAULT_CSS = """
-    ReviewList { height: 1fr; border: round $primary 60%; }
+    ReviewList { height: 1fr; border: round $primary 60%; border-subtitle-align: left; }
     """
 
     def __init__(self, *, id: str) -> None:
@@ -93,6 +93,7 @@ class ReviewList(OptionList):
         self.palette = CriterionPalette()
         self.judgements: Mapping[str, JudgementData] = {}
         self.judged_by = "verifier"
+        self.title_text = ""
 
     def show(
         self, items: Sequence[ReviewItem], title: str, *, keep_highlight: bool = False
@@ -102,7 +103,9 @@ class ReviewList(OptionList):
         self.items = list(items)
         self.clear_options()
         self.add_options([Option(self._row(item)) for item in self.items])
+        self.title_text = title
         self.border_title = title
+        self.border_subtitle = self.palette.legend(self.judgements)  # the colours' key
         first = next((i for i, item in enumerate(self.items) if item.playable), 0)
         if self.items:
             kept = keep_highlight and before is not None and before < len(self.items)
@@ -112,7 +115,7 @@ class ReviewList(OptionList):
         """The verifier's judgements to show under the decisions (redrawn at once)."""
         self.judgements = dict(judgements)
         self.judged_by = who
-        self.show(self.items, str(self.border_title or ""), keep_highlight=True)
+        self.show(self.items, self.title_text, keep_highlight=True)
 
     def _row(self, item: ReviewItem) -> Text:
         judgement = None

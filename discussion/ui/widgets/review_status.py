@@ -111,7 +111,7 @@ def verification_text(rounds: list[Round], problem: str | None, decided: int) ->
         return Text(f"VERIFICATION DAMAGED: {problem}", "bold red")
     current = shown_round(rounds)
     if current is None:
-        return Text("Not verified yet: j judges a decision", "dim")
+        return Text("Not verified yet (j: judge the highlighted decision)", "dim")
     text = Text(f"{current.role} {current.verifier}: ", "bold")
     judged = len(current.judgements)
     text.append(f"{judged} of {decided} decisions judged")
