@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from playback_helpers import FakeOutputFactory
+from rich.text import Text
 from screen_host import ScreenHost
 from test_review_screen import SAMPLE, listing, loaded
 from textual.pilot import Pilot
