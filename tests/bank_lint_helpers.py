@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from cli_inprocess import run_in_process
 
 from discussion.bank import load_bank
 from discussion.bank.lint import RULES, LintReport, lint_bank
@@ -135,16 +136,8 @@ def rules_for(report: LintReport, qid: str) -> list[str]:
 
 
 def run_bank(*args: str) -> subprocess.CompletedProcess[str]:
-    """`.venv/bin/discussion bank ARGS` (the console script beside this Python)."""
-    script = Path(sys.executable).parent / "discussion"
-    result = subprocess.run(
-        [str(script), "bank", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=REPO,
-    )
+    """`discussion bank ARGS` through the real dispatcher, in this process, from the repo."""
+    result = run_in_process(["bank", *args], cwd=REPO)
     assert "Traceback" not in result.stderr + result.stdout
     return result
 

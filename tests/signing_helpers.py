@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from cli_inprocess import run_in_process
 
 from discussion.record.events import canonical_json, chain_hash
 
@@ -63,20 +66,15 @@ def set_session_json(folder: Path, **changes: Any) -> None:
 def verify_cli(
     folder: Path, *extra: str, home: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`.venv/bin/discussion verify FOLDER [extra]` as a user runs it."""
-    import os
+    """`discussion verify FOLDER [extra]` through the real dispatcher, in this process."""
+    return run_in_process(["verify", str(folder), *extra], env=_env(home))
 
-    env = dict(os.environ)
-    if home is not None:
-        env["DISCUSSION_HOME"] = str(home)
-    return subprocess.run(
-        [str(DISCUSSION), "verify", str(folder), *extra],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=env,
-    )
+
+def verify_cli_process(
+    folder: Path, *extra: str, home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`.venv/bin/discussion verify FOLDER [extra]` as a user runs it (the console script)."""
+    return _console(["verify", str(folder), *extra], home)
 
 
 def verify_json(folder: Path, home: Path | None = None) -> tuple[int, dict[str, Any]]:
@@ -86,17 +84,28 @@ def verify_json(folder: Path, home: Path | None = None) -> tuple[int, dict[str, 
 
 
 def keys_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`.venv/bin/discussion keys ARGS...`."""
-    import os
+    """`discussion keys ARGS...` through the real dispatcher, in this process."""
+    return run_in_process(["keys", *args], env=_env(home))
 
+
+def keys_cli_process(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`.venv/bin/discussion keys ARGS...` as a user runs it (the console script)."""
+    return _console(["keys", *args], home)
+
+
+def _env(home: Path | None) -> dict[str, str]:
     env = dict(os.environ)
     if home is not None:
         env["DISCUSSION_HOME"] = str(home)
+    return env
+
+
+def _console(args: list[str], home: Path | None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(DISCUSSION), "keys", *args],
+        [str(DISCUSSION), *args],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
-        env=env,
+        env=_env(home),
     )

@@ -1,14 +1,15 @@
-"""`python -m discussion bank ...` in a subprocess: exit codes, JSON shape, no tracebacks."""
+"""`discussion bank ...` through the real dispatcher (in-process; the console script itself:
+test_cli_process.py): exit codes, JSON shape, no tracebacks."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from cli_inprocess import run_in_process
 
 from discussion.paths import bundled_bank_dir
 
@@ -17,17 +18,8 @@ CRITERIA = ["1A", "2A", "2B", "3A", "3B", "3C", "4A", "5A", "6A", "6B", "7A"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    result = subprocess.run(
-        [sys.executable, "-m", "discussion", "bank", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=REPO,
-        env=env,
-    )
+    """`discussion bank ARGS` through the real dispatcher, in this process, from the repo."""
+    result = run_in_process(["bank", *args], cwd=REPO)
     assert "Traceback" not in result.stderr
     assert "Traceback" not in result.stdout
     return result

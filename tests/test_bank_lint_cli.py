@@ -1,4 +1,5 @@
-"""`.venv/bin/discussion bank lint` in a subprocess: output format, JSON, exit codes, settings."""
+"""`discussion bank lint` through the real dispatcher (in-process; the console script itself:
+test_cli_process.py): output format, JSON, exit codes, settings."""
 
 from __future__ import annotations
 

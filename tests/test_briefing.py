@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_inprocess import run_in_process
 
 from discussion.briefing import adjustment_examples, briefing_text, build_briefing
 from discussion.errors import UserError
@@ -17,14 +17,8 @@ from discussion.standard import Standard, load_standard
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "discussion", "briefing", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        cwd=cwd,
-    )
+    """`discussion briefing ARGS` through the real dispatcher, in this process."""
+    return run_in_process(["briefing", *args], cwd=cwd)
 
 
 def edited_standard(tmp_path: Path, old: str, new: str) -> Standard:

@@ -1,14 +1,15 @@
-"""`discussion standard` and `discussion grade` through a real subprocess."""
+"""`discussion standard` and `discussion grade` through the real dispatcher (in-process; the
+console script itself: test_cli_process.py)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_inprocess import run_in_process
 
 from discussion.standard import load_standard
 
@@ -20,14 +21,8 @@ COMPONENT_KEYS = {
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "discussion", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """`discussion ARGS` through the real dispatcher, in this process."""
+    return run_in_process(args, input=stdin)
 
 
 def passing(cid: str, attempt: int = 1, d: int = 0) -> dict[str, Any]:

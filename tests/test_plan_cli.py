@@ -1,28 +1,24 @@
-"""`discussion plan` through a real subprocess: text, --json, --attempt, --minutes, bad input."""
+"""`discussion plan` through the real dispatcher (in-process; the console script itself:
+test_cli_process.py): text, --json, --attempt, --minutes, bad input."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_inprocess import run_in_process
 from guide_helpers import COMPONENT, DISTINCTION, GUIDE, PASS, STANDARD, standard_bank, write_bank
 
 TOTAL = STANDARD.discussion_conduct.max_minutes
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "discussion", "plan", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """`discussion plan ARGS` through the real dispatcher, in this process."""
+    return run_in_process(["plan", *args])
 
 
 @pytest.fixture(scope="module")

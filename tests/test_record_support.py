@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import soundfile
+from cli_inprocess import run_in_process
 from session_factory import make_session_info
 
 from discussion.record import (
@@ -22,6 +23,7 @@ from discussion.record import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
+OWN_STREAMS = ("/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd/", "/proc/self/")
 
 # Runs discussion.cli.main with only the sub-commands that import yet (others are written in
 # parallel), so these tests exercise the real dispatcher and error handling.
@@ -84,6 +86,19 @@ def make_closed_session(home: Path) -> Path:
 
 
 def run_cli(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `discussion ARGS...` through the real dispatcher, inside this process (a test about
+    the process itself uses `run_cli_process`). A command told to write to its own standard
+    streams by name (/dev/stdout, /dev/fd/N) runs in a fresh interpreter: that is about the
+    process."""
+    if any(str(arg).startswith(OWN_STREAMS) for arg in args):
+        return run_cli_process(*args, home=home)
+    env = dict(os.environ)
+    if home is not None:
+        env["DISCUSSION_HOME"] = str(home)
+    return run_in_process(args, env=env)
+
+
+def run_cli_process(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `discussion ARGS...` in a fresh interpreter."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
