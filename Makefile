@@ -33,15 +33,16 @@ test: $(DEV_STAMP)
 # Inside test-audio.sh: the tests needing no sound server on all cores, then the audio tests (and the `serial` responsiveness test) one
 # at a time (they share one null sink, and some kill and restart the sound server on purpose).
 pytest-all: $(DEV_STAMP)
-	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio and not serial" -n auto -p no:cacheprovider
-	$(BIN)/pytest -q -m "audio or serial" -p no:cacheprovider
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "not audio and not serial" -n auto -p no:cacheprovider
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "audio or serial" -p no:cacheprovider
 
 ## The inner loop: the tests that need no real audio and are not slow end-to-end runs, on all
-## cores (pytest-xdist). PULSE_SERVER is unset so a test that reaches PulseAudio without the
-## `audio` mark fails here, not later. `make test` runs everything.
+## cores (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
+## PULSE_SERVER is unset so a test that reaches PulseAudio without the `audio` mark fails here,
+## not later. `make test` runs everything, with every example.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts
-	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR $(BIN)/pytest -q -m "not audio and not slow" -n auto
+	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow" -n auto
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts

@@ -11,6 +11,14 @@ from pathlib import Path
 
 import audio_helpers
 import pytest
+from hypothesis import settings
+from hypothesis_budget import FULL_EXAMPLES
+
+# Property tests: `make test` runs the full profile; `make test-fast` sets HYPOTHESIS_PROFILE=fast
+# (a fifth of the examples; hypothesis_budget.examples scales the counts tests name).
+settings.register_profile("full", max_examples=FULL_EXAMPLES)
+settings.register_profile("fast", max_examples=FULL_EXAMPLES // 5)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
 
 # Fixtures that reach the private PulseAudio: a test using one is marked `audio` automatically,
 # so `make test-fast` (`-m "not audio"`) never needs the sound server.

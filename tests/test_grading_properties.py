@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from discussion.grading import GRADE_ORDER, grade
 from discussion.standard import COMPONENT_IDS, MODES, load_standard
@@ -52,7 +53,7 @@ def rank(attempts: list[dict[str, Any]]) -> int:
     return GRADE_ORDER.index(grade({"attempts": attempts}, STD).grade)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(histories(), st.data())
 def test_adding_achieved_criteria_never_lowers_the_grade(
     attempts: list[dict[str, Any]], data: st.DataObject
@@ -70,7 +71,7 @@ def test_adding_achieved_criteria_never_lowers_the_grade(
     assert rank(extended) >= before
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(histories(), st.randoms(use_true_random=False))
 def test_input_order_never_changes_the_result(attempts: list[dict[str, Any]], rnd: Any) -> None:
     shuffled = list(attempts)
@@ -81,7 +82,7 @@ def test_input_order_never_changes_the_result(attempts: list[dict[str, Any]], rn
     assert first.components == second.components
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(histories())
 def test_pass_on_last_attempt_never_yields_distinction(attempts: list[dict[str, Any]]) -> None:
     result = grade({"attempts": attempts}, STD)
@@ -91,7 +92,7 @@ def test_pass_on_last_attempt_never_yields_distinction(attempts: list[dict[str, 
         assert all(r.capped and r.distinction_counted == 0 for r in capped)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(histories())
 def test_result_is_consistent(attempts: list[dict[str, Any]]) -> None:
     result = grade({"attempts": attempts}, STD)

@@ -9,6 +9,7 @@ from typing import Any
 from guide_helpers import CRITERIA, DISTINCTION, GUIDE, STANDARD, bank_of, q
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from discussion.guide import STATUSES, Asked, advise
 
@@ -46,7 +47,7 @@ def discussions(draw: Any) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(discussions())
 def test_the_advice_keeps_every_rule_whatever_the_bank(d: dict[str, Any]) -> None:
     advice = advise(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from discussion.errors import UserError
 from discussion.sampling import (
@@ -64,7 +65,7 @@ seeds = st.integers(min_value=0, max_value=2**63 - 1)
 
 
 @given(entries(), percents, seeds, st.booleans(), st.randoms(use_true_random=False))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_same_seed_same_sessions_same_sample_in_any_order(
     listed: list[SessionEntry], percent: Fraction, seed: int, per: bool, rng: random.Random
 ) -> None:
@@ -77,7 +78,7 @@ def test_same_seed_same_sessions_same_sample_in_any_order(
 
 
 @given(entries(), percents, seeds, st.booleans())
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_sample_is_drawn_from_the_eligible_only_without_repeats(
     listed: list[SessionEntry], percent: Fraction, seed: int, per: bool
 ) -> None:
@@ -90,7 +91,7 @@ def test_sample_is_drawn_from_the_eligible_only_without_repeats(
 
 
 @given(entries(), percents, seeds)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_size_is_the_percentage_rounded_up(
     listed: list[SessionEntry], percent: Fraction, seed: int
 ) -> None:
@@ -104,7 +105,7 @@ def test_size_is_the_percentage_rounded_up(
 
 
 @given(entries(), percents, seeds)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_per_assessor_takes_at_least_one_and_p_percent_of_each(
     listed: list[SessionEntry], percent: Fraction, seed: int
 ) -> None:
@@ -117,7 +118,7 @@ def test_per_assessor_takes_at_least_one_and_p_percent_of_each(
 
 
 @given(entries(), percents, seeds, st.booleans())
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_unverified_sessions_are_taken_before_verified_ones(
     listed: list[SessionEntry], percent: Fraction, seed: int, per: bool
 ) -> None:
@@ -130,7 +131,7 @@ def test_unverified_sessions_are_taken_before_verified_ones(
 
 
 @given(entries(min_size=1), percents, seeds)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_ineligible_sessions_never_change_the_draw(
     listed: list[SessionEntry], percent: Fraction, seed: int
 ) -> None:
@@ -141,7 +142,7 @@ def test_ineligible_sessions_never_change_the_draw(
 
 
 @given(entries(min_size=2), seeds, seeds)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_all_of_them_at_100_percent_whatever_the_seed(
     listed: list[SessionEntry], seed: int, other: int
 ) -> None:
@@ -197,7 +198,7 @@ def test_rounding_rule() -> None:
 
 
 @given(entries(), st.sampled_from(ASSESSORS), st.sampled_from((*STATES, None)))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 def test_filter_keeps_exactly_the_matching(
     listed: list[SessionEntry], assessor: str, state: str | None
 ) -> None:
@@ -214,7 +215,7 @@ def test_filter_keeps_exactly_the_matching(
 
 
 @given(entries(), st.sampled_from(("sam", "ASSESSOR", "pat ch", "r", "nobody")))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 def test_the_apps_assessor_filter_matches_part_of_the_name(
     listed: list[SessionEntry], part: str
 ) -> None:
