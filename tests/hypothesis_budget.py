@@ -11,4 +11,6 @@ FULL_EXAMPLES = 100  # the full profile's max_examples (hypothesis' own default)
 
 def examples(full: int) -> int:
     """`full` scaled by the loaded profile's max_examples (at least 10)."""
-    return max(10, full * settings.default.max_examples // FULL_EXAMPLES)
+    loaded = settings.default
+    budget = FULL_EXAMPLES if loaded is None else loaded.max_examples
+    return max(10, full * budget // FULL_EXAMPLES)
