@@ -55,7 +55,7 @@ from discussion.transcript.model import (
 from discussion.transcript.source import SealedAudio, load_sealed_audio, read_frames, session_time
 
 CHUNK_S = 300  # five minutes: a kill loses at most ~30 s of work at tiny.en's speed
-SEARCH_S = 10  # where to look for a quiet cut before the chunk's nominal end
+SEARCH_S = 30  # where to look for a quiet cut before the chunk's nominal end (a pause to breathe)
 WINDOW_S = 0.1  # the quiet stretch a cut is placed in
 
 
@@ -156,7 +156,7 @@ def chunk_end(source: AudioSource, path: Path, first: int, chunk_frames: int) ->
     """Where the chunk starting at file frame `first` ends: the segment's end if near, else
     the middle of the quietest WINDOW_S in the SEARCH_S before `first + chunk_frames`."""
     rate = source.samplerate
-    search = min(SEARCH_S * rate, chunk_frames // 4)
+    search = min(SEARCH_S * rate, chunk_frames // 2)
     if first + chunk_frames + search // 2 >= source.frames:  # no short tail chunk
         return source.frames
     window = round(WINDOW_S * rate)
