@@ -22,6 +22,11 @@ from discussion.validation import describe
 
 SETTINGS_FILE = "settings.json"
 MAX_SETTINGS_BYTES = 64 << 10  # a settings file is a few hundred bytes
+# The transcript excerpt under each note in the md/html record: words from BEFORE seconds
+# before the note's time to AFTER seconds after it (issue 11); two minutes either way at most.
+EXCERPT_BEFORE_DEFAULT_S = 10.0
+EXCERPT_AFTER_DEFAULT_S = 20.0
+EXCERPT_MAX_S = 120.0
 
 
 class Settings(BaseModel):
@@ -58,6 +63,20 @@ class Settings(BaseModel):
         ge=0,
         le=30,
         description="Seconds before a note or question the review plays from (its pre-roll)",
+    )
+    transcript_excerpt_before_s: float = Field(
+        default=EXCERPT_BEFORE_DEFAULT_S,
+        ge=0,
+        le=EXCERPT_MAX_S,
+        description="Seconds of transcript before a note's time shown under it in the "
+        "Markdown and HTML record",
+    )
+    transcript_excerpt_after_s: float = Field(
+        default=EXCERPT_AFTER_DEFAULT_S,
+        ge=0,
+        le=EXCERPT_MAX_S,
+        description="Seconds of transcript after a note's time shown under it in the "
+        "Markdown and HTML record",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,

@@ -14,7 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from discussion.export.transcript_excerpt import ExcerptWindow
 
 # Listed here, not imported, so that `discussion --help` stays fast (importing the export package
 # takes ~0.3 s); tests check these against discussion.export.formats.EXPORT_FORMATS, the one list
@@ -23,7 +26,9 @@ REPORT_FORMATS = ("md", "html", "csv")
 MEDIA_FORMATS = ("vtt", "srt", "audacity", "eaf")
 # The verifier's report beside the assessor's decisions (discussion.verification.export).
 VERIFICATION_FORMATS = ("verification", "verification-html")
-ALL_FORMATS = (*REPORT_FORMATS, *MEDIA_FORMATS, *VERIFICATION_FORMATS)
+# What was said: the intact transcript.json, text or WebVTT (export/transcript_formats.py).
+TRANSCRIPT_FORMATS = ("transcript", "transcript-vtt")
+ALL_FORMATS = (*REPORT_FORMATS, *MEDIA_FORMATS, *VERIFICATION_FORMATS, *TRANSCRIPT_FORMATS)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -47,7 +52,9 @@ def add_parser(subparsers: Any) -> None:
         metavar="FORMAT",
         help="md (default), html (printable page), csv (one row per note and decision); "
         "vtt (WebVTT), srt (SubRip), audacity (label track), eaf (ELAN, linked to the audio); "
-        "verification, verification-html (the verifiers' judgements beside the decisions)",
+        "verification, verification-html (the verifiers' judgements beside the decisions); "
+        "transcript, transcript-vtt (what was said: the record's signed transcript as "
+        "[HH:MM:SS] lines or WebVTT)",
     )
     parser.add_argument(
         "-o",
@@ -67,6 +74,14 @@ def add_parser(subparsers: Any) -> None:
         help="media formats: only recording segment N (1 = audio/segment-001.wav), times "
         "from its start; eaf needs it when the record has several segments",
     )
+    for side, default in (("before", 10), ("after", 20)):
+        parser.add_argument(
+            f"--excerpt-{side}",
+            type=float,
+            metavar="S",
+            help=f"md, html: the transcript under each note starts S seconds {side} its time "
+            f"(0 to 120; default the transcript_excerpt_{side}_s setting, {default})",
+        )
     parser.set_defaults(func=run)
 
 
@@ -79,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
     export_format(fmt)  # an unknown format is refused before anything is read
     folder: Path = args.folder
     written_in = None if args.output is None else args.output.expanduser().parent
-    text = render_export(folder, fmt, segment=args.segment, written_in=written_in)
+    text = render_export(
+        folder, fmt, segment=args.segment, written_in=written_in, excerpt=_excerpt(args, fmt)
+    )
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -87,3 +104,35 @@ def run(args: argparse.Namespace) -> int:
     written = write_export(text, args.output, session_folder=folder, force=args.force)
     print(f"wrote {written}", file=sys.stderr)
     return 0
+
+
+def _excerpt(args: argparse.Namespace, fmt: str) -> ExcerptWindow | None:
+    """The window from --excerpt-before/--excerpt-after (the settings' for one not given),
+    checked against the setting's bounds; None when neither is given."""
+    before: float | None = args.excerpt_before
+    after: float | None = args.excerpt_after
+    if before is None and after is None:
+        return None
+    from discussion.errors import UserError
+
+    if fmt not in ("md", "html"):
+        raise UserError(
+            f"--excerpt-before/--excerpt-after apply to md and html, not to {fmt}: leave them out"
+        )
+    from pydantic import ValidationError
+
+    from discussion.export.transcript_excerpt import ExcerptWindow
+    from discussion.settings import Settings, load_settings
+
+    settings = load_settings() if before is None or after is None else Settings()
+    try:
+        return ExcerptWindow.checked(
+            settings.transcript_excerpt_before_s if before is None else before,
+            settings.transcript_excerpt_after_s if after is None else after,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        option = "--excerpt-" + str(first["loc"][0]).split("_")[2]
+        raise UserError(
+            f"{option}: {first['msg']} (seconds from 0 to 120): give another number"
+        ) from None

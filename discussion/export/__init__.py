@@ -25,6 +25,7 @@ from discussion.export.csv_format import COLUMNS, render_csv
 from discussion.export.html_format import render_html
 from discussion.export.markdown_format import render_markdown
 from discussion.export.report import Report, build_report, hhmmss
+from discussion.export.transcript_excerpt import ExcerptWindow
 from discussion.paths import data_home, data_home_path
 from discussion.record.info import EVENTS_JSONL, SESSION_JSON
 from discussion.safe_files import kind_of
@@ -186,11 +187,14 @@ def _mode_or_none(path: Path) -> int | None:
         return None
 
 
-def export_text(folder: Path, fmt: str) -> str:
-    """Build the report of `folder` and render it (convenience for the CLI and the app)."""
+def export_text(folder: Path, fmt: str, *, excerpt: ExcerptWindow | None = None) -> str:
+    """Build the report of `folder` and render it (convenience for the CLI and the app).
+
+    `excerpt`: the transcript window under each note (None: the settings').
+    """
     if fmt not in _RENDERERS:
         raise UserError(f"unknown export format {fmt!r} (use one of: md, html, csv)")
-    return render(build_report(folder), fmt)
+    return render(build_report(folder, excerpt=excerpt), fmt)
 
 
 __all__ = [

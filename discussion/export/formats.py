@@ -10,7 +10,8 @@ A format added here appears in both (the CLI keeps a copy of the names for a fas
 which a test checks against this list). Kinds: `report` (the assessment record), `media` (the
 timeline for media tools; one recording segment with `segment=N`), `verification` (the
 verifiers' judgements beside the decisions; the app offers it only once `verification.jsonl`
-exists, the CLI says there is none).
+exists, the CLI says there is none), `transcript` (what was said, from an intact transcript.json:
+discussion.export.transcript_formats; offered once the record has one).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from discussion.errors import UserError
 
-FormatKind = Literal["report", "media", "verification"]
+if TYPE_CHECKING:
+    from discussion.export.transcript_excerpt import ExcerptWindow
+
+FormatKind = Literal["report", "media", "verification", "transcript"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
         "verification-html", "verification", "verification.html", "verifiers' report, page"
     ),
+    ExportFormat("transcript", "transcript", "transcript.txt", "what was said, as text"),
+    ExportFormat("transcript-vtt", "transcript", "transcript.vtt", "what was said, WebVTT"),
 )
 FORMAT_NAMES: tuple[str, ...] = tuple(spec.name for spec in EXPORT_FORMATS)
 
@@ -82,13 +88,19 @@ def default_file_name(session_id: str, fmt: str, segment: int | None = None) -> 
 
 
 def render_export(
-    folder: Path, fmt: str, *, segment: int | None = None, written_in: Path | None = None
+    folder: Path,
+    fmt: str,
+    *,
+    segment: int | None = None,
+    written_in: Path | None = None,
+    excerpt: ExcerptWindow | None = None,
 ) -> str:
     """The export of the session in `folder` in format `fmt` (read-only).
 
     `segment` (media formats only) keeps recording segment N, times from its start;
     `written_in` is the folder the file goes to (ELAN's relative link to the audio is made from
-    it; the current folder when None). `UserError` for a bad format, segment or folder.
+    it; the current folder when None); `excerpt` the transcript window under each note in md
+    and html (None: the settings'). `UserError` for a bad format, segment or folder.
     """
     spec = export_format(fmt)
     if segment is not None and not spec.takes_segment:
@@ -106,9 +118,13 @@ def render_export(
         from discussion.verification.export import verification_text
 
         return verification_text(folder, fmt)
+    if spec.kind == "transcript":
+        from discussion.export.transcript_formats import transcript_export
+
+        return transcript_export(folder, fmt)
     from discussion.export import export_text
 
-    return export_text(folder, fmt)
+    return export_text(folder, fmt, excerpt=excerpt)
 
 
 @dataclass(frozen=True)
@@ -151,4 +167,10 @@ def export_options(folder: Path) -> ExportOptions:
             "record first (review screen, or `discussion judge`)"
         )
         unavailable |= dict.fromkeys(formats_of("verification"), reason)
+    if not os.path.lexists(folder / "transcript.json"):
+        reason = (
+            "no transcript yet (no transcript.json): make one with `discussion transcribe "
+            "FOLDER` (or from the app once the session is sealed)"
+        )
+        unavailable |= dict.fromkeys(formats_of("transcript"), reason)
     return ExportOptions(segments, unavailable)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from discussion.export.report import Report, hhmmss
+from discussion.export.transcript_excerpt import html_excerpt
 from discussion.record.state import NoteView
 from discussion.text_safety import visible
 
@@ -191,7 +192,8 @@ def _notes(report: Report) -> list[str]:
     for note in report.notes:
         out.append(
             f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.number}</td>'
-            f'<td class="ids">{_ids(note.criteria)}</td><td>{_note_cell(note)}</td></tr>'
+            f'<td class="ids">{_ids(note.criteria)}</td><td>{_note_cell(note)}'
+            f"{html_excerpt(report, note)}</td></tr>"
         )
     out.append("</table>")
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from discussion.export.report import Report, hhmmss
+from discussion.export.transcript_excerpt import md_excerpt
 from discussion.record.state import NoteView
 from discussion.text_safety import visible
 
@@ -109,6 +110,7 @@ def render_markdown(report: Report) -> str:
                 f"  - original ({md_escape(note.at)}): [{_ids(note.original_criteria)}] "
                 f"{md_escape(note.original_text)}; amended by event(s) {events}"
             )
+        out += md_excerpt(report, note)  # what was said around it, from the transcript
     out.append("")
 
     out += _marks(report)

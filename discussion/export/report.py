@@ -12,6 +12,7 @@ from pathlib import Path
 
 from discussion.arrangements import arrangement_facts
 from discussion.errors import UserError
+from discussion.export.transcript_excerpt import ExcerptWindow
 from discussion.grading import GradeResult, attempt_label
 from discussion.outcome import grade_session, latest_component_results, undecided
 from discussion.record import (
@@ -112,6 +113,8 @@ class Report:
     alarms: list[AlarmRow]
     consent_statement: str
     torn_tail: str | None
+    # The transcript words shown under each note (md, html): see transcript_excerpt.py.
+    excerpt_window: ExcerptWindow = field(default_factory=ExcerptWindow)
 
     @property
     def status(self) -> str:
@@ -312,10 +315,13 @@ class Report:
         return lines
 
 
-def build_report(folder: Path, standard: Standard | None = None) -> Report:
+def build_report(
+    folder: Path, standard: Standard | None = None, *, excerpt: ExcerptWindow | None = None
+) -> Report:
     """Gather the record of `folder` (read-only; works on open, interrupted and closed ones).
 
-    Raises `UserError` (exit 2) when `folder` is missing or not a session folder, and
+    `excerpt`: the transcript window under each note (None: the settings' window). Raises
+    `UserError` (exit 2) when `folder` is missing or not a session folder, and
     `RecordCorruptError` (exit 1) when the log is damaged before its last line.
     """
     if not folder.exists():
@@ -363,7 +369,15 @@ def build_report(folder: Path, standard: Standard | None = None) -> Report:
         alarms=_alarms(events),
         consent_statement=_consent_statement(events),
         torn_tail=torn,
+        excerpt_window=excerpt or _settings_window(),
     )
+
+
+def _settings_window() -> ExcerptWindow:
+    """The excerpt window of settings.json (a broken file is a UserError naming it)."""
+    from discussion.settings import load_settings
+
+    return ExcerptWindow.from_settings(load_settings())
 
 
 def _decisions(state: SessionState, std: Standard) -> list[DecisionRow]:
