@@ -167,7 +167,7 @@ def chunk_end(source: AudioSource, path: Path, first: int, chunk_frames: int) ->
     if usable == 0:
         return stop
     energy = np.square(data[:usable].astype(np.float64)).reshape(-1, window).mean(axis=1)
-    quietest = int(np.argmin(energy))  # the first of equals: deterministic
+    quietest = len(energy) - 1 - int(np.argmin(energy[::-1]))  # the last of equals: fewer chunks
     return start + quietest * window + window // 2
 
 
