@@ -152,7 +152,10 @@ def verify(folder: Path) -> VerifyReport:
     report.verification = verification
     report.seal_hash = seal_hash
     report.seal = seal
-    report.transcript = _check_transcript(folder, events, closed_at, session_id, problems)
+    segment_files = [segment.file for segment in state.segments] if state is not None else None
+    report.transcript = _check_transcript(
+        folder, events, closed_at, session_id, segment_files, problems
+    )
     report.ok = not problems
     return report
 
@@ -162,6 +165,7 @@ def _check_transcript(
     events: list[Event],
     closed_at: int | None,
     session_id: str | None,
+    segment_files: list[str] | None,
     problems: list[str],
 ) -> TranscriptCheck | None:
     """transcript.json against the seal, or None when there is none (no problem).
@@ -184,6 +188,7 @@ def _check_transcript(
             sealed.signature.public_key if sealed is not None and sealed.signature else None
         ),
         problems=problems,
+        segment_files=segment_files,
     )
 
 

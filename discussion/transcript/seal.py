@@ -23,7 +23,7 @@ reported as altered, with the fix (trust that key if that person did transcribe 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -126,12 +126,15 @@ def check_transcript(
     sealed_files: Mapping[str, str],
     seal_public_key: str | None,
     problems: list[str],
+    segment_files: Sequence[str] | None = None,
     home: Path | None = None,
 ) -> TranscriptCheck:
     """Check `folder`'s transcript.json against the record's seal; faults go into `problems`.
 
     `session_id`, `seal_hash` and `sealed_files` (name -> sha256, from the closed event) are the
-    record's; `seal_public_key` is the key that signed the seal (None when unsigned). Returns
+    record's; `seal_public_key` is the key that signed the seal (None when unsigned);
+    `segment_files` the recording segments the log names (each must be transcribed; None: every
+    sealed `audio/*.wav`). Returns
     status `missing` (no transcript: no problem), `intact` or `altered` (each reason is also a
     line in `problems`, so verify exits 1). Never raises for a damaged file.
     """
@@ -139,7 +142,11 @@ def check_transcript(
     if not os.path.lexists(path):
         return TranscriptCheck("missing")
     found: list[str] = []
-    result = _check(path, session_id, seal_hash, sealed_files, seal_public_key, found, home)
+    if segment_files is None:
+        segment_files = [n for n in sealed_files if n.startswith("audio/") and n.endswith(".wav")]
+    result = _check(
+        path, session_id, seal_hash, (sealed_files, segment_files), seal_public_key, found, home
+    )
     problems += found
     if found:
         return TranscriptCheck("altered", result[0], None, found, result[2])
@@ -150,7 +157,7 @@ def _check(
     path: Path,
     session_id: str | None,
     seal_hash: str | None,
-    sealed_files: Mapping[str, str],
+    audio: tuple[Mapping[str, str], Sequence[str]],
     seal_public_key: str | None,
     problems: list[str],
     home: Path | None,
@@ -185,7 +192,7 @@ def _check(
         return None, None, False
     check, by_sealer = _check_signature(transcript, raw, seal_public_key, problems, home)
     _check_source(transcript, session_id, seal_hash, problems)
-    _check_audio(transcript, sealed_files, problems)
+    _check_audio(transcript, *audio, problems)
     _check_times(transcript, problems)
     return check, transcript, by_sealer
 
@@ -250,9 +257,13 @@ def _check_source(
 
 
 def _check_audio(
-    transcript: Transcript, sealed_files: Mapping[str, str], problems: list[str]
+    transcript: Transcript,
+    sealed_files: Mapping[str, str],
+    segment_files: Sequence[str],
+    problems: list[str],
 ) -> None:
-    """Every audio file the transcript names is sealed with the same hash, and all are named."""
+    """Every audio file the transcript names is sealed with the same hash, every recording
+    segment is named."""
     name = TRANSCRIPT_JSON
     named = set()
     for source in transcript.audio:
@@ -265,7 +276,7 @@ def _check_audio(
                 f"{name} was made from other audio than the sealed {source.segment} "
                 "(its sha256 differs from the seal's); transcribe again"
             )
-    for audio in sorted(n for n in sealed_files if n.startswith("audio/") and n.endswith(".wav")):
+    for audio in sorted(set(segment_files)):
         if audio not in named:
             problems.append(f"{name} does not cover the sealed {audio}: transcribe again")
 
