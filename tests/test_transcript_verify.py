@@ -228,3 +228,15 @@ def test_check_transcript_names_each_fault(tmp_path: Path) -> None:
         ["names", "another"],
         ["was", "made"],
     ]
+
+
+def test_signed_by_the_sealer_is_intact_where_nobody_trusts_that_key(tmp_path: Path) -> None:
+    """On another machine (another data folder), the sealer's key is not trusted, as for the
+    seal itself: the transcript is intact (the same key signed both) but not `trusted`."""
+    folder = make_closed_session(tmp_path / "assessor")
+    write_signed(folder)
+    status, report = verify_json(folder, home=tmp_path / "verifier-home")
+    assert status == 0, report["problems"]
+    transcript = report["transcript"]
+    assert transcript["status"] == "intact" and transcript["signed_by_sealer"] is True
+    assert transcript["trusted"] is False and report["trusted"] is False

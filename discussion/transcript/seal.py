@@ -99,7 +99,7 @@ class TranscriptCheck:
             out.update(
                 signed_by=checked["signed_by"],
                 signature_ok=checked["signature_ok"],
-                trusted=bool(checked["trusted"] or (self.check.ok and self.by_sealer)),
+                trusted=checked["trusted"],  # as the seal's: in the trusted set or our own
             )
         if self.transcript is not None:
             out["segments"] = len(self.transcript.segments)
