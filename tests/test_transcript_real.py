@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,58 +18,36 @@ import time
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile
 from record_cli_helpers import REPO, discussion, wait_for
-from transcript_record_helpers import RATE, FloatArray, Run, place, sealed_record
+from transcript_record_helpers import (
+    RATE,
+    Run,
+    place,
+    sealed_record,
+    speak,
+    word_error_rate,
+    words_of,
+)
 
 from discussion.record import AudioGapData, RecordingPausedData, RecordingResumedData
 from discussion.transcript.model import load_transcript, progress_path, transcript_path
 
 pytestmark = pytest.mark.slow
 
-# Short plain words: tiny.en on espeak-ng's British RP voice at 160 words a minute measured 0.05
-# word error rate on these (0.11-0.20 with its default en-gb voice, which it hears less well).
 SENTENCES = [
     "I always start by listening carefully to the customer before I offer them a solution.",
     "When a delivery was late I said sorry and explained what would happen next.",
     "Our team looks at every complaint each week so that the same problem does not come back.",
     "I keep a note of each call so that my colleagues can see what was promised.",
 ]
-VOICE = ["-v", "en-gb-x-rp", "-s", "160"]
-
-
-def speak(text: str, work: Path, name: str) -> FloatArray:
-    """espeak-ng (British English, RP) resampled by sox to 16 kHz mono, as float32."""
-    raw, wav = work / f"{name}-raw.wav", work / f"{name}.wav"
-    subprocess.run(["espeak-ng", *VOICE, "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(wav)], check=True)
-    data, rate = soundfile.read(str(wav), dtype="float32")
-    assert rate == RATE
-    return np.asarray(data, dtype=np.float32)
-
-
-def words_of(text: str) -> list[str]:
-    """Lower-case words without punctuation, for the word error rate."""
-    return re.findall(r"[a-z']+", text.lower().replace("-", " "))
-
-
-def word_error_rate(reference: list[str], hypothesis: list[str]) -> float:
-    """(substitutions + deletions + insertions) / reference words (Levenshtein on words)."""
-    row = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        previous, row[0] = row[0], i
-        for j, hyp in enumerate(hypothesis, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ref != hyp))
-    return row[-1] / len(reference)
 
 
 def speech_record(home: Path, work: Path) -> tuple[Path, list[tuple[float, float, str]]]:
     """A sealed record: run 1 (30 s) two sentences around a pause and a gap; run 2 (24 s),
     resumed at the end of run 1, two more. Returns the folder and (start, end, text) of each
     sentence on the session timeline."""
-    voices = [speak(text, work, f"s{i}") for i, text in enumerate(SENTENCES)]
+    voices = [speak(text, work / f"s{i}.wav") for i, text in enumerate(SENTENCES)]
     run1 = Run(
         0.0,
         place(30.0, [(1.5, voices[0]), (17.0, voices[1])]),

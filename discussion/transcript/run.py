@@ -32,6 +32,7 @@ import numpy as np
 
 from discussion.errors import UserError
 from discussion.record.events import utc_now_iso
+from discussion.transcript.edges import frame_levels, snap_segment
 from discussion.transcript.engine import Engine
 from discussion.transcript.model import (
     PROGRESS_JSON,
@@ -308,11 +309,13 @@ def _transcribe_chunk(
     samples = read_frames(path, first, end - first)
     limit_s = (end - first) / source.samplerate
     before = _done_base(audio, source, first)
+    levels = frame_levels(samples, source.samplerate)
     placed: list[Segment] = []
     for segment in engine.transcribe(samples):
         if stop():
             return None
-        placed.append(_on_timeline(segment, source, first, limit_s))
+        after = placed[-1].end - session_time(source, first) if placed else 0.0
+        placed.append(_on_timeline(snap_segment(segment, levels, after), source, first, limit_s))
         clock.report(before + min(segment.end, limit_s))
     if stop():
         return None

@@ -1,0 +1,56 @@
+"""Word edges snapped to the sound (discussion.transcript.edges), on made-up levels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from transcript_record_helpers import RATE, place, tone
+
+from discussion.transcript.edges import frame_levels, snap_segment, snap_word
+from discussion.transcript.model import Segment, Word
+
+
+def word(start: float, end: float) -> Word:
+    return Word(start=start, end=end, word=" w", probability=0.9)
+
+
+def test_a_word_starting_and_ending_in_silence_is_moved_onto_its_sound() -> None:
+    """Engine says 0.6-2.4 s; the sound is 1.0-2.0 s."""
+    levels = frame_levels(place(3.0, [(1.0, tone(1.0))]), RATE)
+    snapped = snap_word(word(0.6, 2.4), levels)
+    assert snapped.start == pytest.approx(1.0, abs=0.011)
+    assert snapped.end == pytest.approx(2.0, abs=0.011)
+
+
+def test_a_late_start_moves_back_to_where_the_sound_began_but_not_into_the_word_before() -> None:
+    """Sound from 1.0 s; the engine starts the word at 1.3 s: moved back to 1.0 s, or only to
+    the previous word's end when that is later."""
+    levels = frame_levels(place(3.0, [(1.0, tone(1.0))]), RATE)
+    segment = Segment(start=1.3, end=1.9, text="w", words=[word(1.3, 1.9)])
+    assert snap_segment(segment, levels).words[0].start == pytest.approx(1.0, abs=0.011)
+    assert snap_segment(segment, levels, after=1.2).words[0].start == pytest.approx(1.2)
+    assert snap_segment(segment, levels).start == snap_segment(segment, levels).words[0].start
+
+
+def test_a_noise_bed_is_not_taken_for_speech() -> None:
+    """Noise at -40 dBFS everywhere, speech at -10 dBFS from 1.0 s: the start goes to 1.0 s."""
+    rng = np.random.default_rng(7)
+    noise = (rng.standard_normal(3 * RATE) * 0.01).astype(np.float32)
+    levels = frame_levels(noise + place(3.0, [(1.0, tone(1.0, amplitude=0.4))]), RATE)
+    snapped = snap_word(word(0.5, 2.5), levels)
+    assert snapped.start == pytest.approx(1.0, abs=0.011)
+    assert snapped.end == pytest.approx(2.0, abs=0.011)
+
+
+def test_a_word_over_silence_only_is_left_alone() -> None:
+    """Nothing loud inside the word: its times stay the engine's."""
+    levels = frame_levels(place(3.0, [(2.5, tone(0.3))]), RATE)
+    assert snap_word(word(0.5, 1.5), levels) == word(0.5, 1.5)
+
+
+def test_a_word_never_shrinks_below_50_ms() -> None:
+    """A 20 ms click inside a 1 s word: the word keeps 50 ms around it, inside its span."""
+    levels = frame_levels(place(3.0, [(1.0, tone(0.02))]), RATE)
+    snapped = snap_word(word(0.5, 1.5), levels)
+    assert snapped.end - snapped.start == pytest.approx(0.05, abs=1e-6)
+    assert 0.97 <= snapped.start <= 1.02
