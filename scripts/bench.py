@@ -25,6 +25,9 @@ Keys with goals:
 - review.seek_play_p99_ms, review.open_1000_notes_s: Enter on a note at 45:00 of a 60-minute
   record until its audio reaches the test sink's monitor (goal <= 150); the record with 1,000
   notes opening in the review (goal <= 1) (scripts/bench_review.py).
+- transcript.rtf, transcript.overhead_ratio, transcript.wer, transcript.word_time_error_ms_p95,
+  transcript.rss_mb: `discussion transcribe` on a 10-minute record of known speech
+  (scripts/bench_transcript.py; goals <= 0.15, <= 1.15, <= 0.08, <= 300, <= 500).
 - recovery.kill9_recovered, recovery.notes_lost: 20 SIGKILLs at random moments, then recover
   and verify: sessions passing both (goal 20), acknowledged notes missing (goal 0).
 """
@@ -80,6 +83,11 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "sessions.list_10000_s": ("<= 2", lambda v: v <= 2),
     "review.seek_play_p99_ms": ("<= 150", lambda v: v <= 150),
     "review.open_1000_notes_s": ("<= 1", lambda v: v <= 1),
+    "transcript.rtf": ("<= 0.15", lambda v: v <= 0.15),
+    "transcript.overhead_ratio": ("<= 1.15", lambda v: v <= 1.15),
+    "transcript.wer": ("<= 0.08", lambda v: v <= 0.08),
+    "transcript.word_time_error_ms_p95": ("<= 300", lambda v: v <= 300),
+    "transcript.rss_mb": ("<= 500", lambda v: v <= 500),
 }
 
 
@@ -293,6 +301,14 @@ def bench_sessions_step(work: Path, results: dict[str, float]) -> None:
     bench_sessions(results, where=work)
 
 
+def bench_transcript_step(work: Path, results: dict[str, float]) -> None:
+    """`discussion transcribe` on a 10-minute two-segment record of known speech against a
+    bare faster-whisper call: RTF, overhead, WER, word times, memory (bench_transcript.py)."""
+    from scripts.bench_transcript import bench_transcript
+
+    bench_transcript(results, where=work)
+
+
 # Part name (for --only) -> benchmark, in the order a full run takes them.
 STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "fsync": bench_fsync,
@@ -303,6 +319,7 @@ STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "ui": bench_ui_step,
     "sessions": bench_sessions_step,
     "review": bench_review_step,
+    "transcript": bench_transcript_step,
 }
 
 
