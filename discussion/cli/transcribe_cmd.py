@@ -70,10 +70,9 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     show = _Progress()
     with _stop_on_signals(stop):
-        engine = WhisperEngine()
         outcome = transcribe_folder(
             folder,
-            engine,
+            WhisperEngine,  # loaded once the record is checked and there is work to do
             chunk_s=args.chunk_seconds or CHUNK_S,
             on_progress=show,
             should_stop=stop.is_set,

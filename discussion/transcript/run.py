@@ -242,7 +242,7 @@ def _done_seconds(audio: SealedAudio, progress: Progress) -> float:
 
 def transcribe_folder(
     folder: Path,
-    engine: Engine,
+    engine: Engine | Callable[[], Engine],
     *,
     chunk_s: float = CHUNK_S,
     on_progress: ProgressCallback | None = None,
@@ -254,7 +254,9 @@ def transcribe_folder(
 
     Refuses (TranscriptError, one line) a record that is not sealed or does not verify, or
     whose transcript.json is of another seal. Returns the outcome; a cancelled run's work is
-    kept in transcript.partial.json for the next run. `sign` fills the finished transcript's
+    kept in transcript.partial.json for the next run. `engine` may be a function making one:
+    it is then called only once the record is checked and there is work to do (loading a
+    model takes seconds). `sign` fills the finished transcript's
     signature slot (discussion.transcript.seal.sign_transcript) before it is written.
     """
     if not folder.is_dir():
@@ -267,6 +269,8 @@ def transcribe_folder(
         if existing is not None:
             remove_progress(progress_path(folder))
             return Outcome(existing, target, audio.duration_s, audio.duration_s, 0.0, 0.0, True)
+        if callable(engine):
+            engine = engine()
         rate = audio.sources[0].samplerate
         chunk_frames = max(round(chunk_s * rate), rate)
         progress = _start_progress(audio, engine, chunk_frames)
