@@ -1,4 +1,7 @@
-"""Every command fails with one line on stderr and exit 2, never a traceback (the real process)."""
+"""Every command fails with one line on stderr and exit 2, never a traceback: the real process where
+the fault is in it (a full or closed standard output, a closed standard input, a deep stack), the
+real dispatcher in this process for bad input (tests/cli_inprocess.py; test_cli_process.py checks
+the console script says the same)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_inprocess import run_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "transcripts" / "sample-discussion"
@@ -29,6 +33,11 @@ def run(
         check=False,
         **kw,
     )
+
+
+def inside(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`discussion ARGS` through the real dispatcher in this process, standard input empty."""
+    return run_in_process(args, input="", env=env)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
@@ -98,7 +107,7 @@ def test_grade_duplicate_keys_name_the_key(tmp_path: Path) -> None:
         f'"achieved": {achieved}, "achieved": []}}]}}',
         encoding="utf-8",
     )
-    one_line_error(run("grade", str(path)), "'achieved' appears twice")
+    one_line_error(inside("grade", str(path)), "'achieved' appears twice")
 
 
 def test_grade_nested_hundreds_deep(tmp_path: Path) -> None:
@@ -114,21 +123,21 @@ def test_grade_huge_criterion_id_is_cut(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     entry = {"component": "showcase", "attempt": 1, "achieved": ["X" * 5_000_000]}
     path.write_text(json.dumps({"attempts": [entry]}), encoding="utf-8")
-    err = one_line_error(run("grade", str(path)), "unknown criterion")
+    err = one_line_error(inside("grade", str(path)), "unknown criterion")
     assert len(err) < 300 and "…" in err
 
 
 def test_bad_settings_file_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text('{"reaction_lag_s": "1.5"}', encoding="utf-8")
     env = {**os.environ, "DISCUSSION_HOME": str(tmp_path)}
-    result = run("record", "--no-audio", "test", env=env)
+    result = inside("record", "--no-audio", "test", env=env)
     one_line_error(result, "settings.json: reaction_lag_s", "from 0 to 10")
 
 
 @pytest.mark.parametrize("value", ["1e9", "nan", "inf", "0", "-1", "abc"])
 def test_devices_test_seconds_are_bounded(value: str) -> None:
     # `--test 1e9` used to try to record for 31 years.
-    result = run("devices", f"--test={value}")
+    result = inside("devices", f"--test={value}")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "argument --test" in result.stderr.splitlines()[-1]
 
@@ -162,6 +171,6 @@ def test_full_disk_at_session_start_says_what_to_do(tiny_disk: Path) -> None:
 def test_record_refuses_bad_session_details(
     tmp_path: Path, options: list[str], fragment: str
 ) -> None:
-    result = run("record", "--no-audio", "test", "--home", str(tmp_path), *options)
+    result = inside("record", "--no-audio", "test", "--home", str(tmp_path), *options)
     one_line_error(result, fragment)
     assert not list((tmp_path / "sessions").glob("*/session.json"))
