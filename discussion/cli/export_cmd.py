@@ -122,9 +122,12 @@ def _excerpt(args: argparse.Namespace, fmt: str) -> ExcerptWindow | None:
     from pydantic import ValidationError
 
     from discussion.export.transcript_excerpt import ExcerptWindow
-    from discussion.settings import Settings, load_settings
+    from discussion.paths import data_home_path
+    from discussion.settings import SETTINGS_FILE, Settings, load_settings
 
-    settings = load_settings() if before is None or after is None else Settings()
+    # The other end from the settings file, read without making the data home.
+    given_both = before is not None and after is not None
+    settings = Settings() if given_both else load_settings(data_home_path() / SETTINGS_FILE)
     try:
         return ExcerptWindow.checked(
             settings.transcript_excerpt_before_s if before is None else before,

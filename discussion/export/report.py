@@ -374,10 +374,15 @@ def build_report(
 
 
 def _settings_window() -> ExcerptWindow:
-    """The excerpt window of settings.json (a broken file is a UserError naming it)."""
-    from discussion.settings import load_settings
+    """The excerpt window of settings.json (a broken file is a UserError naming it).
 
-    return ExcerptWindow.from_settings(load_settings())
+    Reads the file where it would be without making the data home: an export works with an
+    unusable DISCUSSION_HOME (no settings file there: the defaults).
+    """
+    from discussion.paths import data_home_path
+    from discussion.settings import SETTINGS_FILE, load_settings
+
+    return ExcerptWindow.from_settings(load_settings(data_home_path() / SETTINGS_FILE))
 
 
 def _decisions(state: SessionState, std: Standard) -> list[DecisionRow]:
