@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from signing_helpers import verify_cli, verify_json
-from test_record_support import make_closed_session
+from test_record_support import make_closed_session, make_info, populate
 from transcript_helpers import closed_line, edit_raw, make_transcript, segment, write_signed
 
+from discussion.record import SessionRecord
 from discussion.record.verify import verify
 from discussion.signing.keys import load_or_create_key
 from discussion.transcript.model import AudioSource, transcript_path
@@ -240,3 +241,16 @@ def test_signed_by_the_sealer_is_intact_where_nobody_trusts_that_key(tmp_path: P
     transcript = report["transcript"]
     assert transcript["status"] == "intact" and transcript["signed_by_sealer"] is True
     assert transcript["trusted"] is False and report["trusted"] is False
+
+
+def test_a_transcript_beside_an_unsealed_record_is_altered(tmp_path: Path) -> None:
+    """Transcripts are made of sealed records only: one beside an open record was put there."""
+    sealed = make_closed_session(tmp_path / "a")
+    write_signed(sealed)
+    record = SessionRecord.create(make_info(), home=tmp_path / "b")
+    populate(record)
+    shutil.copy(transcript_path(sealed), transcript_path(record.folder))
+    record.release()
+    report = verify(record.folder)
+    assert not report.ok and report.transcript_status == "altered"
+    assert any("the record is not sealed" in p for p in report.problems), report.problems
