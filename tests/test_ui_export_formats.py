@@ -189,7 +189,7 @@ async def test_verification_is_disabled_with_the_reason_without_a_judgement(home
             assert formats.get_option(name).disabled
         assert not formats.get_option("eaf").disabled
         note = str(screen.query_one("#export-unavailable", Static).render())
-        assert "verification, verification-html: no verification recorded yet" in note
+        assert "verification, verification-html: no verification.jsonl yet" in note
         assert "verification.jsonl" in note
         await choose(pilot, screen, "eaf")
         await pilot.press("down")  # past the disabled ones, round to the first
@@ -239,12 +239,13 @@ async def test_refused_paths_are_one_line_and_nothing_is_written(home: Path) -> 
         await choose(pilot, screen, "srt")
         box = screen.query_one(Input)
         for path, said in (
-            (folder / "audio" / "inside.srt", "never written inside a session folder"),
-            (Path("/dev/null"), "exports are written only to regular files"),
-            (home / "no-such" / "x.srt", "no such folder"),
-            (home, "is a folder: give a file name"),
+            (str(folder / "audio" / "inside.srt"), "never written inside a session folder"),
+            ("/dev/null", "exports are written only to regular files"),
+            (str(home / "no-such" / "x.srt"), "no such folder"),
+            (str(home), "is a folder: give a file name"),
+            ("  ", "give a file name to export to"),
         ):
-            box.value = str(path)
+            box.value = path
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -163,8 +163,8 @@ def export_options(folder: Path) -> ExportOptions:
     unavailable: dict[str, str] = {}
     if not os.path.lexists(folder / VERIFICATION_JSONL):
         reason = (
-            f"no verification recorded yet (no {VERIFICATION_JSONL}): a verifier judges the "
-            "record first (review screen, or `discussion judge`)"
+            f"no {VERIFICATION_JSONL} yet: a verifier judges the record first (in the review, "
+            "or `discussion judge`)"
         )
         unavailable |= dict.fromkeys(formats_of("verification"), reason)
     if not os.path.lexists(folder / "transcript.json"):

@@ -36,7 +36,7 @@ from discussion.export.formats import (
 from discussion.ui.screens.confirm import ConfirmScreen
 
 WHOLE = "whole"  # the segment list's id for the whole session timeline (no --segment)
-HINT = "↑↓ format · tab: next box · enter: write · esc: cancel · personal data: mode 0600"
+HINT = "↑↓ format · tab: next box · enter: write · esc: cancel · file mode 0600"
 
 
 class ExportOptionsLoaded(Message):
@@ -112,9 +112,10 @@ class GradeExport(ModalScreen[Path | None]):
         width: 76; max-width: 98%; height: auto; max-height: 100%; border: thick $primary;
         background: $surface; padding: 0 1; overflow-y: auto;
     }
-    GradeExport OptionList { height: auto; max-height: 10; border: none; padding: 0; }
+    GradeExport OptionList { height: auto; max-height: 14; border: none; padding: 0; }
     GradeExport #export-segments { max-height: 4; }
     GradeExport .dim { color: $text-muted; }
+    GradeExport #export-path { margin: 1 0 0 0; }
     GradeExport #export-status { height: auto; }
     GradeExport #export-status.error { color: $error; }
     """
@@ -129,7 +130,7 @@ class GradeExport(ModalScreen[Path | None]):
         self.options: ExportOptions | None = None  # read on a worker after mount
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(id="export-box"):
             yield Static("Export the record: choose a format and a file", classes="title")
             formats = OptionList(
                 *(self._format_option(spec) for spec in EXPORT_FORMATS), id="export-formats"
@@ -139,7 +140,7 @@ class GradeExport(ModalScreen[Path | None]):
             yield Static("", id="export-unavailable", classes="dim")
             yield Static("Recording segment", id="export-segment-label", classes="dim")
             yield OptionList(id="export-segments")
-            yield Input(str(self._default_path()), id="export-path")
+            yield Input(str(self._default_path()), id="export-path", compact=True)
             yield Static(HINT, id="export-status")
 
     def on_mount(self) -> None:
@@ -314,6 +315,9 @@ class GradeExport(ModalScreen[Path | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self._status("give a file name to export to (e.g. record.html in your exports)", True)
+            return
         self._start(Path(event.value.strip()).expanduser(), force=False)
 
     def _start(self, path: Path, *, force: bool) -> None:
@@ -381,6 +385,10 @@ class GradeExport(ModalScreen[Path | None]):
         status = self.query_one("#export-status", Static)
         status.update(text)
         status.set_class(error, "error")
+        # A small terminal: the box scrolls, and the outcome (at its foot) stays in view.
+        self.query_one("#export-box").call_after_refresh(
+            self.query_one("#export-box").scroll_end, animate=False
+        )
 
     def action_cancel(self) -> None:
         """Close without writing."""
