@@ -126,6 +126,7 @@ def test_an_altered_transcript_is_not_exported(tmp_path: Path) -> None:
     assert markdown.returncode == 0
     assert "said (" not in markdown.stdout  # an altered transcript is never quoted
     assert "transcript.json" in markdown.stdout  # the record names the fault
+    assert "- **Transcript:** ALTERED: not quoted here" in markdown.stdout
 
 
 def _excerpt_line(markdown: str) -> str:
@@ -145,6 +146,9 @@ def test_markdown_shows_the_words_from_10_s_before_to_20_s_after(tmp_path: Path)
     assert "00:00:05\u201300:00:35" in line
     assert "\x1b" not in result.stdout and "\u241b" in line
     assert "\\<script\\>" in line  # Markdown-escaped
+    fact = next(x for x in result.stdout.splitlines() if x.startswith("- **Transcript:**"))
+    assert "intact, signed by Test Assessor" in fact and "7 words (hand-made)" in fact
+    assert "from 10 s before to 20 s after" in fact
 
 
 def test_the_window_is_configurable_on_the_command_line(tmp_path: Path) -> None:
@@ -214,6 +218,7 @@ def test_without_a_transcript_the_record_shows_nothing_more(tmp_path: Path) -> N
     for fmt in ("md", "html"):
         result = _export(folder, "--format", fmt)
         assert result.returncode == 0 and "said (" not in result.stdout
+        assert "Transcript" not in result.stdout
 
 
 def test_excerpt_window_ends_are_whole_milliseconds() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from discussion.arrangements import arrangement_facts
 from discussion.errors import UserError
-from discussion.export.transcript_excerpt import ExcerptWindow
+from discussion.export.transcript_excerpt import ExcerptWindow, transcript_facts
 from discussion.grading import GradeResult, attempt_label
 from discussion.outcome import grade_session, latest_component_results, undecided
 from discussion.record import (
@@ -247,6 +247,7 @@ class Report:
             ),
             ("Record hash", self.record_hash or "NOT SEALED (the session has not been closed)"),
             ("Verification", verification),
+            *transcript_facts(self),  # only when the folder holds a transcript
         ]
 
     def _detail(self, name: str, shown: str) -> str:

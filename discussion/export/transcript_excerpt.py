@@ -101,3 +101,22 @@ def html_excerpt(report: Report, note: NoteView) -> str:
     return (
         f'<div class="original excerpt">said ({_span(words)}, transcript): \u201c{said}\u201d</div>'
     )
+
+
+def transcript_facts(report: Report) -> list[tuple[str, str]]:
+    """The record's `Transcript` fact when the folder holds one (none: nothing is added)."""
+    check = report.verify.transcript
+    if check is None:
+        return []
+    if check.status != "intact" or check.transcript is None:
+        return [("Transcript", "ALTERED: not quoted here (see the verification problems)")]
+    transcript, window = check.transcript, report.excerpt_window
+    signed = check.check.describe() if check.check is not None else "signed"
+    made = " ".join(filter(None, [transcript.engine.name, transcript.engine.model]))
+    return [
+        (
+            "Transcript",
+            f"intact, {signed}; {len(transcript.words())} words ({made}), quoted under each "
+            f"note from {window.before_s:g} s before to {window.after_s:g} s after",
+        )
+    ]
