@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from discussion.export.live_status import LIVE_STATUS_NOTE, live_status_line, live_statuses
 from discussion.export.report import Report, hhmmss
 from discussion.export.transcript_excerpt import html_excerpt
 from discussion.record.state import NoteView
@@ -138,6 +139,7 @@ def _criteria(report: Report) -> list[str]:
     out = ["<h2>Discussion criteria</h2>"]
     if report.not_held is not None:
         return [*out, "<p>The discussion did not go ahead: no criterion was assessed.</p>"]
+    statuses = live_statuses(report)
     for row in report.decisions:
         css = {"met": "met", "not met": "notmet"}.get(row.verdict, "undecided")
         out.append('<div class="criterion">')
@@ -146,6 +148,11 @@ def _criteria(report: Report) -> list[str]:
             f'<span class="{css}">{_e(row.verdict.upper())}</span></h3>'
         )
         out.append(f'<p class="muted">{_e(row.criterion.text)}</p>')
+        if changes := statuses.get(row.criterion.id):
+            out.append(
+                f'<p class="live"><strong>Live statuses:</strong> '
+                f"{_e(live_status_line(changes))} ({_e(LIVE_STATUS_NOTE)})</p>"
+            )
         if row.decision is not None:
             rationale = _multiline(row.decision.rationale) or "<em>(no rationale given)</em>"
             out.append(f"<p><strong>Rationale:</strong> {rationale}</p>")

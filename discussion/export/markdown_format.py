@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from discussion.export.live_status import LIVE_STATUS_NOTE, live_status_line, live_statuses
 from discussion.export.report import Report, hhmmss
 from discussion.export.transcript_excerpt import md_excerpt
 from discussion.record.state import NoteView
@@ -67,12 +68,16 @@ def render_markdown(report: Report) -> str:
     out += ["## Discussion criteria", ""]
     if report.not_held is not None:
         out += ["The discussion did not go ahead: no criterion was assessed.", ""]
+    statuses = live_statuses(report)
     for row in [] if report.not_held is not None else report.decisions:
         level = "distinction" if row.criterion.level == "distinction" else "pass"
         out.append(f"### {row.criterion.id} ({level}): {row.verdict.upper()}")
         out.append("")
         out.append(f"*{md_escape(row.criterion.text)}*")
         out.append("")
+        if changes := statuses.get(row.criterion.id):
+            line = md_escape(live_status_line(changes))
+            out.append(f"- **Live statuses:** {line} ({LIVE_STATUS_NOTE})")
         if row.decision is not None:
             rationale = md_escape(row.decision.rationale) or "(no rationale given)"
             out.append(f"- **Rationale:** {rationale}")
