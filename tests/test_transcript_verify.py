@@ -254,3 +254,18 @@ def test_a_transcript_beside_an_unsealed_record_is_altered(tmp_path: Path) -> No
     report = verify(record.folder)
     assert not report.ok and report.transcript_status == "altered"
     assert any("the record is not sealed" in p for p in report.problems), report.problems
+
+
+def test_control_characters_from_the_file_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A signer name and a session id with ESC in them, re-signed by a stranger: verify's text
+    names them with the escape made visible, and its JSON escapes it."""
+    folder = make_closed_session(tmp_path / "home")
+    stranger = load_or_create_key("assessor", home=tmp_path / "stranger")
+    forged = make_transcript(folder, session_id="\x1b]0;pwned\x07")
+    write_signed(folder, forged, key=stranger, signer="Eve\x1b[2J")
+    result = verify_cli(folder)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "signed by Eve\u241b[2J" in result.stdout and "\u241b]0;pwned\u2407" in result.stdout
+    status, report = verify_json(folder)
+    assert status == 1 and report["transcript"]["signed_by"]["name"] == "Eve\x1b[2J"

@@ -36,6 +36,7 @@ from discussion.safe_files import UnsafeFileError, read_bounded
 from discussion.signing.model import Signature as SealSignature
 from discussion.signing.model import fingerprint
 from discussion.signing.signature import SignatureCheck, check_fields, sign_fields
+from discussion.text_safety import shorten, visible
 from discussion.transcript.model import (
     MAX_TRANSCRIPT_BYTES,
     TRANSCRIPT_JSON,
@@ -112,7 +113,7 @@ class TranscriptCheck:
         if self.status == "missing":
             return "none (run `discussion transcribe FOLDER` to make one)"
         if self.status == "intact" and self.check is not None:
-            who = f"{self.check.signer} ({self.check.fingerprint})"
+            who = f"{visible(self.check.signer, allow_newlines=False)} ({self.check.fingerprint})"
             how = "the key that sealed the record" if self.by_sealer else "a key trusted here"
             return f"intact, signed by {who}, {how}"
         return "ALTERED (see the problems below)"
@@ -226,10 +227,11 @@ def _check_signature(
             "hashes or the signer's key differ from what was signed); transcribe again"
         )
     elif not by_sealer and not check.trusted:
+        signer = shorten(check.signer, 100)  # the file's text: never raw on a terminal
         problems.append(
-            f"{name} is signed by {check.signer} ({fingerprint(signature.public_key)}), a key "
+            f"{name} is signed by {signer} ({fingerprint(signature.public_key)}), a key "
             "that neither sealed this record nor is trusted here: anyone can re-sign an edited "
-            f"transcript with a new key; if {check.signer} made it, compare the fingerprint "
+            f"transcript with a new key; if {signer} made it, compare the fingerprint "
             "with them, then `discussion keys trust FILE --name NAME`"
         )
     return check, by_sealer
@@ -247,7 +249,8 @@ def _check_source(
         return
     if transcript.session_id != session_id:
         problems.append(
-            f"{name} names another session ({transcript.session_id}): moved from another record?"
+            f"{name} names another session ({shorten(transcript.session_id)}): moved from "
+            "another record?"
         )
     if transcript.seal_hash != seal_hash:
         problems.append(
@@ -270,10 +273,12 @@ def _check_audio(
         named.add(source.segment)
         sealed = sealed_files.get(source.segment)
         if sealed is None:
-            problems.append(f"{name} was made from {source.segment}, which the seal does not hold")
+            problems.append(
+                f"{name} was made from {shorten(source.segment)}, which the seal does not hold"
+            )
         elif sealed != source.sha256:
             problems.append(
-                f"{name} was made from other audio than the sealed {source.segment} "
+                f"{name} was made from other audio than the sealed {shorten(source.segment)} "
                 "(its sha256 differs from the seal's); transcribe again"
             )
     for audio in sorted(set(segment_files)):
