@@ -321,3 +321,43 @@ async def test_the_record_views_e_key_offers_every_format(home: Path) -> None:
         assert isinstance(screen, GradeExport)
         formats = screen.query_one("#export-formats", OptionList)
         assert [option.id for option in formats.options] == list(FORMAT_NAMES)
+
+
+async def test_the_file_is_written_off_the_ui_thread_and_a_fault_is_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import discussion.export as export_package
+    import discussion.ui.screens.grade_export as screen_module
+
+    folder = sample_copy(home, judged=False)
+    threads: list[threading.Thread] = []
+    real_write = export_package.write_export
+
+    def spy(text: str, path: Path, session_folder: Path | None = None, **kw: bool) -> Path:
+        threads.append(threading.current_thread())
+        return real_write(text, path, session_folder, **kw)
+
+    monkeypatch.setattr(export_package, "write_export", spy)
+    app = ScreenHost(lambda: GradeExport(folder, folder.name), cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("enter")
+        path = await written(pilot, app, 1)
+        assert threads and threads[0] is not threading.main_thread()
+
+        def broken(*_args: object, **_kw: object) -> str:
+            raise RuntimeError("renderer fault")
+
+        monkeypatch.setattr(screen_module, "render_export", broken)
+        app.push_screen(GradeExport(folder, folder.name), app.results.append)
+        screen = await loaded(pilot, app)
+        screen.query_one(Input).value = str(home / "other.html")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = status(screen)
+        assert "could not export (RuntimeError: renderer fault)" in said and "\n" not in said
+        assert on_top(app) is screen
+    assert path.is_file() and not (home / "other.html").exists()
