@@ -135,9 +135,9 @@ def check_transcript(
     `session_id`, `seal_hash` and `sealed_files` (name -> sha256, from the closed event) are the
     record's; `seal_public_key` is the key that signed the seal (None when unsigned);
     `segment_files` the recording segments the log names (each must be transcribed; None: every
-    sealed `audio/*.wav`). Returns
-    status `missing` (no transcript: no problem), `intact` or `altered` (each reason is also a
-    line in `problems`, so verify exits 1). Never raises for a damaged file.
+    sealed `audio/*.wav`). Returns status `missing` (no transcript: no problem), `intact` or
+    `altered` (each reason is also a line in `problems`, so verify exits 1). Never raises for a
+    damaged file.
     """
     path = folder / TRANSCRIPT_JSON
     if not os.path.lexists(path):
