@@ -19,7 +19,7 @@ from test_media_export import build
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from discussion.export.formats import EXPORT_FORMATS, FORMAT_NAMES
+from discussion.export.formats import EXPORT_FORMATS, FORMAT_NAMES, ExportOptions
 from discussion.record import verify
 from discussion.ui.app import DiscussionApp
 from discussion.ui.screens.confirm import ConfirmScreen
@@ -361,3 +361,51 @@ async def test_the_file_is_written_off_the_ui_thread_and_a_fault_is_one_line(
         assert "could not export (RuntimeError: renderer fault)" in said and "\n" not in said
         assert on_top(app) is screen
     assert path.is_file() and not (home / "other.html").exists()
+
+
+async def test_enter_before_the_record_is_read_writes_once_it_is(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import discussion.ui.screens.grade_export as screen_module
+
+    folder = sample_copy(home, judged=False)
+    from discussion.export.formats import export_options as real
+
+    gate = threading.Event()
+
+    def slow(where: Path) -> ExportOptions:
+        assert gate.wait(10)
+        return real(where)
+
+    monkeypatch.setattr(screen_module, "export_options", slow)
+    app = ScreenHost(lambda: GradeExport(folder, folder.name), cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GradeExport) and screen.options is None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert status(screen) == "Reading the record…" and app.results == []
+        gate.set()
+        path = await written(pilot, app, 1)
+    assert path == home / "exports" / f"{folder.name}.html" and path.is_file()
+
+
+async def test_a_folder_that_is_not_a_session_is_one_line(home: Path) -> None:
+    folder = home / "not-a-session"
+    folder.mkdir()
+    app = ScreenHost(lambda: GradeExport(folder, folder.name), cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            screen = app.screen
+            if isinstance(screen, GradeExport) and screen.load_error is not None:
+                break
+            await pilot.pause(0.02)
+        assert isinstance(screen, GradeExport)
+        assert "is not a session folder" in status(screen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is not a session folder" in status(screen) and app.results == []
+    assert not (home / "exports" / "not-a-session.html").exists()

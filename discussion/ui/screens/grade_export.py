@@ -47,6 +47,14 @@ class ExportOptionsLoaded(Message):
         self.options = options
 
 
+class ExportOptionsFailed(Message):
+    """The session folder could not be read: `message` says why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
 class ExportWritten(Message):
     """The export was written to `path`."""
 
@@ -128,6 +136,8 @@ class GradeExport(ModalScreen[Path | None]):
         self.segment: int | None = None  # None: the whole session (the CLI's default)
         self._forced = False  # the segment was chosen for ELAN, not by the user
         self.options: ExportOptions | None = None  # read on a worker after mount
+        self.load_error: str | None = None  # why they could not be read
+        self._pending: tuple[Path, bool] | None = None  # a write asked for before they were
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -161,9 +171,15 @@ class GradeExport(ModalScreen[Path | None]):
         try:
             self.post_message(ExportOptionsLoaded(export_options(self.folder)))
         except UserError as error:
-            self.post_message(ExportFailed(error.message))
+            self.post_message(ExportOptionsFailed(error.message))
         except OSError as error:
-            self.post_message(ExportFailed(f"{self.folder}: cannot read it: {error}"))
+            self.post_message(ExportOptionsFailed(f"{self.folder}: cannot read it: {error}"))
+
+    @on(ExportOptionsFailed)
+    def _options_failed(self, event: ExportOptionsFailed) -> None:
+        self.load_error = event.message
+        self._pending = None
+        self._status(event.message, True)
 
     @on(ExportOptionsLoaded)
     def _options_loaded(self, event: ExportOptionsLoaded) -> None:
@@ -184,6 +200,10 @@ class GradeExport(ModalScreen[Path | None]):
             self._choose(next(s.name for s in EXPORT_FORMATS if not event.options.reason(s.name)))
         self._highlight_format()
         self._show_segments()
+        if self._pending is not None:  # enter was pressed before this was known
+            path, force = self._pending
+            self._pending = None
+            self._start(path, force=force)
 
     def _several_segments(self) -> bool:
         return self.options is not None and len(self.options.segments) > 1
@@ -283,6 +303,10 @@ class GradeExport(ModalScreen[Path | None]):
             formats.replace_option_prompt(other.name, self._prompt(other))
         self._highlight_format()
         self._show_segments()
+        if self._pending is not None:  # enter was pressed before this was known
+            path, force = self._pending
+            self._pending = None
+            self._start(path, force=force)
         self._retail(old)
 
     def _set_segment(self, segment: int | None) -> None:
@@ -321,7 +345,14 @@ class GradeExport(ModalScreen[Path | None]):
         self._start(Path(event.value.strip()).expanduser(), force=False)
 
     def _start(self, path: Path, *, force: bool) -> None:
-        if self.options is not None and (reason := self.options.reason(self.fmt)) is not None:
+        if self.load_error is not None:
+            self._status(self.load_error, True)
+            return
+        if self.options is None:  # what the record offers is still being read: then write
+            self._pending = (path, force)
+            self._status("Reading the record…")
+            return
+        if (reason := self.options.reason(self.fmt)) is not None:
             self._status(f"{self.fmt}: {reason}", True)
             return
         self._status(f"Writing {self.fmt}…")
