@@ -303,10 +303,6 @@ class GradeExport(ModalScreen[Path | None]):
             formats.replace_option_prompt(other.name, self._prompt(other))
         self._highlight_format()
         self._show_segments()
-        if self._pending is not None:  # enter was pressed before this was known
-            path, force = self._pending
-            self._pending = None
-            self._start(path, force=force)
         self._retail(old)
 
     def _set_segment(self, segment: int | None) -> None:
