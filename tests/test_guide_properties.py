@@ -71,7 +71,8 @@ def test_the_advice_keeps_every_rule_whatever_the_bank(d: dict[str, Any]) -> Non
         assert question.id not in asked and question.id != d["current"]
         assert d["elapsed"] + question.minutes * advice.pace <= CLOSE_AT + 1e-6, "fits the time"
         assert advice.criterion_id in question.criteria
-        assert d["status"].get(advice.criterion_id) != "sufficient"
+        if question.kind != "warm-up":  # a warm-up settles the apprentice; it seeks no evidence
+            assert d["status"].get(advice.criterion_id) != "sufficient"
     plan = advice.plan
     assert plan[-1].kind == "closing"
     for before, after in itertools.pairwise(plan):
