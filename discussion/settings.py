@@ -27,6 +27,10 @@ MAX_SETTINGS_BYTES = 64 << 10  # a settings file is a few hundred bytes
 EXCERPT_BEFORE_DEFAULT_S = 10.0
 EXCERPT_AFTER_DEFAULT_S = 20.0
 EXCERPT_MAX_S = 120.0
+# The app's estimate of a transcription's length: audio time x this (issue 11). Measured:
+# the 133 s sample record took 19.2 s (0.145) on this 2-core machine at load 7 (other work
+# running); ../shared/reference/offline-speech-and-storage.md has 0.09-0.11 unloaded.
+TRANSCRIPT_RTF_DEFAULT = 0.15
 
 
 class Settings(BaseModel):
@@ -77,6 +81,13 @@ class Settings(BaseModel):
         le=EXCERPT_MAX_S,
         description="Seconds of transcript after a note's time shown under it in the "
         "Markdown and HTML record",
+    )
+    transcript_rtf: float = Field(
+        default=TRANSCRIPT_RTF_DEFAULT,
+        gt=0,
+        le=10,
+        description="Transcription time ÷ audio time on this machine: the app's estimate of "
+        "how long transcribing a record takes (minutes shown before it starts)",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,
