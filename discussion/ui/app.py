@@ -37,6 +37,12 @@ from discussion.ui.messages import (
     SessionResumeRequested,
 )
 from discussion.ui.screens.home import HomeScreen
+from discussion.ui.screens.transcribe import (
+    EngineSource,
+    TranscriptionHost,
+    Transcriptions,
+    WhisperSource,
+)
 
 if TYPE_CHECKING:
     # The live-discussion modules (numpy, PortAudio, the recorder) load on first use, so the
@@ -74,7 +80,7 @@ def _discussion_over(live: LiveSession) -> bool:
     )
 
 
-class DiscussionApp(App[None]):
+class DiscussionApp(App[None], TranscriptionHost):
     """The assessor's app."""
 
     TITLE = "discussion"
@@ -98,9 +104,10 @@ class DiscussionApp(App[None]):
         start_on_browser: bool = False,
         check_recorder_factory: RecorderFactory | None = None,
         devices_provider: DevicesProvider | None = None,
+        engine_source: EngineSource | None = None,
     ) -> None:
         """`check_recorder_factory` and `devices_provider` replace the set-up's audio check
-        (tests)."""
+        (tests); `engine_source` the speech engine transcripts are made with (tests)."""
         super().__init__()
         self.catalog = catalog
         self.settings = settings or Settings()
@@ -119,6 +126,13 @@ class DiscussionApp(App[None]):
         self._last_setup: SetupResult | None = None  # the set-up of the session being started
         # Blocking session work (create, start, close, release) runs here, one call at a time.
         self._session_thread = ThreadPoolExecutor(1, thread_name_prefix="session")
+        # Background transcriptions of sealed records (issue 11): ui/screens/transcribe.py
+        self.transcriptions = Transcriptions(
+            self,
+            engine_source or WhisperSource(),
+            assessor=self.settings.assessor,
+            rtf=self.settings.transcript_rtf,
+        )
 
     @property
     def recorder_config(self) -> RecorderConfig:
@@ -143,8 +157,10 @@ class DiscussionApp(App[None]):
         """Never leave a recorder running: stop it and leave the session resumable.
 
         The release queues behind any session work still running (one session thread), and
-        is bounded: a device that never lets go cannot keep the app from exiting.
+        is bounded: a device that never lets go cannot keep the app from exiting. A
+        transcription is stopped and its thread joined (the work done stays on disk).
         """
+        await self.transcriptions.shutdown()
         live, self.live = self.live, None
         if live is not None:
             try:
