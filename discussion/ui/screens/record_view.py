@@ -28,10 +28,17 @@ from discussion.errors import UserError, os_error_message
 from discussion.export.report import Report, build_report
 from discussion.record import RecordError
 from discussion.ui.catalog import Catalog
+from discussion.ui.screens.transcribe import (
+    EngineSource,
+    TranscriptState,
+    transcript_state,
+    transcriptions_of,
+)
 from discussion.ui.widgets import record_sections as sections
 from discussion.ui.widgets.grade_summary import GRADE_STYLE
 from discussion.ui.widgets.record_sections import RecordSection
 from discussion.ui.widgets.screen_header import ScreenHeader
+from discussion.ui.widgets.transcript_progress import TranscriptProgress, state_line
 
 # From these widths the record is laid out in columns (three: two side by side, the first
 # beside the other two; then all three side by side).
@@ -73,6 +80,12 @@ class RecordViewScreen(Screen[None]):
                 tooltip="Write the assessment record (md, html or csv) to a file"),
         Binding("v", "review", "Review", id="record.review",
                 tooltip="Review: hear the recording from any note, the evidence per criterion"),
+        # Not in the footer (no room at 80 columns): the transcript line names the key.
+        Binding("t", "transcribe", "Transcribe", show=False, id="record.transcribe",
+                tooltip="Transcribe the recording in the background (or continue a stopped run)"),
+        Binding("x", "stop_transcribing", "Stop transcribing", show=False,
+                id="record.stop_transcribing",
+                tooltip="Stop the transcription under way; the work done is kept for t"),
         Binding("c", "jump('criteria')", "Criteria", id="record.criteria",
                 tooltip="The criteria: decision, rationale and the notes each rests on"),
         Binding("n", "jump('notes')", "Notes", id="record.notes",
@@ -126,9 +139,10 @@ class RecordViewScreen(Screen[None]):
     class RecordLoaded(Message):
         """The worker read and verified the record."""
 
-        def __init__(self, report: Report) -> None:
+        def __init__(self, report: Report, transcript: TranscriptState | None = None) -> None:
             super().__init__()
             self.report = report
+            self.transcript = transcript
 
     class RecordLoadFailed(Message):
         """The record could not be read; `reason` says why (and the fix)."""
@@ -144,11 +158,13 @@ class RecordViewScreen(Screen[None]):
         self.report: Report | None = None
         self.failed: str | None = None
         self.column = "criteria"  # what the assessor comes for
+        self.transcript: TranscriptState | None = None
         self.sub_title = folder.name
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
         yield Static("Reading and verifying the record…", id="record-bar")
+        yield TranscriptProgress(self.folder, id="record-transcript")
         with _Body(id="record-body"):
             yield Static("Reading and verifying the record…", id="record-loading")
             for column, parts in COLUMNS.items():
@@ -160,7 +176,7 @@ class RecordViewScreen(Screen[None]):
     def on_mount(self) -> None:
         """Lay out for the terminal's width and read the record."""
         self._layout(self.size.width)
-        self._load()
+        self._load(self._engine_source())
 
     def on_resize(self, event: events.Resize) -> None:
         """Two columns when there is room, one otherwise."""
@@ -177,10 +193,15 @@ class RecordViewScreen(Screen[None]):
         return self.has_class("-wide")
 
     # ------------------------------------------------------------------ loading
+    def _engine_source(self) -> EngineSource | None:
+        transcriptions = transcriptions_of(self.app)
+        return transcriptions.source if transcriptions is not None else None
+
     @work(thread=True, exit_on_error=False, group="record-load")
-    def _load(self) -> None:
+    def _load(self, source: EngineSource | None) -> None:
         try:
             report = build_report(self.folder, self.catalog.standard)
+            transcript = transcript_state(self.folder, report.verify, source)
         except UserError as error:
             self.post_message(self.RecordLoadFailed(error.message))
         except RecordError as error:
@@ -188,7 +209,7 @@ class RecordViewScreen(Screen[None]):
         except OSError as error:
             self.post_message(self.RecordLoadFailed(os_error_message(error)))
         else:
-            self.post_message(self.RecordLoaded(report))
+            self.post_message(self.RecordLoaded(report, transcript))
 
     @on(RecordLoadFailed)
     def _load_failed(self, message: RecordLoadFailed) -> None:
@@ -225,6 +246,48 @@ class RecordViewScreen(Screen[None]):
         self._section("recording").show(sections.recording(report))
         self.add_class("-loaded")
         self._show_active()
+        self._show_transcript(message.transcript)
+
+    # ------------------------------------------------------------------ the transcript
+    def _show_transcript(self, state: TranscriptState | None) -> None:
+        self.transcript = state
+        if state is None:
+            return
+        transcriptions = transcriptions_of(self.app)
+        estimate = transcriptions.estimate_text(state.audio_s) if transcriptions else None
+        self.query_one(TranscriptProgress).set_idle(state_line(state, estimate))
+
+    @on(TranscriptProgress.Ended)
+    def _transcript_ended(self, message: TranscriptProgress.Ended) -> None:
+        """A run wrote the transcript or stopped: read (and verify) the record again."""
+        if message.job.status in ("finished", "cancelled"):
+            self._load(self._engine_source())
+
+    def action_transcribe(self) -> None:
+        """Transcribe the sealed recording in the background, or continue a stopped run."""
+        transcriptions = transcriptions_of(self.app)
+        state = self.transcript
+        if transcriptions is None or state is None:
+            self.notify("Transcribing is not available here.", severity="warning")
+            return
+        refused = {
+            "done": "Already transcribed: the transcript is intact.",
+            "altered": f"The transcript does not verify ({state.problem}): move transcript.json "
+            "out of the folder (keep it if it may matter), then transcribe again.",
+            "unsealed": "A transcript is made only of a sealed record.",
+        }.get(state.kind)
+        if refused is None and state.engine_problem is not None:
+            refused = f"Cannot transcribe here: {state.engine_problem}"
+        if refused is None:
+            refused = transcriptions.start(self.folder)
+        if refused is not None:
+            self.notify(refused, severity="warning", timeout=15)
+
+    def action_stop_transcribing(self) -> None:
+        """Stop this record's transcription after the part being decoded; the work is kept."""
+        transcriptions = transcriptions_of(self.app)
+        if transcriptions is None or not transcriptions.cancel(self.folder):
+            self.notify("No transcription of this record is under way.", timeout=5)
 
     def _section(self, name: str) -> RecordSection:
         return self.query_one(f"#record-{name}", RecordSection)
