@@ -12,10 +12,23 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from transcript_record_helpers import BurstEngine, FloatArray, Run, place, sealed_record, tone
+from transcript_helpers import edit_raw
+from transcript_record_helpers import (
+    BurstEngine,
+    FloatArray,
+    Run,
+    place,
+    sealed_record,
+    speak,
+    tone,
+    transcribe,
+    word_error_rate,
+    words_of,
+)
 from ui_helpers import catalog
 
 from discussion.cli import main
@@ -290,3 +303,49 @@ def test_amounts_and_time_left_read_as_minutes() -> None:
     assert left_text(170) == "about 3 min left"
     assert left_text(37) == "about 40 s left"
     assert left_text(None) == "estimating the time left"
+
+
+async def test_an_altered_transcript_is_shown_as_altered(tmp_path: Path) -> None:
+    folder = bursts_record(tmp_path)
+    transcribe(folder, BurstEngine(), chunk_s=10.0)
+
+    def change_a_word(data: dict[str, Any]) -> None:
+        data["segments"][0]["words"][0]["word"] = " bust"
+
+    edit_raw(folder, change_a_word)
+    source = FakeSource(BurstEngine())
+    app = make_app(source)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_record(pilot, app, folder)
+        assert line(screen).startswith("Transcript: ALTERED: "), line(screen)
+        await pilot.press("t")  # never replaced silently
+        await pilot.pause()
+        assert app.transcriptions.job(folder) is None and source.made == 0
+
+
+SENTENCE = "I always start by listening carefully to the customer before I offer a solution."
+
+
+@pytest.mark.slow
+async def test_the_real_engine_transcribes_real_speech_from_the_record_view(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """espeak-ng speech in a real sealed record, faster-whisper with the pinned weights."""
+    speech = speak(SENTENCE, tmp_path / "s.wav")
+    folder = sealed_record(tmp_path / "sessions", [Run(0.0, place(12.0, [(1.0, speech)]))])
+    app = DiscussionApp(catalog(), cursor_blink=False)  # the real engine source
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_record(pilot, app, folder)
+        assert "t: transcribe" in line(screen), line(screen)  # the weights checked out
+        await pilot.press("t")
+        for _ in range(1200):  # bounded (a loaded machine): at most two minutes
+            if job(app, folder).status != "running":
+                break
+            await pilot.pause(0.1)
+        assert job(app, folder).status == "finished", job(app, folder).reason
+        await until(pilot, lambda: "intact" in line(screen), "done shown")
+    heard = [w for word in load_transcript(transcript_path(folder)).words() for w in
+             words_of(word.word)]  # fmt: skip
+    assert word_error_rate(words_of(SENTENCE), heard) <= 0.15, heard
+    capsys.readouterr()
+    assert main(["verify", str(folder)]) == 0
