@@ -112,7 +112,9 @@ class ReviewList(OptionList):
             self.highlighted = before if kept else first
 
     def set_judgements(self, judgements: Mapping[str, JudgementData], who: str) -> None:
-        """The verifier's judgements to show under the decisions (redrawn at once)."""
+        """The verifier's judgements to show under the decisions (redrawn at once if changed)."""
+        if dict(judgements) == self.judgements and who == self.judged_by:
+            return  # a list of 1,000 moments is not rebuilt for nothing
         self.judgements = dict(judgements)
         self.judged_by = who
         self.show(self.items, self.title_text, keep_highlight=True)
