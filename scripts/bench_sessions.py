@@ -29,10 +29,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-FOLDERS = 1_000 if QUICK else 10_000  # quick: a smoke run, the figure means little
-RUNS = 2 if QUICK else 5
+FOLDERS = 300 if QUICK else 10_000  # quick: a smoke run, the figure means little
+RUNS = 1 if QUICK else 5
 ASSESSORS = ("Sam Assessor", "Pat Checker", "Robin Marker", "Jo Evaluator", "Lee Grader")
-TEMPLATES = 20
+TEMPLATES = 5 if QUICK else 20
 # What the listing reads (an interrupted session keeps its recorder.lock until sealed).
 COPIED = ("session.json", "events.jsonl", "verification.jsonl", "recorder.lock")
 PASS = ("1A", "3A", "3B", "4A", "5A", "6A", "7A")

@@ -25,8 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-LAUNCHES = 2 if QUICK else 5
-NOTES = 20 if QUICK else 200
+LAUNCHES = 1 if QUICK else 5
+NOTES = 10 if QUICK else 200
 HOME_MARKER = "New discussion"
 
 

@@ -23,6 +23,10 @@ KEYS = [
     "sessions.list_10000_s",
     "review.seek_play_p99_ms",
     "review.open_1000_notes_s",
+    "review.seek_play_p50_ms",
+    "review.seek_load_avg",
+    "verify.60min_s",
+    "verify.ratio_vs_sha256sum",
 ]
 
 

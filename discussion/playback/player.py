@@ -11,14 +11,18 @@ Threads (both owned here, started by `start()` and ended by `stop()`):
 Commands (`play_from`, `seek`, `toggle`, ...) come from the UI thread and never block: they
 change a few fields under a lock and bump `generation`, so chunks read for the old position
 are dropped by the callback and the thread reads from the new one. A failure of the thread or
-the output is reported (`PlayerAlarm`), never silent.
+the output is reported (`PlayerAlarm`), never silent. `stop(wait=False)` returns at once; at
+the interpreter's exit the playback threads are given time to close their output first
+(`_wait_for_players`), so a program that leaves right after stopping its player still ends.
 """
 
 from __future__ import annotations
 
+import atexit
 import collections
 import logging
 import select
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +43,37 @@ READ_S = 0.05  # one read from the timeline
 STALL_S = 2.0  # the output took no frame for this long while playing: alarm
 REPORT_EVERY_S = 0.1
 BLOCKSIZE = 320  # 20 ms at 16 kHz
+CLOSE_S = 2.0  # closing the output may hang on a dead sound server: abandoned after this
+EXIT_WAIT_S = 3.0  # at the interpreter's exit, how long the playback threads get to close
+
+# Playback threads not yet ended. At exit they must finish closing their output before
+# PortAudio's own exit handler (sounddevice's Pa_Terminate) runs: Pa_Terminate closing a stream
+# that another thread is stopping joins its callback thread twice and never returns.
+_running: set[threading.Thread] = set()
+_running_lock = threading.Lock()
+_exit_hook = False
+
+
+def _wait_for_players() -> None:
+    """At exit: give every playback thread up to EXIT_WAIT_S (in all) to close its output."""
+    deadline = time.monotonic() + EXIT_WAIT_S
+    with _running_lock:
+        threads = list(_running)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            log.error("at exit, a playback thread was still closing its output")
+
+
+def _hook_exit() -> None:
+    """Register `_wait_for_players` at exit once sounddevice is imported: handlers run last
+    registered first, so it then runs before sounddevice's own."""
+    global _exit_hook
+    with _running_lock:
+        if _exit_hook or "sounddevice" not in sys.modules:
+            return
+        _exit_hook = True
+    atexit.register(_wait_for_players)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +161,8 @@ class Player:
         if self._thread is not None:
             return
         self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
+        with _running_lock:
+            _running.add(self._thread)
         self._thread.start()
 
     def stop(self, timeout: float = 3.0, *, wait: bool = True) -> None:
@@ -320,6 +357,8 @@ class Player:
         finally:
             self._close()
             self.ready.set()
+            with _running_lock:
+                _running.discard(threading.current_thread())
 
     def _open(self) -> None:
         if not self.timeline.has_audio:
@@ -331,6 +370,7 @@ class Player:
             return
         try:
             stream = self._open_stream(self.rate, BLOCKSIZE, self._callback)
+            _hook_exit()
             stream.start()
         except NoSound as error:
             self.reason = str(error)
@@ -349,9 +389,15 @@ class Player:
         self._stop_stretch()
         stream, self._stream = self._stream, None
         if stream is not None:
-            from discussion.audio.stream import close_stream
+            from discussion.audio.stream import call_with_timeout
 
-            close_stream(stream, timeout=2.0)
+            def abort_and_close() -> None:
+                # abort, not stop: nothing left in the buffer needs to be heard, and stop's
+                # drain held the close (and so the app's exit) for up to a second.
+                stream.abort()
+                stream.close()
+
+            call_with_timeout(abort_and_close, CLOSE_S, "output-close")
         self.timeline.close()
 
     def _loop_forever(self) -> None:
