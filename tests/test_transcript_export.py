@@ -63,7 +63,8 @@ def _session(tmp_path: Path) -> Path:
     name = segment.relative_to(record.folder).as_posix()
     record.append(RecordingStartedData(segment=name, start_offset=0.0, device="test"), 0.0)
     frames = write_wav(segment, 40.0)
-    record.add_note("Described the refund policy", ["1A"], NOTE_AT + 2.0)
+    note = record.add_note("Described the refund policy", ["1A"], NOTE_AT + 2.0)
+    record.decide("1A", True, "a clear example", [note.seq])  # cited: quoted there too
     record.append(RecordingStoppedData(segment=name, frames=frames, reason="stop"), 40.0)
     record.close()
     write_signed(record.folder, make_transcript(record.folder, segments=_segments()))
@@ -130,9 +131,13 @@ def test_an_altered_transcript_is_not_exported(tmp_path: Path) -> None:
 
 
 def _excerpt_line(markdown: str) -> str:
+    """The excerpt under the note; the same one, a level deeper, under the decision citing it."""
     lines = [line for line in markdown.splitlines() if "said (" in line]
-    assert len(lines) == 1, lines
-    return lines[0]
+    assert len(lines) == 2, lines
+    cited, listed = lines
+    assert cited.startswith("    - *said (") and listed.startswith("  - *said (")
+    assert cited.strip() == listed.strip()
+    return listed
 
 
 def test_markdown_shows_the_words_from_10_s_before_to_20_s_after(tmp_path: Path) -> None:
@@ -204,8 +209,9 @@ def test_html_shows_the_excerpt_escaped(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     parser = _Text()
     parser.feed(result.stdout)
-    assert len(parser.excerpts) == 1
+    assert len(parser.excerpts) == 2  # under the decision citing the note, and in the notes
     said = parser.excerpts[0]
+    assert parser.excerpts[1] == said
     assert "first-in" in said and "last-in" in said and "just-late" not in said
     assert "<script>alert(1)</script>" in said  # as text: the page holds no script element
     assert "script" not in parser.tags

@@ -167,7 +167,7 @@ def _criteria(report: Report) -> list[str]:
                     out.append(
                         f'<tr><td class="time">{hhmmss(note.offset)}</td><td>{note.number}</td>'
                         f'<td class="ids">{_ids(note.criteria)}</td>'
-                        f"<td>{_note_cell(note)}</td></tr>"
+                        f"<td>{_note_cell(note)}{html_excerpt(report, note)}</td></tr>"
                     )
                 out.append("</table>")
             else:

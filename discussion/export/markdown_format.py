@@ -84,7 +84,8 @@ def render_markdown(report: Report) -> str:
             out.append(f"- **Decided:** {md_escape(row.decision.at)} (event {row.decision.seq})")
             if row.notes:
                 out.append("- **Rests on:**")
-                out += [f"  - {_note_line(n)}" for n in row.notes]
+                for cited in row.notes:  # each with what was said around it (transcript)
+                    out += [f"  - {_note_line(cited)}", *md_excerpt(report, cited, depth=2)]
             else:
                 out.append("- **Rests on:** no notes cited")
             for mark in row.marks:

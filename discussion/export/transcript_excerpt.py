@@ -75,8 +75,9 @@ def _span(words: list[Word]) -> str:
     return f"{hhmmss(words[0].start)}\u2013{hhmmss(words[-1].end)}"
 
 
-def md_excerpt(report: Report, note: NoteView) -> list[str]:
-    """Markdown lines to put under `note` (none without an intact transcript or words)."""
+def md_excerpt(report: Report, note: NoteView, *, depth: int = 1) -> list[str]:
+    """Markdown lines to put under `note`, a list item `depth` levels in (none without an
+    intact transcript or words)."""
     transcript = _transcript(report)
     if transcript is None:
         return []
@@ -86,7 +87,7 @@ def md_excerpt(report: Report, note: NoteView) -> list[str]:
     from discussion.export.markdown_format import md_escape
 
     said = md_escape(excerpt_text(words))
-    return [f"  - *said ({_span(words)}, transcript):* \u201c{said}\u201d"]
+    return [f"{'  ' * depth}- *said ({_span(words)}, transcript):* \u201c{said}\u201d"]
 
 
 def html_excerpt(report: Report, note: NoteView) -> str:
