@@ -298,12 +298,17 @@ class Transcriptions:
             words = len(message.outcome.transcript.words()) if message.outcome.transcript else 0
             self.app.notify(f"Transcript of {name} written ({words} words).", timeout=10)
         elif isinstance(message, TranscriptCancelled):
+            from discussion.transcript.run import CHUNK_S
+
             job.status, job.outcome = "cancelled", message.outcome
-            self.app.notify(
-                f"Transcription of {name} stopped; the work done is kept: t in its record "
-                "continues it.",
-                timeout=10,
+            part = f"{round((self.chunk_s or CHUNK_S) / 60)} min"
+            kept = (
+                "the work done is kept: t in its record continues it"
+                if message.outcome.done_s > 0
+                else f"no part was finished yet (work is kept a part, up to {part} of "
+                "audio, at a time): t in its record starts it again"
             )
+            self.app.notify(f"Transcription of {name} stopped; {kept}.", timeout=10)
         else:
             job.status, job.reason = "failed", message.reason
             self.app.notify(f"No transcript of {name}: {message.reason}", severity="error",

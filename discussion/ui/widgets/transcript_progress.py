@@ -68,7 +68,8 @@ def job_line(job: TranscriptionJob) -> Text:
         line.append("stopping after the part being decoded (the work done is kept)…")
     elif job.status == "cancelled" and job.outcome is not None:
         done = amount_text(job.outcome.done_s, job.outcome.total_s)
-        line.append(f"stopped at {done}; the work done is kept · t: continue")
+        kept = "the work done is kept" if job.outcome.done_s > 0 else "no part finished yet"
+        line.append(f"stopped at {done}; {kept} · t: continue")
     elif job.status == "finished" and job.outcome is not None:
         transcript = job.outcome.transcript
         words = len(transcript.words()) if transcript is not None else 0
