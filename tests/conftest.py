@@ -11,6 +11,7 @@ from pathlib import Path
 
 import audio_helpers
 import pytest
+import textual._wait as textual_wait
 from hypothesis import settings
 from hypothesis_budget import FULL_EXAMPLES
 
@@ -19,6 +20,13 @@ from hypothesis_budget import FULL_EXAMPLES
 settings.register_profile("full", max_examples=FULL_EXAMPLES)
 settings.register_profile("fast", max_examples=FULL_EXAMPLES // 5)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "full"))
+
+# Pilot waits, after every key it presses, until the process looks idle: it sleeps in steps of
+# 20 ms until one step used under 1 ms of CPU. Typing a note key by key spent most of a UI test
+# asleep. Steps of 4 ms with the same ratio (idle = under 5% of a step busy) still wait while any
+# thread of the app works, and the tests wait for what they check as before.
+textual_wait.SLEEP_GRANULARITY = 0.004
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 
 # Fixtures that reach the private PulseAudio: a test using one is marked `audio` automatically,
 # so `make test-fast` (`-m "not audio"`) never needs the sound server.
