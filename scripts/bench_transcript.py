@@ -138,9 +138,11 @@ def bench_transcript(results: dict[str, float], where: Path | None = None) -> No
         audio_s = MINUTES * 60.0
         segments = sorted(str(p) for p in (folder / "audio").glob("segment-*.wav"))
         ours = [sys.executable, "-m", "discussion", "transcribe", str(folder), "--json"]
-        bare_walls, walls, rsses = [], [], []
+        bare_walls, walls, rsses, bare_rsses = [], [], [], []
         for _ in range(REPEATS):  # interleaved, best of each: the machine may be shared
-            bare_walls.append(_timed([sys.executable, "-c", BARE, *segments], env)[0])
+            bare_wall, bare_rss, _ = _timed([sys.executable, "-c", BARE, *segments], env)
+            bare_walls.append(bare_wall)
+            bare_rsses.append(bare_rss)
             transcript_path(folder).unlink(missing_ok=True)
             wall, rss, _ = _timed(ours, env)
             walls.append(wall)
@@ -167,6 +169,7 @@ def bench_transcript(results: dict[str, float], where: Path | None = None) -> No
                 "transcript.rss_mb": round(rss, 1),
                 "transcript.wall_s": round(wall, 2),
                 "transcript.bare_wall_s": round(bare_wall, 2),
+                "transcript.bare_rss_mb": round(max(bare_rsses), 1),
                 "transcript.audio_s": audio_s,
             }
         )

@@ -54,3 +54,12 @@ def test_a_word_never_shrinks_below_50_ms() -> None:
     snapped = snap_word(word(0.5, 1.5), levels)
     assert snapped.end - snapped.start == pytest.approx(0.05, abs=1e-6)
     assert 0.97 <= snapped.start <= 1.02
+
+
+def test_levels_worked_a_minute_at_a_time_equal_the_whole_at_once() -> None:
+    """130 s of noise: the blockwise RMS equals one computation over the whole array."""
+    rng = np.random.default_rng(3)
+    samples = (rng.standard_normal(130 * RATE + 77) * 0.1).astype(np.float32)
+    whole = samples[: len(samples) // 160 * 160].astype(np.float64).reshape(-1, 160)
+    expected = np.sqrt(np.mean(np.square(whole), axis=1))
+    assert np.allclose(frame_levels(samples, RATE), expected)

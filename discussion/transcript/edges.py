@@ -30,13 +30,18 @@ MAX_BACK_S = 0.5  # how far a late start may move back onto sound that began bef
 
 
 def frame_levels(samples: FloatArray, rate: int) -> npt.NDArray[np.float64]:
-    """RMS of each 10 ms frame (a last partial frame is dropped)."""
+    """RMS of each 10 ms frame (a last partial frame is dropped).
+
+    Worked a minute at a time: a 5-minute chunk in float64 at once would cost ~80 MB more.
+    """
     frame = round(FRAME_S * rate)
     count = len(samples) // frame
-    if count == 0:
-        return np.zeros(0)
-    data = samples[: count * frame].astype(np.float64).reshape(count, frame)
-    levels: npt.NDArray[np.float64] = np.sqrt(np.mean(np.square(data), axis=1))
+    levels = np.zeros(count, dtype=np.float64)
+    step = 6000  # frames: one minute
+    for first in range(0, count, step):
+        last = min(count, first + step)
+        data = samples[first * frame : last * frame].astype(np.float64).reshape(-1, frame)
+        levels[first:last] = np.sqrt(np.mean(np.square(data), axis=1))
     return levels
 
 
