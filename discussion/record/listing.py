@@ -130,16 +130,22 @@ def _not_held(folder: Path, info: SessionInfo, tail: bytes, whole: bool) -> str 
     return derive_state(info, events, owned=False).not_held
 
 
-def _candidate(folder: Path) -> bool:
-    """A session folder to list (not a stray file, a hidden or an empty folder)."""
-    if folder.name.startswith(".") or not folder.is_dir():
-        return False
-    if os.path.lexists(folder / SESSION_JSON):
-        return True
+def _empty(folder: Path) -> bool:
+    """A folder with nothing in it: its creation failed before writing anything (not listed)."""
     try:
-        return any(folder.iterdir())  # empty: creation failed before writing anything
+        with os.scandir(folder) as scan:
+            return next(scan, None) is None
     except OSError:
-        return True  # unreadable: list it as broken rather than hide it
+        return False  # unreadable: list it as broken rather than hide it
+
+
+def _listed(folder: Path) -> SessionSummary | None:
+    """The folder's row, or None for an empty folder. The usual folder costs no extra call:
+    only when its session.json cannot be read is the folder looked into."""
+    summary = summarise(folder)
+    if summary.status == "broken" and not os.path.lexists(folder / SESSION_JSON):
+        return None if _empty(folder) else summary
+    return summary
 
 
 def list_sessions(home: Path | None = None) -> list[SessionSummary]:
@@ -152,19 +158,31 @@ def list_sessions(home: Path | None = None) -> list[SessionSummary]:
 
 
 def folder_names(root: Path) -> list[str]:
-    """The sorted names in the sessions folder `root` ([] if it does not exist); UserError
-    when it cannot be read. `summarise_folders` picks the session folders among them."""
+    """The sorted names of the folders in the sessions folder `root` that may be sessions (not
+    hidden, not a stray file; [] if `root` does not exist); UserError when it cannot be read.
+    `summarise_folders` leaves out the empty ones among them."""
     if not root.is_dir():
         return []
     try:
         with os.scandir(root) as scan:  # names only: sorting Paths cost a tenth of the list
-            return sorted(entry.name for entry in scan)
+            return sorted(entry.name for entry in scan if _folder_entry(entry))
     except OSError as error:
         raise UserError(f"{root}: cannot list the sessions: {error.strerror or error}") from None
 
 
+def _folder_entry(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (the entry's type comes with the listing: no call)."""
+    if entry.name.startswith("."):
+        return False
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def summarise_folders(root: Path, names: list[str]) -> list[SessionSummary]:
-    """The summaries of the session folders among `names` in `root`, in that order (a part of
-    the list can be summarised on its own, e.g. in another process)."""
-    folders = (root / name for name in names)
-    return [summarise(folder) for folder in folders if _candidate(folder)]
+    """The summaries of the session folders `names` (from `folder_names`) in `root`, in that
+    order, empty folders left out (a part of the list can be summarised on its own, e.g. in
+    another process)."""
+    rows = (_listed(root / name) for name in names)
+    return [row for row in rows if row is not None]
