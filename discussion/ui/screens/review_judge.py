@@ -61,7 +61,7 @@ class VerifierForm(ModalScreen[Recorded | None]):
     """What both forms share: the verifier's name and role, the worker, the error line."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="review_judge.back",
+        Binding("escape", "back", "Back", id="review_judge.back",
                 tooltip="Back to the review; nothing is recorded"),
         Binding("ctrl+s", "record", "Record", id="review_judge.record",
                 tooltip="Record it (Enter in a text field does the same)"),
@@ -124,6 +124,13 @@ class VerifierForm(ModalScreen[Recorded | None]):
         """The keyword arguments for `judge` (besides folder, verifier, role), or what is
         missing from the form, in one line."""
         raise NotImplementedError
+
+    def action_back(self) -> None:
+        """Back, nothing recorded; not while recording (the review must hear how it went)."""
+        if self.busy:
+            self.query_one("#form-error", Label).update("Recording… (a moment: fsync)")
+            return
+        self.dismiss(None)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
