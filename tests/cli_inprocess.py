@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -72,11 +73,13 @@ def _environment(env: Mapping[str, str] | None) -> Iterator[None]:
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
+    time.tzset()  # a TZ given takes effect for local dates, as in a fresh process
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        time.tzset()
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cli_inprocess import run_in_process
 from session_factory import make_session_info
 
 from discussion.record import SessionRecord
@@ -26,7 +27,14 @@ DISTINCTION_CRITERIA = ("2A", "2B", "3C", "6B")
 
 
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m discussion ARGS` with DISCUSSION_HOME=home and TZ=UTC (dates are local)."""
+    """`discussion ARGS` with DISCUSSION_HOME=home and TZ=UTC (dates are local), through the real
+    dispatcher in this process (test_cli_process.py checks the console script says the same)."""
+    env = {**os.environ, "DISCUSSION_HOME": str(home), "TZ": "UTC"}
+    return run_in_process(args, env=env, cwd=REPO)
+
+
+def run_cli_process(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m discussion ARGS` in a fresh interpreter, as `run_cli` sets it up."""
     return subprocess.run(
         [sys.executable, "-m", "discussion", *args],
         capture_output=True,

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_inprocess import run_in_process
@@ -20,22 +21,31 @@ SCRIPT = Path(sys.executable).parent / "discussion"
 SAMPLE = REPO / "transcripts" / "sample-discussion"
 ATTEMPTS = json.dumps([{"component": "discussion", "attempt": 1, "achieved": ["1A"]}])
 
-# (command line, standard input); "{sample}" is a private copy of the sample record.
-CASES: list[tuple[list[str], str | None]] = [
-    (["standard", "--json"], None),
-    (["bank", "check", "--json"], None),
-    (["bank", "lint"], None),
-    (["plan", "--json", "--attempt", "2"], None),
-    (["grade", "-", "--json"], ATTEMPTS),
-    (["grade", "no-such-file.json"], None),
-    (["verify", "{sample}", "--json"], None),
-    (["export", "{sample}"], None),
-    (["judge", "{sample}", "--verifier", "Kim", "--agree"], None),
-    (["keys", "show"], None),
-    (["recover", "--json"], None),
-    (["briefing", "--mode", "virtual", "--format", "html"], None),
-    (["sessions", "--json"], None),
-    (["no-such-command"], None),
+
+def case(args: list[str], stdin: str | None = None, *, slow: bool = False) -> Any:
+    """One command line (and its standard input); slow ones run in `make test` only."""
+    marks = [pytest.mark.slow] if slow else []
+    return pytest.param(args, stdin, marks=marks, id=" ".join(args))
+
+
+# "{sample}" is a private copy of the sample record. Each case starts an interpreter: test-fast
+# keeps one of each kind (a listing, standard input, a record, a write, an error).
+CASES = [
+    case(["standard", "--json"]),
+    case(["bank", "check", "--json"]),
+    case(["bank", "lint"], slow=True),
+    case(["plan", "--json", "--attempt", "2"], slow=True),
+    case(["grade", "-", "--json"], ATTEMPTS),
+    case(["grade", "no-such-file.json"], slow=True),
+    case(["verify", "{sample}", "--json"]),
+    case(["export", "{sample}"]),
+    case(["judge", "{sample}", "--verifier", "Kim", "--agree"]),
+    case(["keys", "show"]),
+    case(["recover", "--json"], slow=True),
+    case(["briefing", "--mode", "virtual", "--format", "html"], slow=True),
+    case(["sessions", "--json"]),
+    case(["sample", "--percent", "50", "--seed", "1"], slow=True),
+    case(["no-such-command"]),
 ]
 
 
@@ -52,7 +62,7 @@ def homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     return shutil.copytree(template, tmp_path / "in"), shutil.copytree(template, tmp_path / "out")
 
 
-@pytest.mark.parametrize(("args", "stdin"), CASES, ids=[" ".join(a) for a, _ in CASES])
+@pytest.mark.parametrize(("args", "stdin"), CASES)
 def test_the_console_script_says_what_the_in_process_run_says(
     args: list[str], stdin: str | None, homes: tuple[Path, Path]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tests_support_text import markdown_text
 from textual.widgets import Input, TabbedContent
 from ui_helpers import make_app
@@ -83,6 +84,7 @@ async def test_text_filter_narrows_the_tree_and_escape_clears_it() -> None:
         assert app.screen.query_one("#bank-filter", Input).value == ""
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 async def test_help_lists_the_screen_keys_and_closes() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -96,6 +98,7 @@ async def test_help_lists_the_screen_keys_and_closes() -> None:
         assert isinstance(app.screen, BrowserScreen)
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 async def test_command_palette_jumps_to_a_question() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -22,6 +22,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 async def test_decide_all_then_go_to_grade(home: Path) -> None:
     live = notes_only_session(home)
     first = live.note("colleagues in finance are internal customers", ["1A"], 10.0)

@@ -88,6 +88,7 @@ def bar(screen: GradeScreen) -> str:
     return str(screen.query_one("#grade-bar", Static).render())
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)

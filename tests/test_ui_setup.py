@@ -339,6 +339,7 @@ def test_snapshot_setup(snap_compare: SnapCompare) -> None:
     assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=settle)
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_snapshot_setup_uln_error(snap_compare: SnapCompare) -> None:
     async def type_bad_uln(pilot: Pilot[None]) -> None:
         await settle(pilot)
@@ -348,6 +349,7 @@ def test_snapshot_setup_uln_error(snap_compare: SnapCompare) -> None:
     assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=type_bad_uln)
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_snapshot_setup_missing_and_audio(snap_compare: SnapCompare) -> None:
     async def start_too_soon(pilot: Pilot[None]) -> None:
         await settle(pilot)

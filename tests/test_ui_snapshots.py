@@ -21,10 +21,12 @@ def test_browser_standard(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), press=["down", "down"], terminal_size=(80, 24))
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_browser_question(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), press=["2", "enter", "down"], terminal_size=(80, 24))
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_browser_help(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), press=["f1"], terminal_size=(80, 24))
 

@@ -424,6 +424,7 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
     assert_no_threads_left(before)
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -463,6 +464,7 @@ def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
     assert_no_threads_left(before)
 
 
+@pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 def test_quitting_while_the_recording_starts_leaves_the_session_resumable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
