@@ -104,6 +104,9 @@ def open_output_stream(
             dtype="int16",
             latency=OUTPUT_LATENCY_S,
             callback=callback,
+            # Start (and restart after a seek) with the callback's audio in the buffer, not
+            # a buffer of silence played before it.
+            prime_output_buffers_using_stream_callback=True,
         )
     except (sd.PortAudioError, ValueError) as error:
         text = str(error).replace("\n", " ").strip()

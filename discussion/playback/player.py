@@ -455,7 +455,11 @@ class Player:
         stream = self._stream
         if stream is None:
             return
-        self._fill(self._feed_generation, self.speed, self._loop)  # something to start with
+        # Queue what the restart's first buffers take (the output is primed from the queue),
+        # so nothing but the new place is heard and the callback is not left short.
+        speed = self.speed
+        for _ in range(round(AHEAD_S / READ_S) if speed == 1.0 else 1):  # sox: as it comes
+            self._fill(self._feed_generation, speed, self._loop)
         try:
             stream.abort()
             stream.start()
