@@ -44,7 +44,11 @@ COMMAND_MODULES = (
 )
 
 # Commands parsed with only their own module imported (their names are their modules').
-_SINGLE_IMPORT = ("discussion.cli.sessions_cmd", "discussion.cli.sample_cmd")
+_SINGLE_IMPORT = (
+    "discussion.cli.sessions_cmd",
+    "discussion.cli.sample_cmd",
+    "discussion.cli.verify_cmd",
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # No arguments: the terminal app, without importing every sub-command (the recorder's
     # numpy among them), which would delay its first frame; there is nothing to parse.
-    # `sessions` over 10,000 folders has a 2 s budget: it imports only its own module.
+    # `sessions` over 10,000 folders has a 2 s budget and `verify` one against sha256sum:
+    # each imports only its own module.
     only = f"discussion.cli.{argv[0]}_cmd" if argv else None
     only = only if only in _SINGLE_IMPORT else None
     args = build_parser(only).parse_args(argv) if argv else argparse.Namespace(command=None)
