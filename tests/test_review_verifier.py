@@ -149,7 +149,7 @@ async def test_a_disagreement_without_a_comment_is_refused_in_one_line(record: P
                 break
             await pilot.pause(0.05)
         assert isinstance(pilot.app.screen, JudgeScreen)  # still open, nothing lost
-        assert "needs --comment" in error and "\n" not in error
+        assert "needs a comment" in error and "\n" not in error
         assert pilot.app.screen.query_one("#form-verifier", Input).value == VERIFIER
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, ReviewScreen)

@@ -200,7 +200,7 @@ def test_an_open_round_blocks_another_verifier_and_finish_signs(tmp_path: Path) 
     [
         (Judgement("9Z", True), "not a discussion criterion"),
         (Judgement("3B", True), "made no decision"),
-        (Judgement("2A", False, "  "), "--disagree needs --comment"),
+        (Judgement("2A", False, "  "), "a disagreement needs a comment"),
         (Judgement("1A", True, "", "7"), "no note 7"),
         (Judgement("1A", True, "", "m4"), "no mark 4"),
         (Judgement("1A", True, "", "9:00"), "after the end of the record"),
@@ -219,7 +219,7 @@ def test_bad_judgements_are_refused_before_anything_is_written(
 
 def test_referral_needs_a_comment_and_finish_needs_a_round(tmp_path: Path) -> None:
     folder = sealed_folder(tmp_path)
-    with pytest.raises(UserError, match="referred needs --comment"):
+    with pytest.raises(UserError, match="referred outcome needs a comment"):
         judge(folder, V, outcome="referred")
     with pytest.raises(UserError, match="nothing to finish"):
         judge(folder, V, finish=True)
@@ -359,7 +359,7 @@ def test_a_damaged_verifier_key_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_name_with_control_characters_is_refused(tmp_path: Path) -> None:
     folder = sealed_folder(tmp_path)
-    with pytest.raises(UserError, match="--verifier") as caught:
+    with pytest.raises(UserError, match="name holds") as caught:
         judge(folder, "Kim\x1b[2J", judgement=Judgement("1A", True))
     assert caught.value.exit_code == 2 and "\n" not in caught.value.message
 

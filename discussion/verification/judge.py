@@ -105,9 +105,11 @@ def judge(
     """
     name = _check_name(verifier)
     if judgement is None and outcome is None and not finish:
-        raise UserError("nothing to record: give --criterion, --outcome or --finish")
+        raise UserError(
+            "nothing to record: give a judgement on a criterion, an outcome, or finish"
+        )
     if role is not None and role not in ROLES:
-        raise UserError(f"--role {role!r}: use one of {', '.join(ROLES)}")
+        raise UserError(f"role {role!r}: use one of {', '.join(ROLES)}")
     record = load_sealed(folder)
     if " ".join(name.casefold().split()) == " ".join(record.info.assessor.casefold().split()):
         raise UserError(
@@ -135,7 +137,7 @@ def judge(
         if current is not None and current.verifier != name:
             raise UserError(
                 f"refused: {current.verifier}'s verification is still open; it must be "
-                "finished (--finish) before another verifier starts",
+                "finished before another verifier starts",
                 exit_code=1,
             )
         if current is not None and role is not None and role != current.role:
@@ -173,16 +175,16 @@ def judge(
 def _check_name(verifier: str) -> str:
     name = verifier.strip()
     if not name:
-        raise UserError("--verifier: give the verifier's name")
+        raise UserError("the verifier's name is missing: give it")
     if len(name) > NAME_MAX:
-        raise UserError(f"--verifier: at most {NAME_MAX} characters (got {len(name)})")
+        raise UserError(f"the verifier's name: at most {NAME_MAX} characters (got {len(name)})")
     bad = control_characters(name, allow_newlines=False)
     if bad:
-        raise UserError(f"--verifier: the name holds {describe_control(bad[0])}: retype it")
+        raise UserError(f"the verifier's name holds {describe_control(bad[0])}: retype it")
     return name
 
 
-def _check_comment(comment: str, option: str = "--comment") -> str:
+def _check_comment(comment: str, option: str = "the comment") -> str:
     text = comment.strip()
     if len(text) > COMMENT_MAX:
         raise UserError(f"{option}: at most {COMMENT_MAX} characters (got {len(text)})")
@@ -201,17 +203,17 @@ def _judgement_data(record: SealedRecord, request: Judgement) -> JudgementData:
     if criterion is None:
         known = ", ".join(c.id for c in component.criteria)
         raise UserError(
-            f"--criterion {request.criterion!r}: not a discussion criterion (use one of {known})"
+            f"criterion {request.criterion!r}: not a discussion criterion (use one of {known})"
         )
     evidence = record.state.criteria.get(criterion.id)
     if evidence is None or evidence.decision is None:
         raise UserError(
-            f"--criterion {criterion.id}: the assessor made no decision on it, so there is "
+            f"criterion {criterion.id}: the assessor made no decision on it, so there is "
             "nothing to agree or disagree with (say so in the outcome's comment)"
         )
     comment = _check_comment(request.comment)
     if not request.agree and not comment:
-        raise UserError("--disagree needs --comment saying why the decision does not stand")
+        raise UserError("a disagreement needs a comment saying why the decision does not stand")
     notes, marks, seqs, times = parse_refs(request.refs, record)
     return JudgementData(
         criterion=criterion.id,
@@ -227,7 +229,7 @@ def _judgement_data(record: SealedRecord, request: Judgement) -> JudgementData:
 def _outcome_data(outcome: Outcome, comment: str) -> OutcomeData:
     text = _check_comment(comment)
     if outcome == "referred" and not text:
-        raise UserError("--outcome referred needs --comment saying what the assessor should review")
+        raise UserError("a referred outcome needs a comment saying what the assessor should review")
     return OutcomeData(outcome=outcome, comment=text)
 
 
@@ -249,7 +251,7 @@ def parse_refs(
             at = float(hours * 3600 + minutes * 60 + seconds)
             if at > end + 1:
                 raise UserError(
-                    f"--notes {raw}: after the end of the record ({_clock(end)}): check the time"
+                    f"rests on {raw}: after the end of the record ({_clock(end)}): check the time"
                 )
             times.append(at)
         elif match := _MARK.match(raw):
@@ -262,7 +264,7 @@ def parse_refs(
             seqs.append(note.seq)
         else:
             raise UserError(
-                f"--notes {raw!r}: give note numbers (3), marks (m2) or times (12:30), "
+                f"rests on {raw!r}: give note numbers (3), marks (m2) or times (12:30), "
                 "separated by commas"
             )
     return notes, marks, seqs, times
@@ -274,7 +276,7 @@ def _find(items: list[NoteView], number: int, *, mark: bool) -> NoteView:
             return item
     what = "mark" if mark else "note"
     shown = ", ".join(str(i.mark_number if mark else i.number) for i in items) or "none"
-    raise UserError(f"--notes: the record has no {what} {number} (its {what}s: {shown})")
+    raise UserError(f"rests on: the record has no {what} {number} (its {what}s: {shown})")
 
 
 def _clock(seconds: float) -> str:
