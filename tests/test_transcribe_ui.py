@@ -349,3 +349,35 @@ async def test_the_real_engine_transcribes_real_speech_from_the_record_view(
     assert word_error_rate(words_of(SENTENCE), heard) <= 0.15, heard
     capsys.readouterr()
     assert main(["verify", str(folder)]) == 0
+
+
+async def test_sealing_in_the_app_leads_to_the_offer(home_dir: Path) -> None:
+    """The real seal (the grade screen's close, in a worker), then the dialog's transcript line:
+    a notes-only session has no recording, so nothing is offered and t starts nothing."""
+    from test_ui_grade import STANDARD, make_live
+
+    from discussion.ui.screens.grade import GradeScreen
+
+    live = make_live(home_dir)
+    source = FakeSource(GateEngine())
+    app = make_app(source)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(GradeScreen(live, STANDARD))
+        await pilot.pause()
+        await pilot.press("ctrl+s", "y")
+        await until(pilot, lambda: isinstance(app.screen, GradeSealed), "the sealed dialog")
+        dialog = app.screen
+        assert isinstance(dialog, GradeSealed)
+        await until(pilot, lambda: "no recording" in line(dialog), "the transcript line")
+        assert line(dialog) == "Transcript: none (the session has no recording)"
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.transcriptions.job(live.folder) is None and source.made == 0
+    live.release()
+
+
+@pytest.fixture
+def home_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    return tmp_path

@@ -159,6 +159,9 @@ def state_line(state: TranscriptState, estimate: str | None) -> Text:
     if state.kind == "unsealed":
         line.append(" (a transcript is made only of a sealed record)", "dim")
         return line
+    if state.audio_s <= 0:
+        line.append(" (the session has no recording)", "dim")
+        return line
     if state.engine_problem is not None:
         line.append(" · cannot be made here: ", "bold red")
         line.append(state.engine_problem, "red")
