@@ -276,6 +276,8 @@ class RecordViewScreen(Screen[None]):
             "out of the folder (keep it if it may matter), then transcribe again.",
             "unsealed": "A transcript is made only of a sealed record.",
         }.get(state.kind)
+        if refused is None and state.audio_s <= 0:
+            refused = "The session has no recording to transcribe."
         if refused is None and state.engine_problem is not None:
             refused = f"Cannot transcribe here: {state.engine_problem}"
         if refused is None:
