@@ -55,7 +55,7 @@ class GradeSealed(ModalScreen[str]):
         self.chain_head = chain_head
         self.folder = folder
         self.grade = grade
-        self.engine_problem: str | None = None
+        self.refusal: str | None = None
 
     def compose(self) -> ComposeResult:
         command = f"discussion export {shlex.quote(str(self.folder))} --format html -o FILE"
@@ -96,10 +96,13 @@ class GradeSealed(ModalScreen[str]):
 
     def on_grade_sealed_engine_checked(self, message: EngineChecked) -> None:
         """The offer, with the estimate; or the one line saying why it cannot be made here."""
-        self.engine_problem = message.problem
+        self.refusal = message.problem
         transcriptions = transcriptions_of(self.app)
         line = Text()
-        if message.problem is not None:
+        if message.audio_s <= 0:
+            self.refusal = "the session has no recording to transcribe"
+            line.append("Transcript: none (the session has no recording)", "dim")
+        elif message.problem is not None:
             line.append("Transcript: cannot be made here: ", "bold red")
             line.append(message.problem, "red")
         elif transcriptions is not None:
@@ -111,9 +114,9 @@ class GradeSealed(ModalScreen[str]):
     def action_transcribe(self) -> None:
         """Start the transcription; it goes on in the background after this closes."""
         transcriptions = transcriptions_of(self.app)
-        if transcriptions is None or self.engine_problem is not None:
-            if self.engine_problem is not None:
-                self.notify(f"Cannot transcribe: {self.engine_problem}", severity="error")
+        if transcriptions is None or self.refusal is not None:
+            if self.refusal is not None:
+                self.notify(f"Cannot transcribe: {self.refusal}", severity="error")
             return
         refused = transcriptions.start(self.folder)
         if refused is not None:
