@@ -163,6 +163,8 @@ def test_a_valid_keymap_is_normalised() -> None:
         ({"discussion.tag1": "m"}, "'m' types a character"),
         ({"discussion.next": "alt+n"}, "'alt+n' types a character"),
         ({"app.help": "question_mark"}, "'question_mark' types a character"),
+        ({"review_judge.record": "r"}, "'r' types a character"),
+        ({"sessions.back": "b"}, "'b' types a character"),
         ({"discussion.mark": "ctrl+n"}, "'ctrl+n' would be both"),
         ({"app.help": "ctrl+y"}, "'ctrl+y' would be both"),
     ],

@@ -48,7 +48,11 @@ RESERVED = {
 }
 # Id prefixes of screens where the keyboard usually types into a text box (and the app's keys,
 # which work there too): a plain character there would be typed, not obeyed.
-TYPING_SCREENS = ("app.", "discussion.", "decisions.", "setup.", "amend.", "export.")
+# Screens whose text box has the focus while their keys are in use: a plain letter there types.
+TYPING_SCREENS = (
+    "app.", "discussion.", "decisions.", "setup.", "amend.", "export.", "correct.",
+    "pause_reason.", "sessions.", "review_judge.", "review_prompt.",
+)  # fmt: skip
 EXAMPLE = '"keymap": {"discussion.end": "f9,ctrl+e"}'
 # alt+digit arrives with no character (see deliver_alt_digits), so a text box never types it.
 ALT_PLACES = frozenset(f"alt+{name}" for name in (*"1234567890", "minus"))
