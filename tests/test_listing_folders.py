@@ -3,6 +3,7 @@ from the folder's own directory entries (no call per folder for a normal session
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from session_factory import make_session_info
@@ -31,3 +32,20 @@ def test_the_list_keeps_session_folders_and_damaged_ones_and_leaves_out_the_rest
     assert rows["no-info"].status == "broken"
     assert "no session.json" in (rows["no-info"].problem or "")
     assert folder_names(tmp_path) == sorted(["empty", "linked", "no-info", record.folder.name])
+
+
+def test_sessions_json_is_one_object_a_line(tmp_path: Path) -> None:
+    from sessions_helpers import run_cli
+
+    for number in range(3):
+        info = make_session_info(session_id=f"s-{number}")
+        SessionRecord.create(info, home=tmp_path / "sessions")
+    result = run_cli(tmp_path, "sessions", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    rows = [json.loads(line.strip().removesuffix(",")) for line in lines[1:-1]]
+    assert [row["session_id"] for row in rows] == ["s-0", "s-1", "s-2"]
+    assert json.loads(result.stdout) == rows
+    empty = run_cli(tmp_path / "none", "sessions", "--json")
+    assert json.loads(empty.stdout) == []

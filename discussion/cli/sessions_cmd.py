@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = build_filter(args)
     entries = wanted.apply(load_entries(args))
     if args.json:
-        print(json.dumps([entry.as_json() for entry in entries], ensure_ascii=False, indent=2))
+        print(json_lines(entries))
         return 0
     if not entries:
         print("No sessions match." if _filtered(args) else "No sessions yet.")
@@ -149,6 +149,15 @@ def run(args: argparse.Namespace) -> int:
     for line in format_lines(entries):
         print(line)
     return 0
+
+
+def json_lines(entries: Sequence[SessionEntry]) -> str:
+    """The `--json` list with one session's object per line (easy to read and to grep; and
+    json's C encoder does it, where indenting took a tenth of a 10,000-folder listing)."""
+    if not entries:
+        return "[]"
+    rows = (json.dumps(entry.as_json(), ensure_ascii=False) for entry in entries)
+    return "[\n  " + ",\n  ".join(rows) + "\n]"
 
 
 def _filtered(args: argparse.Namespace) -> bool:
