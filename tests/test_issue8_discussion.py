@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
 
 from discussion.guide import Asked, Status, advise
-from discussion.live import LiveSession
-from discussion.settings import Settings
 from discussion.ui.screens.discussion import DiscussionScreen
 from discussion.ui.widgets.recent_notes import RecentNotes
 
@@ -23,13 +21,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
-    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=clock)
-    app = HostApp(screen)
-    live.listener = app.listener
-    return screen, app
-
-
 def _tags(screen: DiscussionScreen) -> str:
     return str(screen.query_one("#tags", Label).render())
 
@@ -37,7 +28,7 @@ def _tags(screen: DiscussionScreen) -> str:
 async def test_a_note_gets_the_tags_of_the_question_on_screen_not_the_last_asked(
     home: Path,
 ) -> None:
-    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         first = screen.current
@@ -55,7 +46,7 @@ async def test_a_note_gets_the_tags_of_the_question_on_screen_not_the_last_asked
 
 
 async def test_tags_toggled_by_hand_last_until_the_question_changes(home: Path) -> None:
-    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+t", "alt+1")  # only 1A
         await pilot.pause()
@@ -76,7 +67,7 @@ async def test_tags_toggled_by_hand_last_until_the_question_changes(home: Path) 
 async def test_a_resumed_session_shows_its_last_asked_question_and_tags(home: Path) -> None:
     live = notes_only_session(home)
     live.ask("D-3A-02", ["3A", "3B"])
-    screen, app = _screen(live, Clock(300.0))
+    screen, app = discussion_screen(live, Clock(300.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert screen.current is not None and screen.current.id == "D-3A-02"
@@ -122,7 +113,7 @@ async def test_screen_after_four_minutes_with_all_evidence_still_shows_a_questio
     live = notes_only_session(home)
     for criterion in catalog().standard.component("discussion").criteria:
         live.note(f"evidence for {criterion.id}", [criterion.id], 10.0)
-    screen, app = _screen(live, Clock(4 * 60.0))
+    screen, app = discussion_screen(live, Clock(4 * 60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert screen.current is not None
@@ -140,7 +131,7 @@ async def test_spare_height_goes_to_the_notes_newest_at_the_bottom(
     live = notes_only_session(home)
     for number in range(1, 31):
         live.note(f"remark {number}", ["3A"], 10.0 + number)
-    screen, app = _screen(live, Clock(60.0))
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         pane = screen.query_one("#notes-scroll")
@@ -159,7 +150,7 @@ async def test_attempt_3_board_and_decisions_say_distinctions_will_not_count(hom
     from discussion.ui.widgets.criteria_board import CriteriaBoard
 
     live = notes_only_session(home, attempt=3)
-    screen, app = _screen(live, Clock(60.0))
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         board = str(screen.query_one(CriteriaBoard).render())
@@ -178,7 +169,7 @@ async def test_attempt_3_board_and_decisions_say_distinctions_will_not_count(hom
 async def test_attempt_1_board_keeps_its_header(home: Path) -> None:
     from discussion.ui.widgets.criteria_board import CriteriaBoard
 
-    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         board = str(screen.query_one(CriteriaBoard).render())

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, discussion_screen, notes_only_session
 
 from discussion.guide import guide_data
-from discussion.live import LiveSession
-from discussion.settings import Settings
 from discussion.ui.screens.discussion import DiscussionScreen
 from discussion.ui.widgets.question_panel import QuestionPanel
 
@@ -21,13 +19,6 @@ from discussion.ui.widgets.question_panel import QuestionPanel
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     return tmp_path
-
-
-def _screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
-    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=clock)
-    app = HostApp(screen)
-    live.listener = app.listener
-    return screen, app
 
 
 def _panel(screen: DiscussionScreen) -> str:
@@ -40,7 +31,7 @@ def _close_data() -> tuple[str, tuple[str, ...]]:
 
 
 async def test_first_question_is_the_warm_up_with_its_reason(home: Path) -> None:
-    screen, app = _screen(notes_only_session(home), Clock(0.0))
+    screen, app = discussion_screen(notes_only_session(home), Clock(0.0))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert screen.current is not None and screen.current.kind == "warm-up"
@@ -53,7 +44,7 @@ async def test_first_question_is_the_warm_up_with_its_reason(home: Path) -> None
 
 
 async def test_f3_skips_for_now_and_the_question_comes_back(home: Path) -> None:
-    screen, app = _screen(notes_only_session(home), Clock(60.0))
+    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         first = screen.current
@@ -80,7 +71,7 @@ async def test_minute_40_warning_names_the_pass_criteria_never_asked(home: Path)
     live = notes_only_session(home)
     live.ask("D-4A-04", ["4A"])  # the warm-up only
     clock = Clock(39 * 60.0)
-    screen, app = _screen(live, clock)
+    screen, app = discussion_screen(live, clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert "no question asked yet for pass criteria" not in _panel(screen)
@@ -100,7 +91,7 @@ async def test_close_prompt_when_the_time_for_it_comes(home: Path) -> None:
     live = notes_only_session(home)
     live.ask("D-4A-04", ["4A"])
     clock = Clock(50 * 60.0)
-    screen, app = _screen(live, clock)
+    screen, app = discussion_screen(live, clock)
     title, steps = _close_data()
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
@@ -122,7 +113,7 @@ async def test_close_prompt_once_the_assessor_marks_the_pass_criteria_sufficient
     live.ask("D-4A-04", ["4A"])
     for criterion in catalog().standard.component("discussion").pass_criteria():
         live.note(f"answer on {criterion.id}", [criterion.id], 30.0)
-    screen, app = _screen(live, Clock(20 * 60.0))
+    screen, app = discussion_screen(live, Clock(20 * 60.0))
     title, _steps = _close_data()
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
@@ -143,7 +134,7 @@ async def test_a_simulated_hour_with_one_note_per_question_never_declares_covera
     """The review's simulation: the guide's questions in turn, one note each, no status set."""
     live = notes_only_session(home)
     clock = Clock(3 * 60.0)  # after the opening
-    screen, app = _screen(live, clock)
+    screen, app = discussion_screen(live, clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         asked: list[str] = []

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, Static
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
 
 from discussion.live import LiveSession
 from discussion.record import load_state
-from discussion.settings import Settings
 from discussion.ui.screens.discussion import DiscussionScreen
 from discussion.ui.widgets.criteria_board import CriteriaBoard
 
@@ -27,13 +26,6 @@ REPO = Path(__file__).resolve().parents[1]
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     return tmp_path
-
-
-def _screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
-    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=clock)
-    app = HostApp(screen)
-    live.listener = app.listener
-    return screen, app
 
 
 def _board(screen: DiscussionScreen) -> str:
@@ -57,7 +49,7 @@ async def test_status_key_cycles_the_main_criterion_and_logs_it_on_the_clock(hom
     live = notes_only_session(home)
     live.ask("D-3A-02", ["3A", "3B"])  # resumed on a question whose main criterion is 3A
     clock = Clock(125.0)
-    screen, app = _screen(live, clock)
+    screen, app = discussion_screen(live, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "○ none" in _row(screen, "3A")
@@ -82,7 +74,7 @@ async def test_status_key_cycles_the_main_criterion_and_logs_it_on_the_clock(hom
 
 async def test_board_sets_any_criterion_with_space_and_letters(home: Path) -> None:
     live = notes_only_session(home)
-    screen, app = _screen(live, Clock(60.0))
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("tab")  # from the note box to the board
@@ -113,7 +105,7 @@ async def test_notes_alone_never_set_a_status(home: Path) -> None:
     for criterion in catalog().standard.component("discussion").criteria:
         for number in range(3):
             live.note(f"evidence {number} for {criterion.id}", [criterion.id], 10.0 + number)
-    screen, app = _screen(live, Clock(60.0))
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         for criterion in catalog().standard.component("discussion").criteria:
@@ -129,7 +121,7 @@ async def test_notes_alone_never_set_a_status(home: Path) -> None:
 async def test_resume_restores_the_statuses(home: Path) -> None:
     live = notes_only_session(home)
     live.ask("D-3A-02", ["3A", "3B"])
-    _screen_under_test, app = _screen(live, Clock(60.0))
+    _screen_under_test, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f8", "f8")  # 3A sufficient
@@ -139,7 +131,7 @@ async def test_resume_restores_the_statuses(home: Path) -> None:
     live.release()
     resumed = LiveSession.resume(folder)
     assert resumed.state().status_of("3A") == "sufficient"
-    screen2, app2 = _screen(resumed, Clock(90.0))
+    screen2, app2 = discussion_screen(resumed, Clock(90.0))
     async with app2.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "● sufficient" in _row(screen2, "3A"), _board(screen2)
@@ -153,7 +145,7 @@ async def test_notes_take_the_main_criterion_and_the_others_are_one_key_away(
 ) -> None:
     live = notes_only_session(home)
     live.ask("D-3A-02", ["3A", "3B"])
-    screen, app = _screen(live, Clock(60.0))
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         label = str(screen.query_one("#tags", Label).render())

@@ -12,7 +12,9 @@ from ui_helpers import catalog
 
 from discussion.live import LiveSession
 from discussion.record import SessionInfo
+from discussion.settings import Settings
 from discussion.ui.messages import EventLogged, RecorderReported
+from discussion.ui.screens.discussion import DiscussionScreen
 
 
 def session_info(**overrides: Any) -> SessionInfo:
@@ -85,3 +87,12 @@ class HostApp(App[None]):
         """Forward to the screen on top."""
         if self.screen_stack:
             self.screen.post_message(EventLogged(message.event))
+
+
+def discussion_screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
+    """The discussion screen on `live` (no reaction lag, the given clock) in a HostApp that
+    forwards the session's news to it."""
+    screen = DiscussionScreen(live, catalog(), Settings(reaction_lag_s=0.0), clock=clock)
+    app = HostApp(screen)
+    live.listener = app.listener
+    return screen, app
