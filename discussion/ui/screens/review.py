@@ -20,13 +20,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
@@ -49,8 +47,15 @@ from discussion.playback.items import (
     timeline_items,
 )
 from discussion.record import RecordError
+from discussion.transcript.lines import time_ref
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.review_judge import Recorded
+from discussion.ui.screens.review_messages import (
+    LevelsRead,
+    PlaybackReported,
+    ReviewLoaded,
+    ReviewLoadFailed,
+)
 from discussion.ui.screens.review_prompt import ReviewPrompt
 from discussion.ui.screens.review_verifier import judge_form, outcome_form, recorded_text
 from discussion.ui.widgets.review_levels import ReviewLevels, minutes_seconds
@@ -63,11 +68,13 @@ from discussion.ui.widgets.review_status import (
     verdict_text,
     verification_text,
 )
+from discussion.ui.widgets.review_transcript import TranscriptPane
 from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.verification.report import read_rounds
 from discussion.verification.state import Round
 
 PREROLL_MAX_S = 30.0  # as the review_preroll_s setting allows
+WIDE_COLUMNS = 120  # narrower: the transcript pane replaces the list on `t` instead of beside
 
 
 class ReviewScreen(Screen[None]):
@@ -116,56 +123,18 @@ class ReviewScreen(Screen[None]):
                 id="review.preroll_less", tooltip="Play a second less before a note"),
         Binding("right_curly_bracket", "preroll(1)", "Pre-roll +", show=False,
                 id="review.preroll_more", tooltip="Play a second more before a note (up to 30)"),
+        Binding("t", "transcript", "Transcript", id="review.transcript",
+                tooltip="To the transcript pane and back (narrow terminal: shown instead of "
+                "the list)"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
     ReviewScreen #review-transport { height: auto; }
+    ReviewScreen #review-body { height: 1fr; }
+    ReviewScreen.narrow #review-transcript { display: none; }
+    ReviewScreen.narrow.transcript #review-transcript { display: block; width: 1fr; }
+    ReviewScreen.narrow.transcript #review-list { display: none; }
     """
-
-    class ReviewLoaded(Message):
-        """The worker read and verified the record and found its audio."""
-
-        def __init__(
-            self,
-            report: Report,
-            timeline: AudioTimeline,
-            rounds: list[Round],
-            problem: str | None,
-        ) -> None:
-            super().__init__()
-            self.report = report
-            self.timeline = timeline
-            self.rounds = rounds
-            self.problem = problem  # verification.jsonl cannot be read in full
-
-    class ReviewLoadFailed(Message):
-        """The record cannot be read; `reason` says why and what to do."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
-    class LevelsRead(Message):
-        """The audio's level per second (dBFS)."""
-
-        def __init__(self, levels: npt.NDArray[np.float32]) -> None:
-            super().__init__()
-            self.levels = levels
-
-    class PlaybackReported(Message):
-        """The player reported its state or an alarm (posted from its thread)."""
-
-        def __init__(self, report: PlaybackStatus | PlayerAlarm) -> None:
-            super().__init__()
-            self.report = report
-
-        def can_replace(self, message: Message) -> bool:
-            """A newer status replaces an older one not yet shown (alarms are all kept)."""
-            return (
-                isinstance(message, ReviewScreen.PlaybackReported)
-                and isinstance(self.report, PlaybackStatus)
-                and isinstance(message.report, PlaybackStatus)
-            )
 
     def __init__(
         self,
@@ -203,7 +172,9 @@ class ReviewScreen(Screen[None]):
         yield ReviewStatus("Reading and verifying the record…", id="review-verdict")
         yield ReviewStatus("", id="review-transport")
         yield ReviewLevels(id="review-levels")
-        yield ReviewList(id="review-list")
+        with Horizontal(id="review-body"):
+            yield ReviewList(id="review-list")
+            yield TranscriptPane(id="review-transcript")
         yield ReviewStatus("", id="review-verification")
         yield Footer()
 
@@ -226,13 +197,13 @@ class ReviewScreen(Screen[None]):
             timeline = AudioTimeline.from_state(self.folder, report.state)
             rounds, problem, _hashes = read_rounds(self.folder)
         except UserError as error:
-            self.post_message(self.ReviewLoadFailed(error.message))
+            self.post_message(ReviewLoadFailed(error.message))
         except RecordError as error:
-            self.post_message(self.ReviewLoadFailed(str(error)))
+            self.post_message(ReviewLoadFailed(str(error)))
         except OSError as error:
-            self.post_message(self.ReviewLoadFailed(os_error_message(error)))
+            self.post_message(ReviewLoadFailed(os_error_message(error)))
         else:
-            self.post_message(self.ReviewLoaded(report, timeline, rounds, problem))
+            self.post_message(ReviewLoaded(report, timeline, rounds, problem))
 
     @work(thread=True, exit_on_error=False, group="review-levels")
     def _read_levels(self, timeline: AudioTimeline) -> None:
@@ -240,7 +211,7 @@ class ReviewScreen(Screen[None]):
             levels = second_levels(timeline)
         finally:
             timeline.close()
-        self.post_message(self.LevelsRead(levels))
+        self.post_message(LevelsRead(levels))
 
     @on(ReviewLoadFailed)
     def _load_failed(self, message: ReviewLoadFailed) -> None:
@@ -259,6 +230,8 @@ class ReviewScreen(Screen[None]):
         self.rounds, self.verification_problem = message.rounds, message.problem
         self._show_list()
         self._show_judgements()
+        pane = self.query_one(TranscriptPane)
+        pane.show(report.verify.transcript, self.moments, self.folder)
         levels = self.query_one("#review-levels", ReviewLevels)
         timeline = message.timeline
         levels.set_marks(self.moments, timeline.duration_s)
@@ -278,7 +251,7 @@ class ReviewScreen(Screen[None]):
 
     def _from_player(self, report: PlaybackStatus | PlayerAlarm) -> None:
         """The player's listener (its thread or this one): only posts."""
-        self.post_message(self.PlaybackReported(report))
+        self.post_message(PlaybackReported(report))
 
     @on(LevelsRead)
     def _levels_read(self, message: LevelsRead) -> None:
@@ -296,6 +269,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-levels", ReviewLevels).set_position(report.position_s)
         if report.playing:
             self._follow(report.position_s)
+            self.query_one(TranscriptPane).follow(report.position_s, self.following)
 
     def _follow(self, position_s: float) -> None:
         """Highlight the moment the playhead has just passed, unless the verifier has moved the
@@ -315,6 +289,7 @@ class ReviewScreen(Screen[None]):
         self._anchor = box.highlighted
         position = self.player.position_s if self.player is not None else 0.0
         self._passed = box.index_near(position)
+        self.query_one(TranscriptPane).anchor_here()
 
     def _show_transport(self) -> None:
         where = f"criterion {self.criterion} (f: all)" if self.criterion else ""
@@ -357,6 +332,31 @@ class ReviewScreen(Screen[None]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         box = self.query_one("#review-list", ReviewList)
         self._play_item(box.items[event.option_index])
+
+    @on(OptionList.OptionHighlighted, "#review-list")
+    def _list_moved(self, event: OptionList.OptionHighlighted) -> None:
+        """The verifier (not follow) moved to a moment: the transcript shows its words."""
+        box = self.query_one("#review-list", ReviewList)
+        if event.option_index != self._anchor and event.option_index < len(box.items):
+            self.query_one(TranscriptPane).show_near(box.items[event.option_index])
+
+    @on(TranscriptPane.PlayFrom)
+    def _play_line(self, message: TranscriptPane.PlayFrom) -> None:
+        if self.player is not None:
+            self.player.play_from(message.seconds)
+            self._anchor_here()
+            self._say_no_sound()
+
+    def on_resize(self) -> None:
+        """Narrower than `WIDE_COLUMNS`: the pane is shown on `t` instead of beside."""
+        self.set_class(self.app.size.width < WIDE_COLUMNS, "narrow")
+
+    def action_transcript(self) -> None:
+        """To the transcript pane (narrow: instead of the list) and back."""
+        pane = self.query_one(TranscriptPane)
+        to_pane = not pane.has_focus_within
+        self.set_class(to_pane, "transcript")
+        (pane.box if to_pane else self.query_one("#review-list", ReviewList)).focus()
 
     def _play_item(self, item: ReviewItem) -> None:
         if self.player is None:
@@ -457,6 +457,15 @@ class ReviewScreen(Screen[None]):
         if self.report is not None:
             item = self.query_one("#review-list", ReviewList).current
             form = judge_form(self.folder, self.report, self.rounds, self.criterion, item)
+            self.app.push_screen(form, self._recorded)
+
+    @on(TranscriptPane.JudgeFrom)
+    def _judge_line(self, message: TranscriptPane.JudgeFrom) -> None:
+        """The judgement form resting on a transcript line's time."""
+        if self.report is not None:
+            item = self.query_one("#review-list", ReviewList).current
+            refs = time_ref(message.seconds)
+            form = judge_form(self.folder, self.report, self.rounds, self.criterion, item, refs)
             self.app.push_screen(form, self._recorded)
 
     def action_outcome(self) -> None:

@@ -43,14 +43,18 @@ def judge_form(
     rounds: list[Round],
     criterion_filter: str | None,
     item: ReviewItem | None,
+    rests_on: str | None = None,
 ) -> JudgeScreen:
     """The judgement form for the highlighted row: the open round's judgement of it (if any)
-    filled in, and a highlighted note as what it rests on."""
+    filled in, and a highlighted note as what it rests on (`rests_on`, a time such as `1:06`
+    from a transcript line, instead when given)."""
     criterion = judged_criterion(criterion_filter, item)
     current = open_round(rounds)
     previous = current.judgements.get(criterion) if current is not None else None
     refs = str(item.note_number) if item is not None and item.kind == "note" else ""
-    if previous is not None and not refs:
+    if rests_on is not None:
+        refs = rests_on
+    elif previous is not None and not refs:
         cited = [str(n) for n in previous.notes] + [f"m{m}" for m in previous.marks]
         cited += [f"{int(t) // 60}:{int(t) % 60:02d}" for t in previous.times]
         refs = ",".join(cited)
