@@ -171,6 +171,9 @@ def _print(outcome: Outcome, as_json: bool) -> None:
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return
+    if transcript is None and outcome.done_s <= 0:
+        print("cancelled before any part was finished: nothing kept; run the command again")
+        return
     if transcript is None:
         print(
             f"cancelled: {_clock(outcome.done_s)} of {_clock(outcome.total_s)} transcribed and "
