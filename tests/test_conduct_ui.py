@@ -14,9 +14,9 @@ from screen_host import ScreenHost
 from test_issue8_setup import no_portaudio  # noqa: F401  (a fixture, used by name)
 from test_ui_setup import fill_form, screen_of, settle, stub_screen
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, RadioButton, Static
+from textual.widgets import Checkbox, Input, Static
 from ui_helpers import catalog
-from ui_live_helpers import HostApp, session_info
+from ui_live_helpers import HostApp, fill_setup_values, session_info
 
 from discussion.export import export_text
 from discussion.live import LiveSession
@@ -29,7 +29,6 @@ from discussion.ui.screens.consent import ConsentScreen
 from discussion.ui.screens.discussion import DiscussionScreen
 from discussion.ui.screens.pause_reason import PauseReasonScreen
 from discussion.ui.screens.setup import SetupResult, SetupScreen
-from discussion.ui.widgets.checklist import Checklist
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
@@ -112,13 +111,7 @@ async def test_agreement_and_adjustments_are_in_the_setup_event_and_the_export(
         setup = app.screen
         assert isinstance(setup, SetupScreen)
         await pilot.pause()
-        setup.query_one("#apprentice", Input).value = "Alex Apprentice"
-        setup.query_one("#uln", Input).value = "9276308686"
-        setup.query_one("#mode RadioButton", RadioButton).value = True
-        setup.query_one("#window-start", Input).value = date.today().isoformat()
-        for checklist in setup.query(Checklist):
-            for item in checklist.items:
-                checklist.box(item.key).value = True
+        fill_setup_values(setup)
         # The arrangements by keys, as the assessor would: tick, name, then the adjustments.
         setup.query_one("#mode-agreed").focus()
         await pilot.press("space", "tab", *"Pat Manager, line manager", "tab")

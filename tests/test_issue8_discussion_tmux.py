@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tmux_driver import TmuxApp
+from tmux_driver import TmuxApp, resume_notes_only
 from ui_live_helpers import notes_only_session
 
 from discussion.record.session import load_state
@@ -39,12 +39,7 @@ def resumed(
     live.release()
     tmux = TmuxApp(home, width=width, height=height)
     try:
-        tmux.start()
-        tmux.wait_for("Interrupted discussion", STEP_S)
-        tmux.keys("y")
-        tmux.wait_for("Apprentice agreed (a)", STEP_S)
-        tmux.keys("a")
-        tmux.wait_for("type a note", STEP_S)
+        resume_notes_only(tmux, STEP_S)
         # The status line spans the pane once the app has its size (the first frame may not).
         yield tmux
     finally:

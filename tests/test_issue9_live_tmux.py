@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tmux_driver import TmuxApp
+from tmux_driver import TmuxApp, resume_notes_only
 from ui_live_helpers import notes_only_session
 
 from discussion.record.session import load_state
@@ -41,12 +41,7 @@ def resumed(home: Path) -> Iterator[TmuxApp]:
     """The app on the discussion screen of the interrupted session under `home`."""
     tmux = TmuxApp(home)
     try:
-        tmux.start()
-        tmux.wait_for("Interrupted discussion", STEP_S)
-        tmux.keys("y")
-        tmux.wait_for("Apprentice agreed (a)", STEP_S)
-        tmux.keys("a")
-        tmux.wait_for("type a note", STEP_S)
+        resume_notes_only(tmux, STEP_S)
         yield tmux
     finally:
         tmux.close()

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tmux_driver import TmuxApp
+from tmux_driver import TmuxApp, resume_notes_only
 from ui_live_helpers import notes_only_session
 
 from discussion.record.session import load_state
@@ -42,12 +42,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TmuxApp]:
     interrupted_session(home)
     tmux = TmuxApp(home)
     try:
-        tmux.start()
-        tmux.wait_for("Interrupted discussion", STEP_S)
-        tmux.keys("y")
-        tmux.wait_for("Apprentice agreed (a)", STEP_S)
-        tmux.keys("a")
-        tmux.wait_for("type a note", STEP_S)
+        resume_notes_only(tmux, STEP_S)
         yield tmux
     finally:
         tmux.close()

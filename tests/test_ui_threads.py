@@ -11,7 +11,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, RadioButton
+from textual.widgets import Checkbox, Input
 from ui_helpers import catalog
+from ui_live_helpers import fill_setup_values
 
 from discussion import live as live_module
 from discussion.audio import (
@@ -46,7 +46,6 @@ from discussion.ui.screens.grade_sealed import GradeSealed
 from discussion.ui.screens.home import HomeScreen
 from discussion.ui.screens.setup import SetupScreen
 from discussion.ui.widgets.audio_check import AudioCheck
-from discussion.ui.widgets.checklist import Checklist
 
 DEVICES = [InputDevice(0, "default", "ALSA", 1, 48000.0, True)]
 
@@ -323,13 +322,7 @@ async def fill_setup(pilot: Pilot[None]) -> SetupScreen:
     setup = app.screen
     assert isinstance(setup, SetupScreen)
     await pilot.pause()
-    setup.query_one("#apprentice", Input).value = "Alex Apprentice"
-    setup.query_one("#uln", Input).value = "9276308686"
-    setup.query_one("#mode RadioButton", RadioButton).value = True
-    setup.query_one("#window-start", Input).value = date.today().isoformat()
-    for checklist in setup.query(Checklist):
-        for item in checklist.items:
-            checklist.box(item.key).value = True
+    fill_setup_values(setup)
     setup.query_one("#mode-agreed", Checkbox).value = True
     setup.query_one("#mode-agreed-by", Input).value = "Pat Manager"
     setup.query_one("#audio-heard-ok", Checkbox).value = True

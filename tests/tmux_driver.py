@@ -203,3 +203,15 @@ class TmuxApp:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def resume_notes_only(tmux: TmuxApp, step_s: float) -> TmuxApp:
+    """Start the app and take it to the discussion screen of the interrupted notes-only session
+    under its home: resume it (y), the apprentice agrees (a), the note box is ready."""
+    tmux.start()
+    tmux.wait_for("Interrupted discussion", step_s)
+    tmux.keys("y")
+    tmux.wait_for("Apprentice agreed (a)", step_s)
+    tmux.keys("a")
+    tmux.wait_for("type a note", step_s)
+    return tmux

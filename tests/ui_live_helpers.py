@@ -15,6 +15,7 @@ from discussion.record import SessionInfo
 from discussion.settings import Settings
 from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.discussion import DiscussionScreen
+from discussion.ui.screens.setup import SetupScreen
 
 
 def session_info(**overrides: Any) -> SessionInfo:
@@ -96,3 +97,20 @@ def discussion_screen(live: LiveSession, clock: Clock) -> tuple[DiscussionScreen
     app = HostApp(screen)
     live.listener = app.listener
     return screen, app
+
+
+def fill_setup_values(setup: SetupScreen) -> None:
+    """Set-up's details and every checklist item, set directly (tests that are not about the
+    form): Alex Apprentice, ULN 9276308686, the first mode, today's window; the arrangements are
+    left to the caller."""
+    from textual.widgets import Input, RadioButton
+
+    from discussion.ui.widgets.checklist import Checklist
+
+    setup.query_one("#apprentice", Input).value = "Alex Apprentice"
+    setup.query_one("#uln", Input).value = "9276308686"
+    setup.query_one("#mode RadioButton", RadioButton).value = True
+    setup.query_one("#window-start", Input).value = date.today().isoformat()
+    for checklist in setup.query(Checklist):
+        for item in checklist.items:
+            checklist.box(item.key).value = True
