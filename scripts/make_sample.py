@@ -8,8 +8,9 @@ records it, exactly as a real session would be: consent at the start, `question_
 notes tagged to criteria at the moments the evidence was heard, a decision with a rationale for
 each criterion discussed, then the session is closed (sealed), signed with the sample key
 (`transcripts/sample-key.pem`, published on purpose and named "SAMPLE KEY — not a real
-assessor", so that the sample is reproducible and nobody mistakes it for a real signature) and
-verified.
+assessor", so that the sample is reproducible and nobody mistakes it for a real signature),
+transcribed offline (`transcript.json`, signed with the same sample key) and verified.
+`--transcript-only` makes just the transcript of the sample already there.
 
 Every name and the ULN are fictional. Also writes `transcripts/sample-discussion.md`, the script
 with the offsets at which each line was played.
@@ -37,6 +38,9 @@ from discussion.notes import format_offset  # noqa: E402
 from discussion.record import SessionInfo, verify  # noqa: E402
 from discussion.signing.keys import load_private_key  # noqa: E402
 from discussion.standard import load_standard  # noqa: E402
+from discussion.transcript.engine import WhisperEngine  # noqa: E402
+from discussion.transcript.run import transcribe_folder  # noqa: E402
+from discussion.transcript.seal import sign_transcript  # noqa: E402
 
 OUT = REPO / "transcripts"
 SAMPLE_KEY = OUT / "sample-key.pem"  # the private half, published: see transcripts/README.md
@@ -241,17 +245,31 @@ def write_script(script: list[str]) -> None:
     (OUT / f"{SESSION_ID}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
+def transcribe() -> None:
+    """transcript.json of the sample, signed with the sample key (a run's earlier one replaced)."""
+    folder = OUT / SESSION_ID
+    (folder / "transcript.json").unlink(missing_ok=True)
+    key = load_private_key(SAMPLE_KEY, owner_only=False)
+    outcome = transcribe_folder(
+        folder, WhisperEngine, sign=lambda t: sign_transcript(t, key, SAMPLE_SIGNER)
+    )
+    if outcome.transcript is None:
+        raise SystemExit("the sample's transcription stopped before the end")
+
+
 def main() -> int:
-    """Record, write the script, verify."""
-    ah.pulse_dir()  # fails with the fix when not run under scripts/test-audio.sh
-    with tempfile.TemporaryDirectory(prefix="discussion-sample-") as work:
-        script = record(Path(work))
-    write_script(script)
+    """Record, write the script, transcribe, verify (`--transcript-only`: transcribe, verify)."""
+    if "--transcript-only" not in sys.argv[1:]:
+        ah.pulse_dir()  # fails with the fix when not run under scripts/test-audio.sh
+        with tempfile.TemporaryDirectory(prefix="discussion-sample-") as work:
+            script = record(Path(work))
+        write_script(script)
+    transcribe()
     report = verify(OUT / SESSION_ID)
     signature = report.seal.describe() if report.seal is not None else "not sealed"
     print(
         f"{OUT / SESSION_ID}: {'intact' if report.ok else 'NOT INTACT'}, {report.events} events, "
-        f"{report.audio_seconds:.1f} s of audio; {signature}"
+        f"{report.audio_seconds:.1f} s of audio; {signature}; transcript {report.transcript_status}"
     )
     return 0 if report.ok else 1
 
