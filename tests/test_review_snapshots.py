@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from screen_host import ScreenHost
 from test_review_screen import SAMPLE
+from test_review_transcript import SPOKEN, spoken_segment
 from textual.pilot import Pilot
+from transcript_helpers import make_transcript, write_signed
 from ui_helpers import catalog
 
 from discussion.ui.screens.review import ReviewScreen
@@ -77,3 +79,19 @@ def test_review_judge_form_80x24(snap_compare: SnapCompare, record: Path) -> Non
         await pilot.pause()
 
     assert snap_compare(review(record), terminal_size=(80, 24), run_before=open_form)
+
+
+def test_review_transcript_pane_with_a_search_160x45(
+    snap_compare: SnapCompare, record: Path
+) -> None:
+    """The pane beside the list: a hand-made signed transcript (times chosen here, one line of
+    unsure words), the notes between its lines, a search for "customer" on its second hit."""
+    segments = [spoken_segment(*spoken) for spoken in SPOKEN]
+    write_signed(record, make_transcript(record, segments), signer="Vera Verifier")
+
+    async def search(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("t", "slash", *"customer", "enter")
+        await pilot.pause()
+
+    assert snap_compare(review(record), terminal_size=(160, 45), run_before=search)

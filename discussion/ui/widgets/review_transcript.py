@@ -160,7 +160,10 @@ class TranscriptPane(Vertical):
         self.lines, self.rows, self.line_rows = [], [], []
         if check is None or check.status == "missing":
             self.status = "missing"
-            how = f"No transcript yet: make one with `discussion transcribe {folder}`."
+            how = (
+                "No transcript yet: make one with `discussion transcribe FOLDER` "
+                f"(FOLDER: this record's, {visible(folder.name)}), then review again."
+            )
             box.add_option(Option(Text(how, "dim"), disabled=True))
             return
         if check.status != "intact" or check.transcript is None:
@@ -175,13 +178,14 @@ class TranscriptPane(Vertical):
         for number, row in enumerate(self.rows):
             if row.line is not None:
                 self.line_rows[row.line] = number
-        box.add_options([Option(self._prompt(row)) for row in self.rows])
+        box.add_options([Option(self.prompt_of(row)) for row in self.rows])
         words = sum(len(line.words) for line in self.lines)
         box.border_title = f"Transcript ({len(self.lines)} lines, {words} words)"
         box.highlighted = 0
         self._anchor = 0
 
-    def _prompt(self, row: Row) -> Text:
+    def prompt_of(self, row: Row) -> Text:
+        """What `row` shows as things are (hits, the playing line and word)."""
         if row.moment is not None:
             return moment_text(row.moment)
         assert row.line is not None
@@ -192,7 +196,7 @@ class TranscriptPane(Vertical):
     def _redraw_line(self, line: int | None) -> None:
         if line is not None and line < len(self.lines):
             row = self.line_rows[line]
-            self.box.replace_option_prompt_at_index(row, self._prompt(self.rows[row]))
+            self.box.replace_option_prompt_at_index(row, self.prompt_of(self.rows[row]))
 
     @property
     def current(self) -> Row | None:
@@ -237,13 +241,13 @@ class TranscriptPane(Vertical):
         box.highlighted = row
         box.scroll_to_highlight()
         if box.is_mounted and box.size.height:
-            target = max(0, self._row_y(row) - box.size.height // 2)
+            target = max(0, self.row_y(row) - box.size.height // 2)
             box.scroll_to(y=target, animate=False, immediate=True)
 
-    def _row_y(self, row: int) -> int:
+    def row_y(self, row: int) -> int:
         """The row's first line in the list's content (rows wrap)."""
         box = self.box
-        box._update_lines()
+        box._update_lines()  # OptionList keeps where each option starts privately (8.2)
         return int(box._index_to_line.get(row, row))
 
     # ------------------------------------------------------------------ keys
