@@ -7,7 +7,8 @@ the selected moment from a few seconds before it (the pre-roll); `f` narrows the
 criterion: its decision and rationale, the notes it rests on, the other notes tagged with it.
 The list follows playback (`l` stops it; a cursor the verifier moved is left alone until they
 play something). `j` records the verifier's judgement of the highlighted decision, `o` the
-overall outcome, which ends the round signed by the verifier's key (`review_judge`).
+overall outcome, which ends the round signed by the verifier's key (`review_judge`). Beside
+the list, what was said (`widgets/review_transcript`; `t`); it posts, this screen plays.
 
 Threads: the record is read and verified in a thread worker (`ReviewLoaded`), the levels in
 another (`LevelsRead`); the `Player` owns its playback thread and reports through a callback
