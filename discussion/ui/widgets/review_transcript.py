@@ -110,7 +110,7 @@ class TranscriptPane(Vertical):
     DEFAULT_CSS = """
     TranscriptPane { width: 45%; height: 1fr; }
     TranscriptPane > OptionList { height: 1fr; border: round $primary 60%; }
-    TranscriptPane > #transcript-hits { height: auto; color: $text-muted; }
+    TranscriptPane > #transcript-hits { height: auto; color: $text-muted; display: none; }
     """
 
     class PlayFrom(Message):
@@ -321,7 +321,9 @@ class TranscriptPane(Vertical):
                 f"“{visible(self.query_text.strip())}”: {hit_count_text(self.hit_index, self.hits)}"
             )
             text += "  (> next, < previous, / search)"
-        self.query_one("#transcript-hits", Static).update(text)
+        hits = self.query_one("#transcript-hits", Static)
+        hits.update(text)
+        hits.display = bool(text)  # no line taken before a search
 
     @property
     def hit_text(self) -> str:
