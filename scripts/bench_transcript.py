@@ -1,6 +1,6 @@
 """The transcript benchmarks, added to `make bench` by scripts/bench.py (no sound server needed).
 
-One sealed 10-minute record (2 minutes with BENCH_QUICK=1) in two segments (a resumed
+One sealed 10-minute record (1 minute with BENCH_QUICK=1) in two segments (a resumed
 session): espeak-ng sentences from a known script, one every 12 s, with silence between, made
 with the record API (tests/transcript_record_helpers.py). Then, on the same audio, the same
 run:
@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-MINUTES = 2 if QUICK else 10
+MINUTES = 1 if QUICK else 10
 EVERY_S = 12.0
 REPEATS = 1 if QUICK else 2
 SCRIPT = [
