@@ -247,3 +247,13 @@ def test_the_formats_are_in_the_one_list(tmp_path: Path) -> None:
     assert "discussion transcribe" in (export_options(folder).reason("transcript") or "")
     write_signed(folder)
     assert export_options(folder).reason("transcript-vtt") is None
+
+
+def test_excerpt_text_joins_a_piece_of_a_word_on() -> None:
+    words = [
+        Word(start=0.0, end=0.3, word=" the", probability=0.9),
+        Word(start=0.3, end=0.6, word=" follow", probability=0.9),
+        Word(start=0.6, end=0.9, word="-up", probability=0.9),
+        Word(start=0.9, end=1.2, word=" call", probability=0.9),
+    ]
+    assert excerpt_text(words) == "the follow-up call"

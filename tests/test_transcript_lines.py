@@ -84,3 +84,22 @@ def test_a_time_as_the_judge_form_takes_it() -> None:
     assert time_ref(66.9) == "1:06"
     assert time_ref(5.0) == "0:05"
     assert time_ref(3725.0) == "62:05"
+
+
+def test_a_piece_of_a_word_joins_on_as_whisper_gives_it() -> None:
+    words = [
+        Word(start=0.0, end=0.3, word=" end", probability=0.9),
+        Word(start=0.3, end=0.6, word="-point", probability=0.9),
+        Word(start=0.6, end=0.9, word=" assessment.", probability=0.9),
+    ]
+    line = make_line(0.0, 1.0, "", words)
+    assert line.text == "end-point assessment."
+    assert [line.text[w.start_char : w.end_char] for w in line.words] == [
+        "end",
+        "-point",
+        "assessment.",
+    ]
+    bare = [
+        Word(start=i, end=i + 0.5, word=w, probability=0.9) for i, w in enumerate(["a", "b", "c"])
+    ]
+    assert make_line(0.0, 3.0, "", bare).text == "a b c"  # an engine without leading spaces

@@ -60,7 +60,12 @@ def excerpt_words(transcript: Transcript, offset: float, window: ExcerptWindow) 
 
 def excerpt_text(words: list[Word]) -> str:
     """The words as one line of text (control characters made visible, spaces tidied)."""
-    text = "".join(word.word if word.word[:1].isspace() else " " + word.word for word in words)
+    from discussion.transcript.lines import space_before
+
+    spaced = space_before(words)
+    text = "".join(
+        (" " if gap else "") + word.word.strip() for word, gap in zip(words, spaced, strict=True)
+    )
     return visible(" ".join(text.split()), allow_newlines=False)
 
 

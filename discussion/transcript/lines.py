@@ -63,6 +63,18 @@ def _clean(word: str) -> str:
     return visible(word.strip(), allow_newlines=False)
 
 
+def space_before(words: list[Word]) -> list[bool]:
+    """Whether each word is shown after a space.
+
+    Whisper's words carry their own leading space, and a piece of a word has none ("end",
+    "-point"): that convention is followed when the words use it; words with no leading space
+    at all (another engine) are all spaced.
+    """
+    if not any(word.word[:1].isspace() for word in words):
+        return [index > 0 for index in range(len(words))]
+    return [index > 0 and word.word[:1].isspace() for index, word in enumerate(words)]
+
+
 def make_line(start: float, end: float, text: str, words: list[Word]) -> Line:
     """A line from a segment's words (or its text alone when it has none)."""
     if not words:
@@ -70,11 +82,11 @@ def make_line(start: float, end: float, text: str, words: list[Word]) -> Line:
     parts: list[str] = []
     spans: list[WordSpan] = []
     at = 0
-    for word in words:
+    for word, spaced in zip(words, space_before(words), strict=True):
         shown = _clean(word.word)
         if not shown:
             continue
-        if parts:
+        if parts and spaced:
             parts.append(" ")
             at += 1
         spans.append(WordSpan(at, at + len(shown), word.start, word.end, word.probability))
