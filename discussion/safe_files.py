@@ -70,6 +70,11 @@ def open_regular(path: Path, *, follow_symlinks: bool = True) -> int:
 
     Never blocks on a FIFO (O_NONBLOCK). Raises FileNotFoundError or UnsafeFileError.
     """
+    return _open_sized(path, follow_symlinks)[0]
+
+
+def _open_sized(path: Path | str, follow_symlinks: bool) -> tuple[int, int]:
+    """`open_regular`'s descriptor and the file's length from the same `fstat`."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     if not follow_symlinks:
         flags |= os.O_NOFOLLOW
@@ -79,52 +84,64 @@ def open_regular(path: Path, *, follow_symlinks: bool = True) -> int:
         raise
     except OSError as error:
         if error.errno == errno.ELOOP and not follow_symlinks and os.path.islink(path):
-            raise UnsafeFileError(path, "is a symbolic link, not a regular file") from None
-        raise UnsafeFileError(path, _os_reason(error), os_fix(error)) from None
+            raise UnsafeFileError(Path(path), "is a symbolic link, not a regular file") from None
+        raise UnsafeFileError(Path(path), _os_reason(error), os_fix(error)) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnsafeFileError(path, f"is {kind_of(mode)}, not a regular file")
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise UnsafeFileError(Path(path), f"is {kind_of(status.st_mode)}, not a regular file")
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, status.st_size
 
 
-def read_bounded(path: Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """The whole content of regular file `path`, refused (UnsafeFileError) beyond `limit` bytes."""
-    fd = open_regular(path, follow_symlinks=follow_symlinks)
+def read_bounded(path: Path | str, limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """The whole content of regular file `path`, refused (UnsafeFileError) beyond `limit` bytes.
+
+    One read in the usual case: the length `fstat` gave, and one byte more to see growth.
+    """
+    fd, length = _open_sized(path, follow_symlinks)
     try:
-        data = _read_upto(fd, path, 0, limit + 1)
+        data = b"" if length > limit else _read_upto(fd, path, 0, limit + 1, length)
     finally:
         os.close(fd)
-    if len(data) > limit:
-        raise UnsafeFileError(path, f"is larger than {_size(limit)}, far more than expected")
+    if length > limit or len(data) > limit:
+        raise UnsafeFileError(Path(path), f"is larger than {_size(limit)}, far more than expected")
     return data
 
 
-def read_tail(path: Path, size: int, *, follow_symlinks: bool = True) -> tuple[bytes, int]:
+def read_tail(path: Path | str, size: int, *, follow_symlinks: bool = True) -> tuple[bytes, int]:
     """The last `size` bytes (or fewer) of regular file `path`, and the file's length."""
-    fd = open_regular(path, follow_symlinks=follow_symlinks)
+    fd, length = _open_sized(path, follow_symlinks)
     try:
-        length = os.fstat(fd).st_size
         start = max(0, length - size)
         return _read_upto(fd, path, start, length - start), length
     finally:
         os.close(fd)
 
 
-def _read_upto(fd: int, path: Path, start: int, count: int) -> bytes:
+def _read_upto(fd: int, path: Path | str, start: int, count: int, end: int = -1) -> bytes:
+    """Up to `count` bytes from `start`. A short read at or past `end` (the length `fstat`
+    gave) is the end of the file: no second read only to be told so."""
     chunks: list[bytes] = []
     position, wanted = start, count
     try:
-        while wanted > 0 and (chunk := os.pread(fd, min(wanted, 1 << 20), position)):
+        while wanted > 0:
+            asked = min(wanted, 1 << 20)
+            if position <= end:
+                asked = min(asked, end - position + 1)
+            chunk = os.pread(fd, asked, position)
+            if not chunk:
+                break
             chunks.append(chunk)
             position += len(chunk)
             wanted -= len(chunk)
+            if len(chunk) < asked and 0 <= end <= position:
+                break
     except OSError as error:
-        raise UnsafeFileError(path, _os_reason(error), os_fix(error)) from None
-    return b"".join(chunks)
+        raise UnsafeFileError(Path(path), _os_reason(error), os_fix(error)) from None
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _os_reason(error: OSError) -> str:

@@ -357,6 +357,26 @@ def build_event(
 _KEYS = {"seq", "type", "at", "offset", "data", "prev", "hash"}
 
 
+def _hash_matches(text: str, prev: str, stored_hash: str) -> bool:
+    """Whether `stored_hash` is `chain_hash(prev, body)` of the canonical line `text`.
+
+    `text` is `canonical_json` of the event (checked before this), so the canonical body (the
+    event without "hash") is `text` with its `,"hash":"<stored>"` entry taken out: sorted keys
+    put it after "at" and "data" and before "offset", "prev", "seq" and "type", whose values
+    (a number and strings, in which a `"` is always escaped) cannot hold that entry, so its
+    last occurrence is the event's own. The event is not serialised a second time. A stored
+    hash that is not 64 plain hex characters is never a sha256 digest.
+    """
+    if len(stored_hash) != 64 or not stored_hash.isascii() or not stored_hash.isalnum():
+        return False
+    entry = f',"hash":"{stored_hash}"'
+    at = text.rfind(entry + ',"offset":')
+    if at < 0:
+        return False
+    body = text[:at] + text[at + len(entry) :]
+    return hashlib.sha256((prev + body).encode("utf-8")).hexdigest() == stored_hash
+
+
 def parse_line(line: bytes) -> Event:
     """Parse one stored line (without its newline) and check it is canonical and self-hashed.
 
@@ -390,8 +410,7 @@ def parse_line(line: bytes) -> Event:
         raise EventFormatError("at, prev and hash must be strings")
     if not isinstance(data, dict):
         raise EventFormatError("data is not an object")
-    body = {k: v for k, v in raw.items() if k != "hash"}
-    if chain_hash(prev, body) != stored_hash:
+    if not _hash_matches(text, prev, stored_hash):
         raise EventFormatError("hash does not match the line's content")
     try:
         payload = DATA_MODELS[etype].model_validate(data)

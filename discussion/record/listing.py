@@ -75,7 +75,8 @@ def _summarise(folder: Path) -> SessionSummary:
     base = (folder, info.session_id, info.apprentice_name, info.created_at.date(), info.attempt)
     created = info.created_at
     try:
-        tail, size = read_tail(folder / EVENTS_JSONL, TAIL_BYTES, follow_symlinks=False)
+        # A str path: a Path built per folder cost more than the read (Path only for errors).
+        tail, size = read_tail(f"{folder}/{EVENTS_JSONL}", TAIL_BYTES, follow_symlinks=False)
     except FileNotFoundError:
         problem = f"{EVENTS_JSONL} is missing"
         return SessionSummary(*base, info.kind, "broken", problem, created, assessor=info.assessor)
