@@ -258,3 +258,19 @@ async def test_help_lists_the_transcript_keys(transcribed: Path) -> None:
         await pilot.press("t")
         names = {name for _, name, _ in HelpScreen.of(screen).bindings_text}
         assert {"Transcript", "Search", "Next match", "Prev match", "Judge line"} <= names
+
+
+async def test_j_on_a_line_with_no_criterion_starts_on_the_criterion(transcribed: Path) -> None:
+    async with host(transcribed).run_test(size=(160, 45)) as pilot:
+        screen = await loaded(pilot)
+        listing(screen).highlighted = 0  # the recording's row: no criterion
+        await pilot.press("t")
+        pane = pane_of(screen)
+        pane.box.highlighted = line_row(pane, 66.0)
+        await pilot.press("j")
+        form = pilot.app.screen
+        assert isinstance(form, JudgeScreen)
+        assert form.criterion == ""
+        await pilot.press("3", "a")  # typed straight away lands in the criterion
+        assert form.query_one("#judge-criterion", Input).value == "3a"
+        assert form.query_one("#judge-refs", Input).value == "1:06"

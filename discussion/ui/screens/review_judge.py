@@ -225,8 +225,11 @@ class JudgeScreen(VerifierForm):
             yield from self.compose_verifier()
 
     def on_mount(self) -> None:
-        """Start on agree / disagree."""
-        self.query_one("#judge-stance", RadioSet).focus()
+        """Start on agree / disagree, or on the criterion when none came with the form."""
+        if self.criterion.strip():
+            self.query_one("#judge-stance", RadioSet).focus()
+        else:
+            self.query_one("#judge-criterion", Input).focus()
 
     def request(self) -> dict[str, Any] | str:
         """The judgement typed (agree or disagree must be chosen)."""
