@@ -197,8 +197,10 @@ def _list_in_processes(
 ) -> list[SessionEntry]:
     import multiprocessing
 
-    # Loaded once here rather than once in each worker (the grades and the attempt rule).
-    import discussion.grading  # noqa: F401
+    # Loaded once here rather than once in each worker (the grades, the ULN check and the
+    # attempt rule that session.json's checks import on first use).
+    import discussion.grading
+    import discussion.uln  # noqa: F401
     from discussion.standard import load_standard
 
     load_standard()

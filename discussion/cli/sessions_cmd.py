@@ -156,8 +156,12 @@ def json_lines(entries: Sequence[SessionEntry]) -> str:
     json's C encoder does it, where indenting took a tenth of a 10,000-folder listing)."""
     if not entries:
         return "[]"
-    rows = (json.dumps(entry.as_json(), ensure_ascii=False) for entry in entries)
+    rows = (_ENCODER.encode(entry.as_json()) for entry in entries)
     return "[\n  " + ",\n  ".join(rows) + "\n]"
+
+
+# One encoder for every line: `json.dumps` with an option builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _filtered(args: argparse.Namespace) -> bool:
