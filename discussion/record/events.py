@@ -27,11 +27,16 @@ AlarmKind = Literal[
 ]
 
 
+# One encoder, built once: `json.dumps` with these options builds a new one on every call
+# (a tenth of the time of a short line). `encode` keeps no state between calls.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> str:
     """The one serialisation used for hashing and for the stored line (without newline)."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _CANONICAL.encode(value)
 
 
 def chain_hash(prev: str, body: dict[str, Any]) -> str:
