@@ -9,11 +9,11 @@ notes tagged to criteria at the moments the evidence was heard, a decision with 
 each criterion discussed, then the session is closed (sealed), signed with the sample key
 (`transcripts/sample-key.pem`, published on purpose and named "SAMPLE KEY — not a real
 assessor", so that the sample is reproducible and nobody mistakes it for a real signature),
-and verified. The committed sample carries no transcript.json, so that a copy of it shows what
-a record straight from the assessor's laptop looks like (and a copy cut short reads as an
-interrupted record, not as one whose transcript names a missing seal). `--transcribe` adds a
-transcript (offline, signed with the same sample key) to a freshly made sample, and
-`--transcript-only` adds one to the sample already there, e.g. in a copy for trying the review.
+transcribed offline (`transcript.json`, signed with the same sample key, as a verifier's run
+would sign it) and verified. The committed sample carries that transcript: a copy of it cut
+short verifies as "not sealed" with its transcript naming the seal the log no longer holds
+(discussion/transcript/seal.py, `seal_missing`). `--transcript-only` makes just the transcript
+of the sample already there (about 12 s, no audio needed).
 
 Every name and the ULN are fictional. Also writes `transcripts/sample-discussion.md`, the script
 with the offsets at which each line was played.
@@ -261,15 +261,13 @@ def transcribe() -> None:
 
 
 def main() -> int:
-    """Record, write the script, verify; `--transcribe` / `--transcript-only` as the module says."""
-    flags = sys.argv[1:]
-    if "--transcript-only" not in flags:
+    """Record, write the script, transcribe, verify (`--transcript-only`: transcribe, verify)."""
+    if "--transcript-only" not in sys.argv[1:]:
         ah.pulse_dir()  # fails with the fix when not run under scripts/test-audio.sh
         with tempfile.TemporaryDirectory(prefix="discussion-sample-") as work:
             script = record(Path(work))
         write_script(script)
-    if "--transcribe" in flags or "--transcript-only" in flags:
-        transcribe()
+    transcribe()
     report = verify(OUT / SESSION_ID)
     signature = report.seal.describe() if report.seal is not None else "not sealed"
     print(

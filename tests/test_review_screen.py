@@ -297,10 +297,12 @@ async def test_review_command_app_opens_on_the_review_and_escape_leaves(sample: 
         assert app.return_code is not None or not app.is_running
 
 
-def _fake_report(ok: bool, sealed: bool, extra: dict[str, object]) -> Any:
+def _fake_report(
+    ok: bool, sealed: bool, extra: dict[str, object], transcript: object = None
+) -> Any:
     verify = SimpleNamespace(
         ok=ok, sealed=sealed, problems=[] if ok else ["audio/segment-001.wav has been altered"],
-        as_json=lambda: {"ok": ok, "sealed": sealed, **extra},
+        as_json=lambda: {"ok": ok, "sealed": sealed, **extra}, transcript=transcript,
     )  # fmt: skip
     info = SimpleNamespace(apprentice_name="A", assessor="B", attempt=1, kind="assessment")
     return SimpleNamespace(verify=verify, info=info)
@@ -333,3 +335,20 @@ def test_the_verdict_line_says_who_signed_or_what_is_wrong(
     text = verdict_text(_fake_report(ok, sealed, extra)).plain
     assert shown in text
     assert not_shown not in text
+
+
+def test_the_verdict_line_says_a_transcript_names_a_seal_the_log_lacks() -> None:
+    """Not sealed, but a transcript of it is there: it was sealed once and cut short (red)."""
+    from discussion.transcript.seal import TranscriptCheck
+    from discussion.ui.widgets.review_status import verdict_text
+
+    cut = TranscriptCheck("seal_missing", named_seal="fb988a5578b2" + "0" * 52)
+    text = verdict_text(_fake_report(True, False, {"signature": "unsealed"}, cut))
+    assert text.plain.startswith("NOT SEALED: this record may be incomplete")
+    line = next(part for part in text.plain.splitlines() if "fb988a5578b2" in part)
+    assert "names seal fb988a5578b2 of this session" in line
+    assert "has been cut short; ask for the copy handed in" in line
+    start = text.plain.index("transcript.json names seal")
+    assert any(span.start <= start < span.end and "red" in str(span.style) for span in text.spans)
+    plain = verdict_text(_fake_report(True, False, {"signature": "unsealed"})).plain
+    assert "cut short" not in plain  # an unsealed record without a transcript: no such line

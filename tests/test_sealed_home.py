@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 from ui_helpers import catalog
 
-from discussion.record import SessionRecord, list_sessions
+from discussion.record import SessionRecord, list_sessions, verify
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.home import HomeScreen
 
@@ -82,6 +82,34 @@ async def test_the_record_view_shows_a_log_cut_short_in_red(sessions: Path) -> N
         assert (first.start, first.end) == (0, len("NOT SEALED"))
         assert "ansi=1" in repr(first.style)  # red (ANSI colour 1), not the sealed green
         assert "Verification: intact so far, NOT SEALED: may be incomplete" in screen.plain_text
+        # Its transcript names the seal the log lacks: it was sealed once, and says so in red.
+        plain = str(bar)
+        start = plain.index("WAS SEALED, CUT SHORT")
+        assert any(
+            span.start <= start < span.end and "ansi=1" in repr(span.style) for span in bar.spans
+        )
+        seal = verify(SAMPLE).seal_hash
+        assert seal is not None
+        assert f"transcript.json names seal {seal[:12]} of this session" in screen.plain_text
+        assert "the record was sealed and has been cut short" in screen.plain_text
+
+
+async def test_the_home_screen_does_not_offer_a_cut_short_sample_with_its_transcript(
+    sessions: Path,
+) -> None:
+    """The first 8 lines and a lock, as an interruption looks, but its transcript is there."""
+    sample = sessions / SAMPLE.name
+    log = sample / "events.jsonl"
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:8]))
+    (sample / "recorder.lock").write_text("99999\n")
+    (summary,) = list_sessions(sessions)
+    assert summary.status == "broken"
+    assert summary.problem is not None and "transcript.json is there" in summary.problem
+    app = ScreenHost(lambda: HomeScreen(catalog(), sessions))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen), "offered to resume a sealed record"
+        assert rows_shown(app)[0][1] == "broken"
 
 
 async def test_r_on_a_record_whose_closed_line_was_set_aside_says_not_recovered(
@@ -89,6 +117,7 @@ async def test_r_on_a_record_whose_closed_line_was_set_aside_says_not_recovered(
 ) -> None:
     """Reopened by an older version (closed line in events.torn-1.jsonl, a lock planted)."""
     sample = sessions / SAMPLE.name
+    (sample / "transcript.json").unlink()  # this sign alone (a transcript is its own proof)
     log = sample / "events.jsonl"
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join(lines[:-1]))
@@ -112,6 +141,7 @@ async def test_the_app_refuses_to_resume_a_record_whose_closed_line_was_set_asid
     from discussion.ui.app import DiscussionApp
 
     sample = sessions / SAMPLE.name
+    (sample / "transcript.json").unlink()  # else the list already shows it broken (see below)
     log = sample / "events.jsonl"
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join(lines[:-1]))

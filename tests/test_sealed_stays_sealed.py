@@ -17,7 +17,7 @@ from test_record_support import run_cli
 
 from discussion.record.events import NoteData, build_event, parse_line
 from discussion.record.recover import SealedRecordError, resume
-from discussion.record.seal_guard import ADVICE
+from discussion.record.seal_guard import ADVICE, reopen_refusal
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "transcripts" / "sample-discussion"
@@ -158,6 +158,52 @@ def test_a_log_cut_short_is_never_called_plain_intact(tmp_path: Path) -> None:
     assert code == 0 and body["ok"] is True and body["sealed"] is False
     assert body["verdict"] == "intact-not-sealed" and body["may_be_incomplete"] is True
     assert body["seal_hash"] is None
+
+
+def test_a_cut_short_sample_with_its_transcript_says_it_was_sealed(tmp_path: Path) -> None:
+    """Its transcript names the seal the 8 lines lack: still exit 0, NOT SEALED, never resumed."""
+    home, folder = _copy(tmp_path)
+    seal = parse_line(_log(folder).read_bytes().splitlines()[-1]).hash
+    lines = _log(folder).read_bytes().splitlines(keepends=True)
+    _log(folder).write_bytes(b"".join(lines[:8]))
+    (folder / "recorder.lock").write_text("99999\n")
+    code, text = _verify(home, folder)
+    assert code == 0, text
+    assert "intact so far, NOT SEALED: may be incomplete; 8 events" in text
+    assert (
+        f"  transcript: transcript.json names seal {seal[:12]} of this session, which this log "
+        "does not hold: the record was sealed and has been cut short; ask for the copy handed in"
+    ) in text.splitlines()
+    body = json.loads(_verify(home, folder, "--json")[1])
+    assert body["verdict"] == "intact-not-sealed" and body["sealed"] is False
+    assert body["may_be_incomplete"] is True and body["problems"] == []
+    assert body["transcript"]["status"] == "seal_missing"
+    assert body["transcript"]["named_seal"] == seal and body["transcript"]["signature_ok"]
+    line = _recover_refused(home, folder)
+    assert "transcript.json is there" in line and "cut short" in line
+
+
+def test_a_transcript_progress_file_also_proves_a_seal(tmp_path: Path) -> None:
+    """transcript.partial.json (a run under way or stopped) is made only of a sealed record."""
+    home, folder = _copy(tmp_path)
+    lines = _log(folder).read_bytes().splitlines(keepends=True)
+    _log(folder).write_bytes(b"".join(lines[:8]))
+    (folder / "recorder.lock").write_text("99999\n")
+    (folder / "transcript.json").rename(folder / "transcript.partial.json")
+    line = _recover_refused(home, folder)
+    assert "transcript.partial.json is there" in line
+
+
+def test_without_its_transcript_the_cut_short_copy_reads_as_an_interruption(
+    tmp_path: Path,
+) -> None:
+    """The guard's transcript sign is only that: with no transcript, nothing else says sealed."""
+    _home, folder = _copy(tmp_path)
+    lines = _log(folder).read_bytes().splitlines(keepends=True)
+    _log(folder).write_bytes(b"".join(lines[:8]))
+    (folder / "recorder.lock").write_text("99999\n")
+    (folder / "transcript.json").unlink()
+    assert reopen_refusal(folder) is None
 
 
 def test_the_seal_hash_is_shown_to_check_a_later_copy_against(tmp_path: Path) -> None:

@@ -243,8 +243,8 @@ def test_signed_by_the_sealer_is_intact_where_nobody_trusts_that_key(tmp_path: P
     assert transcript["trusted"] is False and report["trusted"] is False
 
 
-def test_a_transcript_beside_an_unsealed_record_is_altered(tmp_path: Path) -> None:
-    """Transcripts are made of sealed records only: one beside an open record was put there."""
+def test_another_records_transcript_beside_an_unsealed_record_is_altered(tmp_path: Path) -> None:
+    """Transcripts are made of sealed records only: another session's one was put there."""
     sealed = make_closed_session(tmp_path / "a")
     write_signed(sealed)
     record = SessionRecord.create(make_info(), home=tmp_path / "b")
@@ -253,7 +253,49 @@ def test_a_transcript_beside_an_unsealed_record_is_altered(tmp_path: Path) -> No
     record.release()
     report = verify(record.folder)
     assert not report.ok and report.transcript_status == "altered"
-    assert any("the record is not sealed" in p for p in report.problems), report.problems
+    assert any("names another session" in p for p in report.problems), report.problems
+
+
+def _cut_short(folder: Path) -> str:
+    """The closed line removed and the lock planted, as an interruption looks; its seal hash."""
+    seal: str = closed_line(folder)["hash"]
+    log = folder / "events.jsonl"
+    log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
+    (folder / "recorder.lock").write_text("99999\n")
+    return seal
+
+
+def test_its_own_transcript_beside_a_record_cut_short_names_the_missing_seal(
+    tmp_path: Path,
+) -> None:
+    """Not an alteration of the record (exit 0, not sealed), but proof it was sealed once."""
+    folder = make_closed_session(tmp_path)
+    write_signed(folder)
+    seal = _cut_short(folder)
+    report = verify(folder)
+    assert report.ok and report.verdict == "intact-not-sealed", report.problems
+    assert report.transcript is not None and report.transcript_status == "seal_missing"
+    assert report.transcript.transcript is None  # its words are not shown as this record's
+    status, body = verify_json(folder)
+    assert status == 0 and body["may_be_incomplete"] is True and body["problems"] == []
+    assert body["transcript"]["status"] == "seal_missing"
+    assert body["transcript"]["named_seal"] == seal
+    assert body["transcript"]["signature_ok"] is True
+    text = verify_cli(folder).stdout
+    assert f"transcript.json names seal {seal[:12]} of this session" in text
+    assert "has been cut short; ask for the copy handed in" in text
+
+
+def test_a_bad_signature_beside_a_record_cut_short_is_still_altered(tmp_path: Path) -> None:
+    folder = make_closed_session(tmp_path)
+    write_signed(folder)
+    edit_raw(folder, lambda d: d["segments"][0].update(text=" Good evening"))
+    _cut_short(folder)
+    report = verify(folder)
+    assert not report.ok and report.transcript_status == "altered"
+    assert any("the signature does not match" in p for p in report.problems), report.problems
+    status, _ = verify_json(folder)
+    assert status == 1
 
 
 def test_control_characters_from_the_file_never_reach_the_terminal(tmp_path: Path) -> None:

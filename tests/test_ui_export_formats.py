@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -141,6 +142,14 @@ def check_parses(fmt: str, path: Path) -> None:
         assert any(note in value for value in values)
         relative = eaf.get_linked_files()[0]["RELATIVE_MEDIA_URL"]
         assert (path.parent / relative).resolve().name == "segment-001.wav"
+    elif fmt == "transcript":  # the sample's signed transcript: one timed line per segment
+        lines = text.splitlines()
+        assert lines and all(re.fullmatch(r"\[\d\d:\d\d:\d\d\] \S.*", line) for line in lines)
+        assert lines[0].startswith("[00:00:00] Before we start")
+    elif fmt == "transcript-vtt":
+        captions = webvtt.from_string(text).captions
+        assert captions and all(c.start_in_seconds <= c.end_in_seconds for c in captions)
+        assert "Before we start" in captions[0].text
     elif fmt == "verification":
         assert "## Verification 1" in text and "sound example" in text
     else:
@@ -192,12 +201,16 @@ async def test_verification_is_disabled_with_the_reason_without_a_judgement(home
         assert "verification, verification-html: no verification.jsonl yet" in note
         assert "verification.jsonl" in note
         await choose(pilot, screen, "eaf")
-        await pilot.press("down")  # past the disabled ones, round to the first
+        await pilot.press("down")  # past the disabled ones, to the sample's transcript
         await pilot.pause()
-        assert screen.fmt == "md"
+        assert screen.fmt == "transcript"
         await pilot.press("up")
         await pilot.pause()
         assert screen.fmt == "eaf"
+        await choose(pilot, screen, "transcript-vtt")
+        await pilot.press("down")  # the last one: round to the first
+        await pilot.pause()
+        assert screen.fmt == "md"
     assert not (home / "exports" / f"{folder.name}.verification.md").exists()
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  seal sha256: {report.seal_hash}")
         if report.seal is not None:  # who signed the seal, and whether that key is trusted
             print(f"  signature: {report.seal.describe()}")
-        print(f"  transcript: {_transcript_line(report)}")
+        print(f"  transcript: {_red_if_cut_short(_transcript_line(report), report)}")
         for problem in report.problems:
             print(f"  - {problem}")
         if report.verification is not None:  # the verifier's judgements and who signed them
@@ -81,6 +83,14 @@ def _transcript_line(report: VerifyReport) -> str:
     if report.transcript is None:
         return "none (a record needs no transcript; `discussion transcribe FOLDER` makes one)"
     return report.transcript.describe()
+
+
+def _red_if_cut_short(line: str, report: VerifyReport) -> str:
+    """`line` in red on a terminal (not with NO_COLOR) when a transcript names a missing seal."""
+    cut = report.transcript is not None and report.transcript.status == "seal_missing"
+    if not cut or not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        return line
+    return f"\033[1;31m{line}\033[0m"
 
 
 def _unmet_requirement(report: VerifyReport) -> str | None:

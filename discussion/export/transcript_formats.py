@@ -50,6 +50,10 @@ def intact_transcript(folder: Path) -> tuple[Transcript, VerifyReport]:
             f"{folder.name} has no transcript (no transcript.json): make one with "
             f"`discussion transcribe {folder}`"
         )
+    if check.status == "seal_missing":  # the record was cut short: not its words to export
+        raise UserError(
+            f"{folder.name}: the transcript is not exported: {check.describe()}", exit_code=1
+        )
     if check.status != "intact" or check.transcript is None:
         first = check.problems[0] if check.problems else "it does not verify"
         raise UserError(

@@ -4,7 +4,9 @@
 the session list use the same signs. A torn line that is (or starts like) a closed event is a
 damaged seal, not an interruption; an unclosed log without its `recorder.lock` (kept from
 creation until the seal) has probably lost its closed line; a missing or emptied log is never
-rebuilt, since every note would be lost.
+rebuilt, since every note would be lost. A transcript (transcript.json, or a run's
+transcript.partial.json) is made only of a sealed record, so one in the folder proves the
+record was sealed even when its closed line is gone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from discussion.record.info import AUDIO_DIR, EVENTS_JSONL, LOCK_FILE
 from discussion.record.log import TORN_PREFIX, scan_log
-from discussion.record.session import MAX_LOG_BYTES
+from discussion.record.session import MAX_LOG_BYTES, TRANSCRIPT_FILES
 from discussion.safe_files import UnsafeFileError, read_bounded
 
 # What the copy handed in settles; said wherever a record is refused.
@@ -47,6 +49,14 @@ def set_aside_closed(folder: Path) -> list[str]:
         if looks_closed(content):
             found.append(name)
     return found
+
+
+def transcript_left(folder: Path) -> str | None:
+    """The transcript file in `folder` (present, even as a symlink), None if there is none.
+
+    Only a sealed record is transcribed, so such a file is proof that it was sealed.
+    """
+    return next((n for n in sorted(TRANSCRIPT_FILES) if os.path.lexists(folder / n)), None)
 
 
 def reopen_refusal(folder: Path) -> str | None:
@@ -94,6 +104,11 @@ def reopen_refusal(folder: Path) -> str | None:
             f"{folder}: no closed line and no {LOCK_FILE} (an interrupted session keeps its "
             f"lock file until sealed), so its closed line may have been removed; {ADVICE}"
         )
+    if (transcript := transcript_left(folder)) is not None:
+        return (
+            f"{folder}: no closed line, but {transcript} is there and only a sealed record is "
+            f"transcribed: it was sealed and has been cut short, so it is not reopened; {ADVICE}"
+        )
     return None
 
 
@@ -127,7 +142,7 @@ def empty_folders(folder: Path, *, audio_may_be_empty: bool) -> list[str]:
 def listed_seal_problem(folder: Path, tail: bytes) -> str | None:
     """Why an unclosed record in the session list is a broken seal, not an interruption.
 
-    Cheap enough for the list (the log's last bytes, already read, and one lstat), so the
+    Cheap enough for the list (the log's last bytes, already read, and a few lstats), so the
     home screen never offers to resume a sealed record; `reopen_refusal` is the full check.
     """
     if looks_closed(tail):
@@ -139,5 +154,10 @@ def listed_seal_problem(folder: Path, tail: bytes) -> str | None:
         return (
             f"no closed line and no {LOCK_FILE}: its closed line may have been removed "
             f"(see `discussion verify {folder}`)"
+        )
+    if (transcript := transcript_left(folder)) is not None:
+        return (
+            f"no closed line, but {transcript} is there (only a sealed record is transcribed): "
+            f"it was sealed and cut short (see `discussion verify {folder}`)"
         )
     return None

@@ -78,7 +78,7 @@ class VerifyReport:
 
     @property
     def transcript_status(self) -> str:
-        """`intact`, `missing` (no transcript: fine) or `altered`."""
+        """`intact`, `missing` (no transcript: fine), `seal_missing` (cut short) or `altered`."""
         return "missing" if self.transcript is None else self.transcript.status
 
     @property

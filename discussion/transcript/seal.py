@@ -18,6 +18,13 @@ verifier). The public key travels in the file, so anyone could edit a word and r
 fresh key: a signature only counts when its key is the one that signed the seal or a key
 trusted here (this data folder's own keys and `discussion keys trust`). Any other key is
 reported as altered, with the fix (trust that key if that person did transcribe it).
+
+A transcript beside a record that is NOT sealed is not an alteration of the record, but proof
+that it was cut short: only a sealed record is transcribed, so a transcript of this session,
+validly signed, names a seal (`seal_hash`) that this log no longer holds. Its status is
+`seal_missing` (no problem added: the record's verdict stays "not sealed, may be incomplete",
+and verify says in red to ask for the copy handed in). A bad signature or another session's
+transcript there is still `altered`.
 """
 
 from __future__ import annotations
@@ -49,7 +56,7 @@ if TYPE_CHECKING:
 
 TRANSCRIPT_PURPOSE = "transcript"
 
-TranscriptStatus = Literal["intact", "missing", "altered"]
+TranscriptStatus = Literal["intact", "missing", "altered", "seal_missing"]
 
 
 def transcript_fields(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,6 +91,8 @@ class TranscriptCheck:
     problems: list[str] = field(default_factory=list)
     # The signature's key is the one that sealed the record (else it is trusted here, or bad).
     by_sealer: bool = False
+    # status seal_missing: the seal_hash the transcript names, which the log does not hold.
+    named_seal: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The `transcript` object of `verify --json`: status, signed_by, signature_ok, trusted."""
@@ -102,6 +111,8 @@ class TranscriptCheck:
                 signature_ok=checked["signature_ok"],
                 trusted=checked["trusted"],  # as the seal's: in the trusted set or our own
             )
+        if self.named_seal is not None:
+            out["named_seal"] = self.named_seal
         if self.transcript is not None:
             out["segments"] = len(self.transcript.segments)
             out["words"] = len(self.transcript.words())
@@ -112,11 +123,21 @@ class TranscriptCheck:
         """The phrase `verify` prints about the transcript."""
         if self.status == "missing":
             return "none (run `discussion transcribe FOLDER` to make one)"
+        if self.status == "seal_missing" and self.named_seal is not None:
+            return seal_missing_text(self.named_seal)
         if self.status == "intact" and self.check is not None:
             who = f"{visible(self.check.signer, allow_newlines=False)} ({self.check.fingerprint})"
             how = "the key that sealed the record" if self.by_sealer else "a key trusted here"
             return f"intact, signed by {who}, {how}"
         return "ALTERED (see the problems below)"
+
+
+def seal_missing_text(seal_hash: str) -> str:
+    """What verify and the record view say when a transcript names a seal the log lacks."""
+    return (
+        f"{TRANSCRIPT_JSON} names seal {seal_hash[:12]} of this session, which this log does "
+        "not hold: the record was sealed and has been cut short; ask for the copy handed in"
+    )
 
 
 def check_transcript(
@@ -135,9 +156,10 @@ def check_transcript(
     `session_id`, `seal_hash` and `sealed_files` (name -> sha256, from the closed event) are the
     record's; `seal_public_key` is the key that signed the seal (None when unsigned);
     `segment_files` the recording segments the log names (each must be transcribed; None: every
-    sealed `audio/*.wav`). Returns status `missing` (no transcript: no problem), `intact` or
-    `altered` (each reason is also a line in `problems`, so verify exits 1). Never raises for a
-    damaged file.
+    sealed `audio/*.wav`). Returns status `missing` (no transcript: no problem), `intact`,
+    `seal_missing` (the record is not sealed but a validly signed transcript of this session
+    names its seal: cut short; no problem added) or `altered` (each reason is also a line in
+    `problems`, so verify exits 1). Never raises for a damaged file.
     """
     path = folder / TRANSCRIPT_JSON
     if not os.path.lexists(path):
@@ -151,6 +173,9 @@ def check_transcript(
     problems += found
     if found:
         return TranscriptCheck("altered", result[0], None, found, result[2])
+    if seal_hash is None and result[1] is not None:  # never shown as this record's words
+        named = result[1].seal_hash
+        return TranscriptCheck("seal_missing", result[0], None, [], False, named_seal=named)
     return TranscriptCheck("intact", result[0], result[1], [], result[2])
 
 
@@ -191,9 +216,13 @@ def _check(
             f"{name}: field {where}: {first['msg']}: it is damaged or was edited; transcribe again"
         )
         return None, None, False
-    check, by_sealer = _check_signature(transcript, raw, seal_public_key, problems, home)
+    unsealed = seal_hash is None  # no seal to hold the key or the audio hashes against
+    check, by_sealer = _check_signature(
+        transcript, raw, seal_public_key, problems, home, need_trust=not unsealed
+    )
     _check_source(transcript, session_id, seal_hash, problems)
-    _check_audio(transcript, *audio, problems)
+    if not unsealed:
+        _check_audio(transcript, *audio, problems)
     _check_times(transcript, problems)
     return check, transcript, by_sealer
 
@@ -204,7 +233,14 @@ def _check_signature(
     seal_public_key: str | None,
     problems: list[str],
     home: Path | None,
+    *,
+    need_trust: bool = True,
 ) -> tuple[SignatureCheck | None, bool]:
+    """The signature matches (and, with `need_trust`, is the sealer's key or trusted here).
+
+    Beside an unsealed record there is no sealer's key to compare with: a matching signature
+    is enough there, since the transcript is then only evidence of a seal, never shown as
+    the record's words."""
     name = TRANSCRIPT_JSON
     if transcript.signature is None:
         problems.append(
@@ -226,7 +262,7 @@ def _check_signature(
             f"{name}: the signature does not match (a word, a time, a segment, the audio "
             "hashes or the signer's key differ from what was signed); transcribe again"
         )
-    elif not by_sealer and not check.trusted:
+    elif need_trust and not by_sealer and not check.trusted:
         signer = shorten(check.signer, 100)  # the file's text: never raw on a terminal
         problems.append(
             f"{name} is signed by {signer} ({fingerprint(signature.public_key)}), a key "
@@ -241,18 +277,12 @@ def _check_source(
     transcript: Transcript, session_id: str | None, seal_hash: str | None, problems: list[str]
 ) -> None:
     name = TRANSCRIPT_JSON
-    if seal_hash is None:
-        problems.append(
-            f"{name} is present but the record is not sealed: transcribed before "
-            "closing, or the closed line was removed"
-        )
-        return
     if transcript.session_id != session_id:
         problems.append(
             f"{name} names another session ({shorten(transcript.session_id)}): moved from "
             "another record?"
         )
-    if transcript.seal_hash != seal_hash:
+    if seal_hash is not None and transcript.seal_hash != seal_hash:
         problems.append(
             f"{name} names another seal than this record's closed line: moved from "
             "another record, or the record was sealed again since"
@@ -300,6 +330,7 @@ __all__ = [
     "TranscriptCheck",
     "TranscriptStatus",
     "check_transcript",
+    "seal_missing_text",
     "sign_transcript",
     "transcript_fields",
 ]

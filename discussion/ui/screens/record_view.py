@@ -303,6 +303,9 @@ class RecordViewScreen(Screen[None]):
         elif report.verify.ok:  # a log cut short looks the same: only a seal says it is whole
             bar.append("NOT SEALED", "bold red")
             bar.append(" · intact so far, may be incomplete", "red")
+            cut = report.verify.transcript
+            if cut is not None and cut.status == "seal_missing":  # it was sealed once
+                bar.append(" · WAS SEALED, CUT SHORT: r to see why", "bold red")
         else:
             bar.append("RECORD NOT INTACT", "bold red")
             bar.append(f" · {len(report.verify.problems)} problem(s): r to see them")

@@ -232,6 +232,8 @@ def recording(report: Report) -> RenderableType:
         text.append("Verification: ", "bold")
         text.append("intact so far, NOT SEALED: may be incomplete", "bold red")
         text.append(f" ({check.events} events)\n")
+        if check.transcript is not None and check.transcript.status == "seal_missing":
+            text.append(f"• {check.transcript.describe()}\n", "bold red")
     else:
         text.append("Verification: NOT INTACT\n", "bold red")
         for problem in check.problems:

@@ -54,6 +54,8 @@ def verdict_text(report: Report) -> Text:
     text.append(f" · {info.apprentice_name} · assessor {info.assessor} · attempt {info.attempt}")
     if info.kind == "practice":
         text.append(" · PRACTICE", "bold yellow")
+    if check.transcript is not None and check.transcript.status == "seal_missing":
+        text.append(f"\n  • {check.transcript.describe()}", "bold red")  # it was sealed once
     for problem in check.problems[:3]:
         text.append(f"\n  • {problem}", "red")
     if len(check.problems) > 3:

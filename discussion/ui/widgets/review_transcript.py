@@ -166,6 +166,11 @@ class TranscriptPane(Vertical):
             )
             box.add_option(Option(Text(how, "dim"), disabled=True))
             return
+        if check.status == "seal_missing":  # the record was cut short: its words not shown
+            self.status = "altered"
+            why = f"Transcript not shown: {check.describe()}."
+            box.add_option(Option(Text(why, "bold red"), disabled=True))
+            return
         if check.status != "intact" or check.transcript is None:
             self.status = "altered"
             why = "Transcript ALTERED since it was signed: not shown (see `discussion verify`)."
