@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from signing_helpers import REPO, keys_cli, verify_cli, verify_json
@@ -35,3 +36,21 @@ def test_sample_key_files_name_themselves_and_match(tmp_path: Path) -> None:
     assert trusted.returncode == 0, trusted.stderr
     status, report = verify_json(SAMPLE)
     assert status == 0 and report["trusted"] is True
+
+
+def test_sample_has_its_transcript_signed_by_the_sample_key() -> None:
+    """A fresh clone's sample has transcript.json: intact, of this seal, by the sealer's key."""
+    key = public_key_b64(read_public_key_file(SAMPLE_PUB))
+    status, report = verify_json(SAMPLE)
+    assert status == 0 and report["ok"], report["problems"]
+    transcript = report["transcript"]
+    assert transcript["status"] == "intact" and transcript["signature_ok"] is True
+    assert transcript["signed_by"] == {"name": SAMPLE_NAME, "fingerprint": fingerprint(key)}
+    assert transcript["signed_by_sealer"] is True and transcript["trusted"] is False
+    assert transcript["segments"] > 10 and transcript["words"] > 200
+    raw = json.loads((SAMPLE / "transcript.json").read_text(encoding="utf-8"))
+    assert raw["seal_hash"] == report["seal_hash"] and raw["session_id"] == "sample-discussion"
+    assert raw["signature"]["public_key"] == key
+    text = verify_cli(SAMPLE).stdout
+    assert f"transcript: intact, signed by {SAMPLE_NAME}" in text
+    assert "the key that sealed the record" in text
