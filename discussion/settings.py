@@ -16,7 +16,6 @@ from discussion.json_input import loads
 from discussion.paths import data_home
 from discussion.record.info import REACTION_LAG_DEFAULT_S, REACTION_LAG_MAX_S
 from discussion.safe_files import UnsafeFileError, read_bounded
-from discussion.standard import load_standard
 from discussion.text_safety import control_characters, describe_control
 from discussion.validation import describe
 
@@ -124,6 +123,10 @@ class Settings(BaseModel):
     @field_validator("warn_at_minutes")
     @classmethod
     def _within_discussion(cls, value: list[int]) -> list[int]:
+        # Imported here: only a settings file with warn_at_minutes needs the standard, and
+        # the home screen's first frame does not wait for it otherwise.
+        from discussion.standard import load_standard
+
         most = load_standard().discussion_conduct.max_minutes
         for index, minute in enumerate(value):
             if not 1 <= minute <= most:

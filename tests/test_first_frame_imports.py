@@ -115,3 +115,10 @@ def test_version_option_prints_the_installed_version(tmp_path: Path) -> None:
     assert result.stdout == f"discussion {discussion.installed_version()}\n"
     assert result.stderr == ""
     assert discussion.__version__ == discussion.installed_version()
+
+
+def test_the_app_starts_without_the_standard_or_the_bank(tmp_path: Path) -> None:
+    loaded = _loaded_at_tui_start(tmp_path)
+    # The home screen shows neither: their models and data load after its first frame.
+    assert "discussion.standard" not in loaded
+    assert "discussion.bank" not in loaded

@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from discussion import installed_version
-from discussion.standard import load_standard
 from discussion.text_safety import control_characters, describe_control
 
 # 2: the closed event must carry the assessor's signature (issue 10; 1 = made before signing).
@@ -125,6 +124,10 @@ class SessionInfo(BaseModel):
     @field_validator("attempt")
     @classmethod
     def _attempt_in_rules(cls, value: int) -> int:
+        # Imported here: the settings need this module's constants at start-up, not the
+        # standard (its models and data load after the home screen's first frame).
+        from discussion.standard import load_standard
+
         most = load_standard().rules.max_attempts
         if not 1 <= value <= most:
             raise ValueError(f"{value} is outside 1 to {most} (rules.toml max_attempts)")

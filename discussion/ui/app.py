@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Input
 
 from discussion.errors import UserError
@@ -80,6 +81,14 @@ def _discussion_over(live: LiveSession) -> bool:
     )
 
 
+class CatalogLoadFailed(Message):
+    """The deferred catalog (the bundled standard or bank) could not be loaded."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__()
+        self.error = error
+
+
 class DiscussionApp(App[None], TranscriptionHost):
     """The assessor's app."""
 
@@ -120,6 +129,8 @@ class DiscussionApp(App[None], TranscriptionHost):
         self.start_on_browser = start_on_browser
         self._check_recorder_factory = check_recorder_factory
         self._devices_provider = devices_provider
+        # Why the app stopped itself at start-up (run_app prints it on one line).
+        self.start_error: UserError | None = None
         # Set and cleared only on the UI thread (by the session flow), never by a worker.
         self.live: LiveSession | None = None
         self._session_busy = False
@@ -152,6 +163,23 @@ class DiscussionApp(App[None], TranscriptionHost):
             self.push_screen(BrowserScreen(self.catalog))
         else:
             self.push_screen(HomeScreen(self.catalog, self.home))
+        # A deferred catalog (run_app) loads once the first frame is on the screen.
+        self.call_after_refresh(self.call_after_refresh, self._preload_catalog)
+
+    def _preload_catalog(self) -> None:
+        self.run_worker(self._load_catalog, thread=True, group="catalog", exit_on_error=False)
+
+    def _load_catalog(self) -> None:
+        """Thread worker: load the standard and the bank (posts `CatalogLoadFailed`)."""
+        try:
+            self.catalog.preload()
+        except UserError as error:
+            self.post_message(CatalogLoadFailed(error))
+
+    def on_catalog_load_failed(self, message: CatalogLoadFailed) -> None:
+        """Broken bundled data: stop, and let run_app print the one-line error."""
+        self.start_error = message.error
+        self.exit(return_code=message.error.exit_code)
 
     async def on_unmount(self) -> None:
         """Never leave a recorder running: stop it and leave the session resumable.
@@ -493,9 +521,9 @@ class DiscussionApp(App[None], TranscriptionHost):
 
 
 def run_app() -> int:
-    """Load the catalog and settings (failing with a one-line error) and run the app."""
+    """Load the settings (failing with a one-line error) and run the app; the catalog loads
+    after the first frame (broken bundled data: the same one-line error, once the app stops)."""
     try:
-        catalog = Catalog.load()
         settings = load_settings()
         check_keymap(settings.keymap, str(settings_path()))
         log_dir = logs_dir()  # UserError naming DISCUSSION_HOME and the fix
@@ -507,8 +535,13 @@ def run_app() -> int:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The standard and the bank load after the home screen's first frame (it shows neither).
+    app = DiscussionApp(Catalog.deferred(), settings=settings)
     with _native_stderr_to_log(log_dir / "native.log"):
-        DiscussionApp(catalog, settings=settings).run()
+        app.run()
+    if app.start_error is not None:
+        print(f"discussion: error: {app.start_error.message}", file=sys.stderr)
+        return app.start_error.exit_code
     return 0
 
 
