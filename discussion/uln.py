@@ -51,7 +51,8 @@ def check_uln(text: str, rules: UlnRules | None = None) -> UlnCheck:
     uln = text.strip()
     if not uln:
         return UlnCheck(False, f"the ULN is empty: it has {rule.length} digits")
-    for position, char in enumerate(uln, start=1):
+    # Fast path (listing 10,000 sessions checks 10,000 ULNs): all ASCII digits skips the loop.
+    for position, char in enumerate("" if uln.isascii() and uln.isdigit() else uln, start=1):
         if not _ascii_digits(char):
             return UlnCheck(
                 False, f"{char!r} at position {position} is not a digit: a ULN is digits only"
