@@ -105,9 +105,7 @@ def judge(
     """
     name = _check_name(verifier)
     if judgement is None and outcome is None and not finish:
-        raise UserError(
-            "nothing to record: give a judgement on a criterion, an outcome, or finish"
-        )
+        raise UserError("nothing to record: give a judgement on a criterion, an outcome, or finish")
     if role is not None and role not in ROLES:
         raise UserError(f"role {role!r}: use one of {', '.join(ROLES)}")
     record = load_sealed(folder)
