@@ -13,7 +13,7 @@ from annotated_types import Ge, Le
 from pydantic import ValidationError
 from session_factory import make_session_info
 
-import discussion.record.info as info_module
+import discussion.standard as standard_module
 from discussion.errors import UserError
 from discussion.paths import standard_dir
 from discussion.record import SessionInfo
@@ -64,7 +64,7 @@ def test_attempt_range_comes_from_the_rules_data(monkeypatch: pytest.MonkeyPatch
     bigger = standard.model_copy(
         update={"rules": standard.rules.model_copy(update={"max_attempts": most + 2})}
     )
-    monkeypatch.setattr(info_module, "load_standard", lambda: bigger)
+    monkeypatch.setattr(standard_module, "load_standard", lambda: bigger)
     assert make(attempt=most + 2).attempt == most + 2
 
 
