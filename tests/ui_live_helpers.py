@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import Input
 from ui_helpers import catalog
 
 from discussion.live import LiveSession
@@ -69,6 +71,11 @@ class HostApp(App[None]):
             self.result = result
 
         self.push_screen(self.first, done)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Stable snapshots: the text cursor does not blink (a blink phase is a timing)."""
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def listener(self, item: object) -> None:
         """A LiveSession listener posting like the real app."""
