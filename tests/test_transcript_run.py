@@ -228,3 +228,22 @@ def test_chunks_are_cut_in_the_quietest_place_before_their_end(tmp_path: Path) -
     cut = chunk_end(source, folder / source.segment, 0, 5 * RATE)
     assert 4.4 * RATE <= cut <= 4.6 * RATE  # the silence between the bursts at 3.5 and 4.6
     assert chunk_end(source, folder / source.segment, 26 * RATE, 5 * RATE) == 30 * RATE
+
+
+def test_a_transcript_that_cannot_be_written_is_one_line_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    from discussion.transcript.model import TranscriptError, write_atomic
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the session folder should be")
+    with pytest.raises(TranscriptError) as caught:
+        write_atomic(blocker / "transcript.json", b"{}")
+    assert "transcript.json: cannot write" in caught.value.message
+    assert "\n" not in caught.value.message
+    target = tmp_path / "transcript.json"
+    write_atomic(target, b'{"a": 1}')
+    write_atomic(target, b'{"a": 2}')  # replaces, fsync'd, no temporary left beside it
+    assert target.read_bytes() == b'{"a": 2}'
+    assert {p.name for p in tmp_path.iterdir()} == {"not-a-folder", "transcript.json"}
+    assert target.stat().st_mode & 0o777 == 0o600

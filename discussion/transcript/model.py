@@ -29,7 +29,6 @@ and read bounded (a file symlinked to /dev/zero cannot fill the memory).
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -199,27 +198,11 @@ def write_atomic(path: Path, content: bytes) -> None:
     A kill at any moment leaves either the old file or the new one, never a part. Raises
     TranscriptError naming the file and the fix.
     """
-    folder = path.parent
-    tmp = folder / f".{path.name}.tmp-{os.getpid()}"
+    from discussion.signing.keys import write_atomic as write_file_atomic
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_file_atomic(path, content, FILE_MODE)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         fix = os_fix(error) or "check the folder is writable"
         raise TranscriptError(
             f"{path}: cannot write: {error.strerror or error}; {fix}", exit_code=1
