@@ -36,6 +36,8 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
+from scripts.bench_support import data_home
+
 REPO = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RATE = 16000
@@ -221,16 +223,11 @@ async def _seeks(pilot: Any, screen: Any, results: dict[str, float]) -> None:
 def bench_review(results: dict[str, float], where: Path | None = None) -> None:
     """Make the record, then time opening it and playing from the note at 45:00."""
     work = Path(tempfile.mkdtemp(prefix="discussion-bench-review-", dir=where))
-    home = os.environ.get("DISCUSSION_HOME")
-    os.environ["DISCUSSION_HOME"] = str(work / "home")  # the signing key and logs go here
     try:
-        folder = make_record(work / "sessions")
-        asyncio.run(_run(folder, results))
+        with data_home(work / "home"):  # the signing key and logs go here
+            folder = make_record(work / "sessions")
+            asyncio.run(_run(folder, results))
     finally:
-        if home is None:
-            os.environ.pop("DISCUSSION_HOME", None)
-        else:
-            os.environ["DISCUSSION_HOME"] = home
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -17,15 +17,15 @@ new folder names: the listing reads a copy exactly as it reads the original.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from scripts.bench_support import timed_run
 
 REPO = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -94,21 +94,6 @@ def make_session_folders(root: Path, count: int = FOLDERS) -> None:
     shutil.rmtree(root / ".templates")
 
 
-def _timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
-    """Wall seconds of one run; its CPU seconds (user + system, with the processes it forked)
-    are appended to `cpu`, a figure the machine's other load changes far less."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise RuntimeError(f"{command[:3]} failed: {result.stderr.decode()[-500:]}")
-    if cpu is not None:
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return elapsed
-
-
 def bench_sessions(
     results: dict[str, float], count: int = FOLDERS, where: Path | None = None
 ) -> None:
@@ -123,13 +108,15 @@ def bench_sessions(
         names = [arg for name in COPIED for arg in ("-name", name, "-o")][:-1]
         reference = ["find", str(sessions), "-type", "f", "(", *names, ")"]
         reference += ["-exec", "cat", "{}", "+"]
-        _timed(listing, env)  # warm the page cache and the byte-code
+        timed_run(listing, env)  # warm the page cache and the byte-code
         list_s: list[float] = []
         find_s: list[float] = []
         cpu_s: list[float] = []
         for _ in range(RUNS):  # alternated so a load spike hits both
-            list_s.append(_timed(listing, env, cpu_s))
-            find_s.append(_timed(reference, env))
+            wall, cpu = timed_run(listing, env)
+            list_s.append(wall)
+            cpu_s.append(cpu)
+            find_s.append(timed_run(reference, env)[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["sessions.list_10000_s"] = round(statistics.median(list_s), 3)

@@ -16,32 +16,16 @@ signed, 60 minutes of 16 kHz audio (115 MB) and 1,000 notes.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from scripts.bench_support import data_home, timed_run
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 RUNS = 2 if QUICK else 5
-
-
-def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, its child processes) of one run, which must
-    succeed."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        out = (result.stdout + result.stderr).decode(errors="replace")[-500:]
-        raise RuntimeError(f"{' '.join(command[:2])} failed ({result.returncode}): {out}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return elapsed, cpu
 
 
 def bench_verify(results: dict[str, float], where: Path | None = None) -> None:
@@ -49,30 +33,25 @@ def bench_verify(results: dict[str, float], where: Path | None = None) -> None:
     from scripts.bench_review import MINUTES, make_record
 
     work = Path(tempfile.mkdtemp(prefix="discussion-bench-verify-", dir=where))
-    home = os.environ.get("DISCUSSION_HOME")
-    os.environ["DISCUSSION_HOME"] = str(work / "home")  # the signing key goes here
     try:
-        folder = make_record(work / "sessions")
-        env = dict(os.environ)
-        files = sorted(str(path) for path in folder.rglob("*") if path.is_file())
-        verify = [str(Path(sys.executable).parent / "discussion"), "verify", str(folder)]
-        reference = ["sha256sum", *files]
-        _timed(verify, env)  # warm the page cache and the byte-code
-        _timed(reference, env)
-        verify_s: list[float] = []
-        verify_cpu: list[float] = []
-        sha_s: list[float] = []
-        for _ in range(RUNS):
-            wall, cpu = _timed(verify, env)
-            verify_s.append(wall)
-            verify_cpu.append(cpu)
-            sha_s.append(_timed(reference, env)[0])
-        size = sum(Path(name).stat().st_size for name in files)
+        with data_home(work / "home"):  # the signing key goes here
+            folder = make_record(work / "sessions")
+            env = dict(os.environ)
+            files = sorted(str(path) for path in folder.rglob("*") if path.is_file())
+            verify = [str(Path(sys.executable).parent / "discussion"), "verify", str(folder)]
+            reference = ["sha256sum", *files]
+            timed_run(verify, env)  # warm the page cache and the byte-code
+            timed_run(reference, env)
+            verify_s: list[float] = []
+            verify_cpu: list[float] = []
+            sha_s: list[float] = []
+            for _ in range(RUNS):
+                wall, cpu = timed_run(verify, env)
+                verify_s.append(wall)
+                verify_cpu.append(cpu)
+                sha_s.append(timed_run(reference, env)[0])
+            size = sum(Path(name).stat().st_size for name in files)
     finally:
-        if home is None:
-            os.environ.pop("DISCUSSION_HOME", None)
-        else:
-            os.environ["DISCUSSION_HOME"] = home
         shutil.rmtree(work, ignore_errors=True)
     wall = statistics.median(verify_s)
     results["verify.60min_s"] = round(wall, 3)
