@@ -324,7 +324,13 @@ async def test_dead_sound_server_shows_the_fix_and_allows_notes_only(
         assert app.results == []
         assert "notes-only" in str(screen_of(app).query_one("#setup-missing", Static).render())
         notes_only.focus()
-        await pilot.press("space", "tab", *"Microphone broken; apprentice agreed to notes")
+        await pilot.press("space")
+        # The reason box appears once the styles are updated; an assessor tabs after seeing it.
+        reason_row = check.query_one("#audio-reason-row")
+        assert await wait_for(pilot, lambda: reason_row.display, 5)
+        await pilot.press("tab")
+        assert app.focused is check.query_one("#audio-reason")
+        await pilot.press(*"Microphone broken; apprentice agreed to notes")
         await pilot.press("ctrl+s")
         await settle(pilot)
         result = app.results[0]
