@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -87,6 +88,24 @@ class Settings(BaseModel):
         le=10,
         description="Transcription time ÷ audio time on this machine: the app's estimate of "
         "how long transcribing a record takes (minutes shown before it starts)",
+    )
+    # The mock discussion (issue 12): its examiner's voice and when a spoken answer ends.
+    voice_engine: Literal["auto", "hibari", "espeak-ng", "off"] = Field(
+        default="auto",
+        description="The voice that speaks a mock's questions: 'hibari' (a neural voice), "
+        "'espeak-ng', 'auto' (hibari if installed, else espeak-ng) or 'off' (text only)",
+    )
+    voice_rate: float = Field(
+        default=1.0,
+        ge=0.5,
+        le=2.0,
+        description="Speaking pace of the mock's voice: 1.0 normal, 0.8 slower, 1.25 faster",
+    )
+    mock_end_silence_s: float = Field(
+        default=2.5,
+        ge=0.5,
+        le=15,
+        description="Seconds of silence, after some speech, that end a spoken answer in a mock",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,
