@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast pytest-all lint typecheck pytest bench sample clean
+.PHONY: run test test-fast pytest-all lint typecheck pytest bench sample apprentice-wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ pytest: $(DEV_STAMP)
 ## Benchmarks: writes .bench/results.json and prints a table.
 bench: $(DEV_STAMP)
 	scripts/test-audio.sh run $(BIN)/python -m scripts.bench
+
+## The apprentice build: a wheel in dist/apprentice/ with the practice set only (checked: no
+## assessment question, probe or look-for in any of its files). `pip install .` builds the
+## assessor's app, with both sets.
+apprentice-wheel: $(DEV_STAMP)
+	$(BIN)/python -m scripts.apprentice_wheel dist/apprentice
 
 ## Regenerate the sample discussion record in transcripts/.
 sample: $(DEV_STAMP)
