@@ -133,7 +133,8 @@ def print_report(report: BankReport, standard: Standard, out: TextIO, err: TextI
     print(
         f"question bank {report.root}: OK, version {bank.version}, "
         f"{len(bank.questions)} questions ({sizes['assessment']} assessment, "
-        f"{sizes['practice']} practice)",
+        f"{sizes['practice']} practice)"
+        + ("; practice set only (the apprentice edition)" if not sizes["assessment"] else ""),
         file=out,
     )
     print(f"content hash sha256:{bank.content_hash}", file=out)

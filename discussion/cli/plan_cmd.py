@@ -55,6 +55,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Plan, then print as text or JSON; a bad `--attempt` or `--minutes` is a one-line error."""
     from discussion.bank import load_bank
+    from discussion.edition import no_assessment_set
     from discussion.guide import fresh_plan, guide_data
     from discussion.standard import load_standard
 
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     low = guide_data(standard.component("discussion")).plan_min_minutes
     minutes = _minutes(args.minutes, low, standard.discussion_conduct.max_minutes)
     bank = load_bank(args.bank, standard)
+    if (missing := no_assessment_set(bank)) is not None:
+        raise UserError(f"nothing to plan: {missing}")
     items = fresh_plan(standard, bank, attempt=attempt, total_minutes=minutes)
     if args.json:
         json.dump({"items": [i.to_dict() for i in items]}, sys.stdout, indent=2, ensure_ascii=False)

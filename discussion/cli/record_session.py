@@ -66,6 +66,7 @@ def parse_date(text: str | None) -> date:
 def session_info(args: argparse.Namespace, assessor_default: str, lag: float) -> SessionInfo:
     """session.json for a new session from the options (fictional details for practice)."""
     from discussion.bank import load_bank
+    from discussion.edition import no_assessment_set
     from discussion.record import SessionInfo
     from discussion.standard import load_standard
     from discussion.uln import check_uln
@@ -83,6 +84,8 @@ def session_info(args: argparse.Namespace, assessor_default: str, lag: float) ->
         raise UserError("--no-audio needs the reason a notes-only session was chosen")
     standard = load_standard()
     bank = load_bank(standard=standard)
+    if assessment and (missing := no_assessment_set(bank)) is not None:
+        raise UserError(missing)
     audio: dict[str, Any] = (
         {"audio": False, "no_audio_reason": args.no_audio.strip()} if args.no_audio else {}
     )

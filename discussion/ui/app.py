@@ -233,7 +233,14 @@ class DiscussionApp(App[None], TranscriptionHost):
         self.push_screen(BrowserScreen(self.catalog))
 
     def on_new_discussion_requested(self, _message: NewDiscussionRequested) -> None:
-        """Set-up first; recording starts when it is complete."""
+        """Set-up first; recording starts when it is complete (not without an assessment set)."""
+        from discussion.edition import no_assessment_set
+        from discussion.ui.screens.confirm import ConfirmScreen
+
+        reason = no_assessment_set(self.catalog.bank)
+        if reason is not None:
+            self.push_screen(ConfirmScreen("No assessment set", reason, yes="OK", no="Close"))
+            return
         self._start_session(None)
 
     def on_session_resume_requested(self, message: SessionResumeRequested) -> None:
