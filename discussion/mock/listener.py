@@ -1,0 +1,479 @@
+"""The mock's examiner listening: one recording per mock, one marked span per answer, the answer
+transcribed as it is spoken, and its end found by a silence after some speech (or a key).
+
+    listener = AnswerListener(folder / "audio" / "segment-001.wav", on_event,
+                              config=ListenerConfig.from_settings(settings))
+    listener.start()                  # on_mount: recording + the recogniser (AudioUnavailable)
+    start_s = listener.begin_answer() # after the question was spoken (SpeechFinished)
+    ...                               # AnswerTextGrew(text) every couple of seconds
+    listener.end_answer()             # the key; or a silence of `end_silence_s` after speech
+    ...                               # AnswerEnded(start_s, end_s, text, words, reason)
+    summary = listener.stop()         # on_unmount: the recording's StopSummary
+
+Times are seconds on the recording's sample clock (the recorder's frames, from
+`timeline_start`), never the wall clock: a span [start_s, end_s] is where the answer is in the
+file (file second = offset - timeline_start), ready for replay and for the practice record.
+
+Threads: the recorder's own (PortAudio callback, writer, watchdog; discussion/audio), whose
+level events drive the silence detector here, and one `mock-transcriber` thread owned by the
+listener, which loads faster-whisper tiny.en (offline, discussion/transcript/engine.py), reads
+each answer's audio back from the WAV as it grows, transcribes it in chunks and emits the
+answer events. `on_event` is called from those threads (never the UI's), one call at a time.
+A thread that dies is reported (`ListenerFailed`; the recorder's own deaths come as its
+`Failed`), never silent; without a recogniser the spans are still marked, with empty text.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import soundfile
+
+from discussion.audio import Recorder, RecorderConfig
+from discussion.audio.events import (
+    Alarm,
+    AlarmCleared,
+    Failed,
+    Level,
+    RecorderEvent,
+    Started,
+    StopSummary,
+)
+from discussion.audio.stream import StreamFactory
+from discussion.settings import Settings
+from discussion.transcript.engine import SAMPLERATE, Engine
+from discussion.transcript.model import TranscriptError, Word
+
+log = logging.getLogger(__name__)
+
+EndReason = Literal["silence", "key", "stopped"]
+NOT_TRANSCRIBED = "the answers are recorded but not transcribed: type them instead"
+
+
+@dataclass(frozen=True)
+class ListenerConfig:
+    """When an answer has ended, and how often its text is brought up to date."""
+
+    end_silence_s: float = 2.5  # the `mock_end_silence_s` setting
+    # A level window at or above this counts as speech. Room noise on a laptop microphone sits
+    # around -60 to -50 dBFS; speech at arm's length around -35 to -20.
+    speech_threshold_dbfs: float = -45.0
+    min_speech_s: float = 0.3  # speech heard before a silence can end the answer
+    chunk_s: float = 2.0  # the text is redone when this much new audio is on disk
+    # Words ending this close to the end of the audio read may still be cut: kept provisional
+    # and read again with the next chunk.
+    commit_margin_s: float = 1.0
+    max_window_s: float = 15.0  # a run-on sentence is cut at a word after this long
+    # The key: how long to wait for the recorder to put the last samples in the file.
+    tail_wait_s: float = 0.6
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ListenerConfig:
+        """The product's defaults with the `mock_end_silence_s` setting."""
+        return cls(end_silence_s=settings.mock_end_silence_s)
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerReady:
+    """Recording is confirmed from `offset` and the recogniser is loaded (or failed: see the
+    `ListenerFailed` before this, `transcribing` False)."""
+
+    offset: float
+    transcribing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTextGrew:
+    """The current answer's text so far (the whole of it, not the new part)."""
+
+    start_s: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerEnded:
+    """An answer is over: its span on the sample clock, its words (times on the same clock).
+
+    reason: "silence" (`end_silence_s` of quiet after speech: `end_s` is where the quiet reached
+    that length), "key" (`end_answer()`: `end_s` is the clock then) or "stopped" (`stop()`).
+    """
+
+    start_s: float
+    end_s: float
+    text: str
+    words: tuple[Word, ...]
+    reason: EndReason
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerAlarm:
+    """The recorder's alarm (device lost, write error, silence, overflow), to show until cleared."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerAlarmCleared:
+    """The condition behind the alarm of this kind is over."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerFailed:
+    """Recording or transcription stopped: `message` is one line with the fix. The mock goes on
+    with typed answers."""
+
+    message: str
+
+
+ListenerEvent = (
+    ListenerReady
+    | AnswerTextGrew
+    | AnswerEnded
+    | ListenerAlarm
+    | ListenerAlarmCleared
+    | ListenerFailed
+)
+
+
+@dataclass
+class _Answer:
+    """The answer being given (guarded by the listener's lock)."""
+
+    start_s: float
+    speech_s: float = 0.0  # seconds of level windows at or above the threshold
+    last_sound_s: float | None = None  # the end of the last loud window
+    last_level_s: float | None = None
+    end: tuple[float, EndReason] | None = None  # asked to end at this offset
+    committed: list[Word] = field(default_factory=list)
+    provisional: list[Word] = field(default_factory=list)
+    window_s: float = 0.0  # audio from here on is not committed yet
+    read_until_s: float = 0.0  # audio transcribed up to here
+    text: str = ""
+
+
+class AnswerListener:
+    """Records the mock and turns the apprentice's spoken answers into spans and text."""
+
+    def __init__(
+        self,
+        path: Path,
+        on_event: Callable[[ListenerEvent], None],
+        *,
+        config: ListenerConfig | None = None,
+        timeline_start: float = 0.0,
+        device: str | int | None = None,
+        recorder_config: RecorderConfig | None = None,
+        engine_factory: Callable[[], Engine] | None = None,
+        stream_factory: StreamFactory | None = None,
+    ) -> None:
+        """`engine_factory` makes the recogniser in the listener's thread (default: tiny.en)."""
+        self.path = path
+        self.config = config or ListenerConfig()
+        self._on_event = on_event
+        self._timeline_start = timeline_start
+        self._engine_factory = engine_factory or _whisper
+        self._recorder = Recorder(
+            path,
+            timeline_start=timeline_start,
+            device=device,
+            on_event=self._recorder_event,
+            config=recorder_config,
+            stream_factory=stream_factory,
+        )
+        self._rate = self._recorder.config.samplerate
+        if self._rate != SAMPLERATE or self._recorder.config.channels != 1:
+            raise ValueError(f"the recogniser needs mono {SAMPLERATE} Hz (the recorder's default)")
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._emit_lock = threading.Lock()
+        self._answer: _Answer | None = None
+        self._stopping = False
+        self._started_at: float | None = None
+        self._engine_done = False
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ----------------------------------------------------------------- public API
+    def start(self) -> None:
+        """Start recording and the transcriber thread; returns at once.
+
+        Raises `AudioUnavailable` (one line with the fix) when there is no microphone: the
+        mock then takes typed answers.
+        """
+        self._recorder.start()
+        self._thread = threading.Thread(target=self._guard, name="mock-transcriber", daemon=True)
+        self._thread.start()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Block until recording is confirmed and the recogniser loaded; False on timeout."""
+        return self._ready.wait(timeout)
+
+    def offset_seconds(self) -> float:
+        """Now on the recording's sample clock."""
+        return self._recorder.offset_seconds()
+
+    @property
+    def answering(self) -> bool:
+        """True from `begin_answer()` until that answer's `AnswerEnded`."""
+        with self._lock:
+            return self._answer is not None
+
+    def begin_answer(self) -> float:
+        """Start an answer's span now (the clock's offset, returned); ends one still open."""
+        self.end_answer()
+        start = self._recorder.offset_seconds()
+        with self._lock:
+            while self._answer is not None and self._transcriber_alive():
+                self._wake.wait(0.05)  # the previous answer's AnswerEnded goes out first
+            self._answer = _Answer(start_s=start, window_s=start, read_until_s=start)
+            self._wake.notify_all()
+        return start
+
+    def _transcriber_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stopping
+
+    def end_answer(self) -> None:
+        """End the current answer now (the key); its `AnswerEnded` follows from the thread."""
+        now = self._recorder.offset_seconds()
+        with self._lock:
+            answer = self._answer
+            if answer is not None and answer.end is None:
+                answer.end = (now, "key")
+                self._wake.notify_all()
+
+    def stop(self, timeout: float = 5.0) -> StopSummary:
+        """End an open answer ("stopped"), stop the thread and the recording; the summary."""
+        deadline = time.monotonic() + timeout
+        now = self._recorder.offset_seconds()
+        with self._lock:
+            if self._answer is not None and self._answer.end is None:
+                self._answer.end = (now, "stopped")
+            self._wake.notify_all()
+        thread = self._thread
+        if thread is not None:
+            # The open answer is finished first (its text needs the file still growing).
+            with self._lock:
+                while self._answer is not None and time.monotonic() < deadline - 1.0:
+                    if not thread.is_alive():
+                        break
+                    self._wake.wait(0.05)
+                self._stopping = True
+                self._wake.notify_all()
+            thread.join(max(0.1, deadline - time.monotonic() - 0.5))
+            if thread.is_alive():
+                log.error("the mock transcriber did not finish before the stop timeout")
+        return self._recorder.stop(max(0.5, deadline - time.monotonic()))
+
+    # ----------------------------------------------------------------- recorder events
+    def _emit(self, event: ListenerEvent) -> None:
+        with self._emit_lock:
+            try:
+                self._on_event(event)
+            except Exception:  # a listener's bug must not stop the recording
+                log.exception("mock listener event handler failed on %r", event)
+
+    def _recorder_event(self, event: RecorderEvent) -> None:
+        """From the recorder's threads: levels end answers; alarms and failures are passed on."""
+        if isinstance(event, Level):
+            self._level(event)
+        elif isinstance(event, Started):
+            with self._lock:
+                self._started_at = event.offset
+                self._wake.notify_all()
+        elif isinstance(event, Alarm):
+            self._emit(ListenerAlarm(event.kind, event.message))
+        elif isinstance(event, AlarmCleared):
+            self._emit(ListenerAlarmCleared(event.kind))
+        elif isinstance(event, Failed):
+            self._emit(ListenerFailed(f"the recording stopped: {event.message}; {NOT_TRANSCRIBED}"))
+
+    def _level(self, level: Level) -> None:
+        cfg = self.config
+        with self._lock:
+            answer = self._answer
+            if answer is None or answer.end is not None or level.offset <= answer.start_s:
+                return
+            since = answer.last_level_s if answer.last_level_s is not None else answer.start_s
+            answer.last_level_s = level.offset
+            if level.rms_dbfs >= cfg.speech_threshold_dbfs:
+                answer.speech_s += max(0.0, level.offset - since)
+                answer.last_sound_s = level.offset
+                return
+            quiet_since = answer.last_sound_s
+            if answer.speech_s < cfg.min_speech_s or quiet_since is None:
+                return
+            if level.offset - quiet_since >= cfg.end_silence_s:
+                answer.end = (quiet_since + cfg.end_silence_s, "silence")
+                self._wake.notify_all()
+
+    # ----------------------------------------------------------------- transcriber thread
+    def _guard(self) -> None:
+        try:
+            self._run()
+        except BaseException as error:  # last resort: no listener thread dies silently
+            log.exception("the mock transcriber stopped")
+            self._emit(
+                ListenerFailed(
+                    f"transcribing the answers stopped ({type(error).__name__}: {error}); "
+                    f"{NOT_TRANSCRIBED}"
+                )
+            )
+            self._fail_open_answer()
+        finally:
+            self._ready.set()
+
+    def _run(self) -> None:
+        engine: Engine | None
+        try:
+            engine = self._engine_factory()
+        except TranscriptError as error:
+            engine = None
+            self._emit(ListenerFailed(f"{error.message}; {NOT_TRANSCRIBED}"))
+        with self._lock:
+            while self._started_at is None and not self._stopping:
+                self._wake.wait(0.1)
+            offset = self._started_at
+        if offset is not None:
+            self._emit(ListenerReady(offset, engine is not None))
+        self._ready.set()
+        while True:
+            with self._lock:
+                if self._stopping and self._answer is None:
+                    return
+                answer = self._answer
+                if answer is None or (answer.end is None and not self._chunk_due(answer)):
+                    self._wake.wait(0.1)
+                    continue
+                end = answer.end
+            if end is not None:
+                self._finish(answer, end, engine)
+            elif engine is not None:
+                self._partial(answer, engine)
+
+    def _chunk_due(self, answer: _Answer) -> bool:
+        return self._recorder.offset_seconds() - answer.read_until_s >= self.config.chunk_s + 0.4
+
+    def _partial(self, answer: _Answer, engine: Engine) -> None:
+        """Transcribe the uncommitted audio so far; commit the sentences clear of its end.
+
+        Whisper reads a sentence best whole: the window moves on only at the end of a segment
+        (a pause) that ends `commit_margin_s` before the audio read; a run-on longer than
+        `max_window_s` is cut at a word instead, so no read grows without bound.
+        """
+        cfg = self.config
+        until = self._file_end_s()
+        if until - answer.read_until_s < cfg.chunk_s:
+            with self._lock:
+                self._wake.wait(0.1)
+            return
+        segments = self._transcribe(engine, answer.window_s, until)
+        keep_until = until - cfg.commit_margin_s
+        done: list[Word] = []
+        for index, segment in enumerate(segments):
+            if not segment or segment[-1].end > keep_until:
+                if until - answer.window_s > cfg.max_window_s:
+                    rest = [w for s in segments[index:] for w in s]
+                    done.extend(w for w in rest if w.end <= keep_until)
+                break
+            done.extend(segment)
+        words = [w for s in segments for w in s]
+        answer.committed.extend(done)
+        answer.provisional = words[len(done) :]
+        if done:
+            answer.window_s = done[-1].end
+        elif not words:
+            answer.window_s = max(answer.window_s, keep_until)  # silence: no need to read again
+        answer.read_until_s = until
+        text = _text(answer.committed + answer.provisional)
+        if text != answer.text:
+            answer.text = text
+            self._emit(AnswerTextGrew(answer.start_s, text))
+
+    def _finish(self, answer: _Answer, end: tuple[float, EndReason], engine: Engine | None) -> None:
+        """The rest of the answer's audio, then `AnswerEnded`; clears the answer."""
+        end_s, reason = end
+        words = answer.committed + answer.provisional
+        if engine is not None:
+            # After a silence the speech ended at last_sound_s; a partial run past it already
+            # read everything there is to read.
+            speech_end = answer.last_sound_s if reason == "silence" else None
+            need = end_s if speech_end is None else min(end_s, speech_end + 0.3)
+            if answer.read_until_s < need:
+                until = self._file_end_s(wait_for=need)
+                rest = self._transcribe(engine, answer.window_s, min(until, end_s))
+                words = answer.committed + [w for segment in rest for w in segment]
+        self._end(answer, end_s, reason, words)
+
+    def _end(self, answer: _Answer, end_s: float, reason: EndReason, words: list[Word]) -> None:
+        inside = tuple(w for w in words if w.start < end_s)
+        event = AnswerEnded(answer.start_s, end_s, _text(list(inside)), inside, reason)
+        self._emit(event)
+        with self._lock:
+            if self._answer is answer:
+                self._answer = None
+            self._wake.notify_all()
+
+    def _fail_open_answer(self) -> None:
+        with self._lock:
+            answer = self._answer
+        if answer is not None:
+            end_s, reason = answer.end or (self._recorder.offset_seconds(), "stopped")
+            self._end(answer, end_s, reason, answer.committed + answer.provisional)
+
+    # ----------------------------------------------------------------- audio from the file
+    def _file_end_s(self, wait_for: float | None = None) -> float:
+        """The clock offset up to which the WAV holds audio (waits a little for `wait_for`)."""
+        deadline = time.monotonic() + self.config.tail_wait_s
+        while True:
+            try:
+                frames = int(soundfile.info(str(self.path)).frames)
+            except (OSError, RuntimeError):  # libsndfile raises its own error for a torn header
+                frames = 0
+            end = self._timeline_start + frames / self._rate
+            if wait_for is None or end >= wait_for or time.monotonic() >= deadline:
+                return end
+            time.sleep(0.02)
+
+    def _transcribe(self, engine: Engine, start_s: float, end_s: float) -> list[list[Word]]:
+        """The words of [start_s, end_s) of the recording, per segment, on the sample clock."""
+        if end_s - start_s < 0.1:
+            return []
+        first = max(0, round((start_s - self._timeline_start) * self._rate))
+        count = round((end_s - start_s) * self._rate)
+        with soundfile.SoundFile(str(self.path)) as audio:
+            audio.seek(min(first, audio.frames))
+            data = audio.read(count, dtype="float32", always_2d=True)
+        samples = np.ascontiguousarray(data.mean(axis=1), dtype=np.float32)
+        return [
+            [
+                Word(
+                    start=round(start_s + word.start, 3),
+                    end=round(start_s + word.end, 3),
+                    word=word.word,
+                    probability=word.probability,
+                )
+                for word in segment.words
+            ]
+            for segment in engine.transcribe(samples)
+        ]
+
+
+def _text(words: list[Word]) -> str:
+    """Words as Whisper spells them (each carries its own leading space)."""
+    return "".join(w.word for w in words).strip()
+
+
+def _whisper() -> Engine:
+    from discussion.transcript.engine import WhisperEngine
+
+    return WhisperEngine()
