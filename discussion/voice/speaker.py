@@ -143,6 +143,7 @@ class Speaker:
         """Stop speaking now (the utterance finishes `cancelled`); returns at once."""
         with self._lock:
             self._generation += 1
+            self._speaking = False  # its SpeechFinished(cancelled) follows from the thread
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop speaking and end the thread (waits up to `timeout`)."""
@@ -210,12 +211,7 @@ class Speaker:
                 return
             if request.generation != self._generation:
                 continue  # replaced or stopped before it began
-            try:
-                self._speak(engine, request)
-            finally:
-                with self._lock:
-                    if request.generation == self._generation:
-                        self._speaking = False
+            self._speak(engine, request)
 
     def _load(self) -> VoiceEngine | None:
         engine = self._engine
@@ -268,12 +264,13 @@ class Speaker:
                 utterance.finish()
                 self._drain(request, utterance, stream, started)
                 return
-            self._finish(request, cancelled=True)
+            self._finish(request, cancelled=self._cancelled(request))  # or nothing to say
         except NoSound as error:
             self.reason = f"{error}; {TEXT_ONLY}"
-            self._emit(SpeechFailed(self.reason, request.text))
+            self._end(request, SpeechFailed(self.reason, request.text))
         except VoiceUnavailable as error:
-            self._emit(SpeechFailed(f"{error}; this question is shown as text", request.text))
+            message = f"{error}; this question is shown as text"
+            self._end(request, SpeechFailed(message, request.text))
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
@@ -313,13 +310,11 @@ class Speaker:
             last = utterance.last_callback_at
             if last is not None and time.monotonic() - last > STALL_S:
                 self.reason = None  # may come back: the next question tries again
-                self._emit(
-                    SpeechFailed(
-                        "the output device stopped playing: check the speakers or headphones "
-                        "and the sound server; this question is shown as text",
-                        request.text,
-                    )
+                message = (
+                    "the output device stopped playing: check the speakers or headphones and "
+                    "the sound server; this question is shown as text"
                 )
+                self._end(request, SpeechFailed(message, request.text))
                 return
             time.sleep(0.01)
         self._report_start(request, utterance, started, wait_s=0.0)
@@ -333,7 +328,14 @@ class Speaker:
         self._finish(request, cancelled=False)
 
     def _finish(self, request: _Request, *, cancelled: bool) -> None:
-        self._emit(SpeechFinished(request.text, cancelled, time.monotonic()))
+        self._end(request, SpeechFinished(request.text, cancelled, time.monotonic()))
+
+    def _end(self, request: _Request, event: SpeechFinished | SpeechFailed) -> None:
+        """The utterance's last event; `speaking` is already False when it arrives."""
+        with self._lock:
+            if request.generation == self._generation:
+                self._speaking = False
+        self._emit(event)
 
 
 def _latency(stream: OutputStreamLike) -> float:
