@@ -12,16 +12,31 @@ per criterion; opened in the real review app (headless Textual) playing to the t
   the output's latency and the capture's are both inside the figure (goal <= 150). Between
   tries the player is moved to a silent minute and allowed to settle.
 - review.seek_first_frame_p99_ms: the same Enter until the output callback has handed the
-  first frame of the new position to PortAudio (the part this code controls).
+  first frame of the new position to PortAudio (the part this code controls; stamped by the
+  player itself, `Player.last_seek`).
 - review.output_latency_ms: PortAudio's reported output latency of the stream.
 - review.seek_play_p50_ms, review.seek_first_frame_p50_ms: the medians of the two.
+- review.stage_<name>_p50_ms / _p99_ms: where the time of a seek goes, each stage from the end
+  of the one before (printed as a table too): ui (Enter until the player is asked), wake (until
+  the playback thread takes the new place), stop (the output drops the old place), read (the
+  WAV read at the offset and queued), restart (the output started again until its callback
+  hands the first frame of the new place), out (from there until the capture hears it: the
+  sound server, the null sink, its monitor and the capture).
+- review.seek_underflows: callbacks PortAudio flagged late during the tries (gaps heard).
+- review.gc_pause_max_ms: the longest full garbage collection during the tries (it holds the
+  interpreter, so the output callback waits: see discussion/playback/gc_quiet.py).
 - review.seek_load_avg, review.seek_cores: the machine's 1-minute load average (the larger of
   the start's and the end's) and its cores: the load the seek figures were measured under.
+
+The capture is given CAPTURE_WARM_S to settle before the first try: a capture just started
+heard the first tone up to 1.1 s late (measured: the player's first frame was handed out at
+15 ms each time), which is the instrument starting, not the seek.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 import statistics
@@ -50,6 +65,8 @@ TONE = (NOTE_AT - 10, NOTE_AT + 10)
 SILENT_AT = MINUTES * 10.0  # a silent minute to wait in between tries (10:00 of the hour)
 TRIES = 3 if QUICK else 40
 OPENS = 1 if QUICK else 5
+CAPTURE_WARM_S = 1.5
+STAGES = ("ui", "wake", "stop", "read", "restart", "out")
 
 
 def make_record(root: Path) -> Path:
@@ -123,15 +140,34 @@ class OnsetClock:
         self._stream.close()
 
 
-def _watch(player: Any, target: float, moved: list[float]) -> None:
-    """In its own thread (the UI loop is busy drawing): when the output callback first hands
-    on a frame past `target` (the player's position is the output's sample clock)."""
-    deadline = time.perf_counter() + 3.0
-    while time.perf_counter() < deadline:
-        if player.position_s > target + 1e-3:
-            moved.append(time.perf_counter())
+def stage_times(began: float, stages: Any, heard: float) -> dict[str, float] | None:
+    """The stages of one seek in ms, each from the end of the one before (None: one missing)."""
+    marks = [began, stages.asked, stages.taken, stages.stopped, stages.queued]
+    marks += [stages.first_frame, heard]
+    if any(mark is None for mark in marks):
+        return None
+    return {name: (marks[i + 1] - marks[i]) * 1000 for i, name in enumerate(STAGES)}
+
+
+class GcPauses:
+    """The longest full (oldest generation) collection while installed."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._began = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
             return
-        time.sleep(0.0005)
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.longest = max(self.longest, time.perf_counter() - self._began)
+
+    def close(self) -> None:
+        """Stop watching."""
+        gc.callbacks.remove(self._callback)
 
 
 def p99(values: list[float]) -> float:
@@ -182,42 +218,65 @@ async def _seeks(pilot: Any, screen: Any, results: dict[str, float]) -> None:
     box = screen.query_one(ReviewList)
     index = next(i for i, item in enumerate(box.items) if item.offset == NOTE_AT)  # 45:00
     clock = OnsetClock()
+    await pilot.pause(CAPTURE_WARM_S)
     heard: list[float] = []
     handed: list[float] = []
+    stages: dict[str, list[float]] = {name: [] for name in STAGES}
     load_before = os.getloadavg()[0]
+    underflows_before = player.status().underflows
+    pauses = GcPauses()
     try:
         for _ in range(TRIES):
             player.play_from(SILENT_AT, preroll_s=0.0)  # a silent minute
             await pilot.pause(0.4)
             box.highlighted = index
             await pilot.pause(0.05)
-            target = NOTE_AT - screen.preroll_s
             clock.arm()
-            moved: list[float] = []
-            watcher = threading.Thread(target=_watch, args=(player, target, moved), daemon=True)
-            watcher.start()
             began = time.perf_counter()
             await pilot.press("enter")
             while time.perf_counter() - began < 3.0 and not clock.seen.is_set():
                 await asyncio.sleep(0.002)
-            watcher.join(3.0)
-            first = moved[0] if moved else None
-            if clock.loud_at is None or first is None:
+            seek = player.last_seek
+            if clock.loud_at is None or seek.first_frame is None:
                 raise RuntimeError("the tone at 45:00 never reached the sink's monitor")
             heard.append((clock.loud_at - began) * 1000)
-            handed.append((first - began) * 1000)
+            handed.append((seek.first_frame - began) * 1000)
+            times = stage_times(began, seek, clock.loud_at)
+            if times is None:
+                raise RuntimeError(f"a seek missed a stage: {seek}")
+            for name, value in times.items():
+                stages[name].append(value)
         results["review.output_latency_ms"] = player.status().latency_s * 1000
+        results["review.seek_underflows"] = float(player.status().underflows - underflows_before)
     finally:
+        pauses.close()
         clock.close()
     results["review.seek_play_p99_ms"] = round(p99(heard), 1)
     results["review.seek_play_p50_ms"] = round(statistics.median(heard), 1)
     results["review.seek_first_frame_p99_ms"] = round(p99(handed), 1)
     results["review.seek_first_frame_p50_ms"] = round(statistics.median(handed), 1)
     results["review.seek_tries"] = float(TRIES)
+    results["review.gc_pause_max_ms"] = round(pauses.longest * 1000, 1)
+    for name, values in stages.items():
+        results[f"review.stage_{name}_p50_ms"] = round(statistics.median(values), 1)
+        results[f"review.stage_{name}_p99_ms"] = round(p99(values), 1)
+    print_stages(stages, heard)
     # The load it ran under: runnable processes (1-minute average) at the start and the end,
     # against the number of cores; the figure rises with it on a shared machine.
     results["review.seek_load_avg"] = round(max(load_before, os.getloadavg()[0]), 2)
     results["review.seek_cores"] = float(os.cpu_count() or 1)
+
+
+def print_stages(stages: dict[str, list[float]], heard: list[float]) -> None:
+    """Where a seek's time goes: each stage's median and p99, and the stages of the slowest."""
+    slowest = max(range(len(heard)), key=heard.__getitem__)
+    print(f"review seek stages over {len(heard)} tries (ms):", file=sys.stderr)
+    print(f"  {'stage':8} {'p50':>7} {'p99':>7} {'slowest':>8}", file=sys.stderr)
+    for name, values in stages.items():
+        median, top = statistics.median(values), p99(values)
+        print(f"  {name:8} {median:7.1f} {top:7.1f} {values[slowest]:8.1f}", file=sys.stderr)
+    print(f"  {'heard':8} {statistics.median(heard):7.1f} {p99(heard):7.1f} "
+          f"{heard[slowest]:8.1f}", file=sys.stderr)  # fmt: skip
 
 
 def bench_review(results: dict[str, float], where: Path | None = None) -> None:

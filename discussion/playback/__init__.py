@@ -6,14 +6,8 @@ without pitch change through sox as a separate process); `second_levels` gives t
 """
 
 from discussion.playback.output import NoSound, OutputFactory, OutputStreamLike, output_device
-from discussion.playback.player import (
-    DEFAULT_PREROLL_S,
-    RESUME_REWIND_S,
-    SPEEDS,
-    PlaybackStatus,
-    Player,
-    PlayerAlarm,
-)
+from discussion.playback.player import DEFAULT_PREROLL_S, RESUME_REWIND_S, SPEEDS, Player
+from discussion.playback.status import PlaybackStatus, PlayerAlarm, SeekStages
 from discussion.playback.timeline import AudioTimeline, Piece, second_levels
 
 __all__ = [
@@ -28,6 +22,7 @@ __all__ = [
     "PlaybackStatus",
     "Player",
     "PlayerAlarm",
+    "SeekStages",
     "output_device",
     "second_levels",
 ]

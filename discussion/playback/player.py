@@ -13,24 +13,24 @@ change a few fields under a lock and bump `generation`, so chunks read for the o
 are dropped by the callback and the thread reads from the new one. A failure of the thread or
 the output is reported (`PlayerAlarm`), never silent. `stop(wait=False)` returns at once; at
 the interpreter's exit the playback threads are given time to close their output first
-(`_wait_for_players`), so a program that leaves right after stopping its player still ends.
+(exit_wait.py), so a program that leaves right after stopping its player still ends. A move
+(`play_from`, `seek`, ...) while playing restarts the output from the new place; its stages are
+timed in `last_seek` (status.py), for the benchmark.
 """
 
 from __future__ import annotations
 
-import atexit
 import collections
 import logging
-import select
-import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from discussion.playback import exit_wait
+from discussion.playback.feed import Feed
 from discussion.playback.output import NoSound, OutputFactory, OutputStreamLike, open_output_stream
-from discussion.playback.stretch import SoxStretch, StretchUnavailable
+from discussion.playback.status import PlaybackStatus, PlayerAlarm, Report, SeekStages
 from discussion.playback.timeline import AudioTimeline, Int16Array
 
 log = logging.getLogger(__name__)
@@ -38,69 +38,10 @@ log = logging.getLogger(__name__)
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 RESUME_REWIND_S = 2.0
 DEFAULT_PREROLL_S = 5.0
-AHEAD_S = 0.25  # audio read ahead of the callback
-READ_S = 0.05  # one read from the timeline
 STALL_S = 2.0  # the output took no frame for this long while playing: alarm
 REPORT_EVERY_S = 0.1
 BLOCKSIZE = 320  # 20 ms at 16 kHz
 CLOSE_S = 2.0  # closing the output may hang on a dead sound server: abandoned after this
-EXIT_WAIT_S = 3.0  # at the interpreter's exit, how long the playback threads get to close
-
-# Playback threads not yet ended. At exit they must finish closing their output before
-# PortAudio's own exit handler (sounddevice's Pa_Terminate) runs: Pa_Terminate closing a stream
-# that another thread is stopping joins its callback thread twice and never returns.
-_running: set[threading.Thread] = set()
-_running_lock = threading.Lock()
-_exit_hook = False
-
-
-def _wait_for_players() -> None:
-    """At exit: give every playback thread up to EXIT_WAIT_S (in all) to close its output."""
-    deadline = time.monotonic() + EXIT_WAIT_S
-    with _running_lock:
-        threads = list(_running)
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            log.error("at exit, a playback thread was still closing its output")
-
-
-def _hook_exit() -> None:
-    """Register `_wait_for_players` at exit once sounddevice is imported: handlers run last
-    registered first, so it then runs before sounddevice's own."""
-    global _exit_hook
-    with _running_lock:
-        if _exit_hook or "sounddevice" not in sys.modules:
-            return
-        _exit_hook = True
-    atexit.register(_wait_for_players)
-
-
-@dataclass(frozen=True, slots=True)
-class PlaybackStatus:
-    """What the player is doing, as the UI shows it."""
-
-    position_s: float
-    duration_s: float
-    playing: bool
-    speed: float
-    loop: tuple[float, float] | None
-    loop_start: float | None  # A set, B not yet
-    sound: bool  # an output device is playing the audio
-    reason: str | None  # why there is no sound
-    ended: bool  # played to the end of the recording
-    frames_written: int
-    latency_s: float
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerAlarm:
-    """Something went wrong with playback; `message` says what and what to do."""
-
-    message: str
-
-
-Report = PlaybackStatus | PlayerAlarm
 
 
 class _Chunk:
@@ -150,6 +91,9 @@ class Player:
         self._frames_written = 0
         self._ended = False
         self._callback_error: BaseException | None = None
+        self._underflows = 0
+        self._stages = SeekStages(asked=time.perf_counter())
+        self._feed = Feed(timeline, self._push, self._no_stretch)  # the playback thread's
         # Set by the playback thread.
         self.reason: str | None = None  # why there is no sound (None: sound, or not known yet)
         self._sound = False
@@ -161,8 +105,7 @@ class Player:
         if self._thread is not None:
             return
         self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
-        with _running_lock:
-            _running.add(self._thread)
+        exit_wait.track(self._thread)
         self._thread.start()
 
     def stop(self, timeout: float = 3.0, *, wait: bool = True) -> None:
@@ -199,6 +142,7 @@ class Player:
 
     def _restart_at(self, frame: float) -> None:
         """Under the lock: continue from timeline `frame` (old queued audio is dropped)."""
+        self._stages = SeekStages(asked=time.perf_counter())
         self.generation += 1
         self._position = float(min(max(0.0, frame), self.timeline.end_frame))
         self._ended = False
@@ -296,7 +240,14 @@ class Player:
                 ended=self._ended,
                 frames_written=self._frames_written,
                 latency_s=self._latency(),
+                underflows=self._underflows,
             )
+
+    @property
+    def last_seek(self) -> SeekStages:
+        """The stages of the last move so far (for the benchmark: see SeekStages)."""
+        with self._lock:
+            return self._stages
 
     def _latency(self) -> float:
         stream = self._stream
@@ -317,11 +268,13 @@ class Player:
             log.exception("the playback listener failed")
 
     # ------------------------------------------------------------------ PortAudio's thread
-    def _callback(self, outdata: Any, frames: int, _time: Any, _status: Any) -> None:
+    def _callback(self, outdata: Any, frames: int, _time: Any, status: Any) -> None:
         try:
             out = outdata[:, 0]
             filled = 0
             with self._lock:
+                if status and status.output_underflow:  # PortAudio had to wait for this one
+                    self._underflows += 1
                 if self._playing:
                     chunks = self._chunks
                     while filled < frames and chunks:
@@ -329,6 +282,8 @@ class Player:
                         if chunk.generation != self.generation:
                             chunks.popleft()
                             continue
+                        if not filled and self._stages.first_frame is None:
+                            self._stages.first_frame = time.perf_counter()
                         take = min(frames - filled, len(chunk.data) - chunk.used)
                         out[filled : filled + take] = chunk.data[chunk.used : chunk.used + take]
                         chunk.used += take
@@ -357,8 +312,7 @@ class Player:
         finally:
             self._close()
             self.ready.set()
-            with _running_lock:
-                _running.discard(threading.current_thread())
+            exit_wait.untrack(threading.current_thread())
 
     def _open(self) -> None:
         if not self.timeline.has_audio:
@@ -370,7 +324,7 @@ class Player:
             return
         try:
             stream = self._open_stream(self.rate, BLOCKSIZE, self._callback)
-            _hook_exit()
+            exit_wait.hook_exit()
             stream.start()
         except NoSound as error:
             self.reason = str(error)
@@ -386,7 +340,7 @@ class Player:
         self._report()
 
     def _close(self) -> None:
-        self._stop_stretch()
+        self._feed.stop_stretch()
         stream, self._stream = self._stream, None
         if stream is not None:
             from discussion.audio.stream import call_with_timeout
@@ -401,14 +355,7 @@ class Player:
         self.timeline.close()
 
     def _loop_forever(self) -> None:
-        self._feed_generation = -1
-        self._feed_frame = 0  # next timeline frame to read
-        self._feed_done = False
-        self._stretch: SoxStretch | None = None
-        self._stretch_start = 0  # timeline frame the stretch started at
-        self._stretch_in = 0  # timeline frame of the next input to sox
-        self._stretch_out = 0  # output frames sox produced
-        self._stretch_speed = 1.0
+        feed = self._feed
         last_report = 0.0
         last_frames, last_progress = -1, time.monotonic()
         stalled = False
@@ -418,11 +365,12 @@ class Player:
                 speed, loop = self._speed, self._loop
                 start = int(self._position)
                 frames_written = self._frames_written
-            if generation != self._feed_generation:
-                self._stop_stretch()
-                self._feed_generation, self._feed_frame, self._feed_done = generation, start, False
+                stages = self._stages
+            if generation != feed.generation:
+                stages.taken = time.perf_counter()
+                feed.restart(generation, start)
                 if playing:
-                    self._flush_output()
+                    self._restart_output(stages, speed, loop)
             now = time.monotonic()
             if not playing or not self._sound:
                 last_progress = now
@@ -441,7 +389,9 @@ class Player:
                         "have stopped. Close the review and open it again once it is back."
                     )
                 )
-            self._fill(generation, speed, loop)
+            with self._lock:
+                queued = self._queued(generation)
+            feed.fill(queued, speed, loop)
             if now - last_report >= REPORT_EVERY_S:
                 last_report = now
                 self._check_end()
@@ -449,20 +399,23 @@ class Player:
             self._wake.wait(0.01)
             self._wake.clear()
 
-    def _flush_output(self) -> None:
-        """Drop what the output still holds of the old position (abort discards, start goes
-        on), so a seek is heard at once although the output keeps a safe buffer."""
+    def _restart_output(
+        self, stages: SeekStages, speed: float, loop: tuple[int, int] | None
+    ) -> None:
+        """Move the output to the new place at once: drop what it still holds of the old one
+        (abort), queue the start of the new one, then start again, so the first buffers the
+        restarted output asks for are the new place, all of it (no frame of it is lost to the
+        old output, and the restart is not left short into a gap)."""
         stream = self._stream
         if stream is None:
             return
-        # Queue what the restart's first buffers take (the output is primed from the queue),
-        # so nothing but the new place is heard and the callback is not left short.
-        speed = self.speed
-        for _ in range(round(AHEAD_S / READ_S) if speed == 1.0 else 1):  # sox: as it comes
-            self._fill(self._feed_generation, speed, self._loop)
         try:
             stream.abort()
+            stages.stopped = time.perf_counter()
+            self._feed.prime(speed, loop)
+            stages.queued = time.perf_counter()
             stream.start()
+            stages.started = time.perf_counter()
         except Exception as error:  # a stream that cannot restart: said, never silent
             log.warning("restarting the output after a seek failed: %s", error)
             self._emit(PlayerAlarm(f"The sound output did not restart after moving ({error})."))
@@ -478,85 +431,14 @@ class Player:
             if generation == self.generation:
                 self._chunks.append(_Chunk(generation, data, start, step))
 
+    def _no_stretch(self, message: str) -> None:
+        """sox cannot stretch: said once, and playing on at 1×."""
+        self._emit(PlayerAlarm(message))
+        with self._lock:
+            self._speed = 1.0
+
     def _check_end(self) -> None:
         with self._lock:
-            if self._feed_done and self._playing and not self._queued(self.generation):
+            if self._feed.done and self._playing and not self._queued(self.generation):
                 self._playing = False
                 self._ended = True
-
-    def _limit(self, loop: tuple[int, int] | None) -> int:
-        """Where reading stops: B of the loop, or the end of the timeline."""
-        return loop[1] if loop is not None else self.timeline.end_frame
-
-    def _fill(self, generation: int, speed: float, loop: tuple[int, int] | None) -> None:
-        with self._lock:
-            queued = self._queued(generation)
-        if queued >= AHEAD_S * self.rate or self._feed_done:
-            return
-        if speed == 1.0:
-            self._fill_direct(generation, loop)
-        else:
-            self._fill_stretched(generation, speed, loop)
-
-    def _fill_direct(self, generation: int, loop: tuple[int, int] | None) -> None:
-        limit = self._limit(loop)
-        frame = self._feed_frame
-        if frame >= limit:
-            if loop is not None:
-                self._feed_frame = loop[0]
-                return
-            self._feed_done = True
-            return
-        count = min(int(READ_S * self.rate), limit - frame)
-        self._push(generation, self.timeline.read(frame, count), float(frame), 1.0)
-        self._feed_frame = frame + count
-
-    def _fill_stretched(self, generation: int, speed: float, loop: tuple[int, int] | None) -> None:
-        limit = self._limit(loop)
-        if self._stretch is None:
-            try:
-                self._stretch = SoxStretch(speed, self.rate)
-            except StretchUnavailable as error:
-                self._emit(PlayerAlarm(f"{error}; playing at 1×."))
-                with self._lock:
-                    self._speed = 1.0
-                return
-            self._stretch_start = self._stretch_in = self._feed_frame
-            self._stretch_out, self._stretch_speed = 0, speed
-        stretch = self._stretch
-        # Keep sox's input about half a second ahead of what it gave back.
-        consumed = self._stretch_start + self._stretch_out * self._stretch_speed
-        if (
-            not stretch.finishing
-            and stretch.pending_bytes == 0
-            and self._stretch_in - consumed < 0.5 * self.rate
-        ):
-            count = min(int(READ_S * self.rate), limit - self._stretch_in)
-            if count > 0:
-                stretch.feed(self.timeline.read(self._stretch_in, count))
-                self._stretch_in += count
-            if self._stretch_in >= limit:
-                stretch.finish()
-        elif stretch.finishing:
-            pass
-        else:
-            stretch.feed()
-            if self._stretch_in >= limit:
-                stretch.finish()
-        select.select([stretch.fileno()], [], [], 0.005)
-        data = stretch.read()
-        start = self._stretch_start + self._stretch_out * self._stretch_speed
-        self._push(generation, data, start, self._stretch_speed)
-        self._stretch_out += len(data)
-        if stretch.eof:
-            self._stop_stretch()
-            if loop is not None:
-                self._feed_frame = loop[0]
-            else:
-                self._feed_done = True
-
-    def _stop_stretch(self) -> None:
-        stretch = getattr(self, "_stretch", None)
-        if stretch is not None:
-            stretch.close()
-        self._stretch = None

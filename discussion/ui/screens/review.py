@@ -40,6 +40,7 @@ from discussion.playback import (
     PlayerAlarm,
     second_levels,
 )
+from discussion.playback.gc_quiet import QuietCollections
 from discussion.playback.items import (
     ReviewItem,
     criteria_with_evidence,
@@ -155,6 +156,7 @@ class ReviewScreen(Screen[None]):
         self.report: Report | None = None
         self.failed: str | None = None
         self.player: Player | None = None
+        self._quiet = QuietCollections()  # short full collections while it plays (gc_quiet.py)
         self.status: PlaybackStatus | None = None
         self.criterion: str | None = None  # the filter, None: everything
         self.alarms: list[str] = []
@@ -189,6 +191,7 @@ class ReviewScreen(Screen[None]):
         """Stop the player (its thread closes the output on its own: no wait here)."""
         if self.player is not None:
             self.player.stop(wait=False)
+        self._quiet.thaw()
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exit_on_error=False, group="review-load")
@@ -249,6 +252,7 @@ class ReviewScreen(Screen[None]):
             timeline, self._from_player, preroll_s=self.preroll_s, open_stream=self._open_stream
         )
         self.player.start()
+        self.call_after_refresh(self._quiet.freeze)  # once the record is shown
 
     def _from_player(self, report: PlaybackStatus | PlayerAlarm) -> None:
         """The player's listener (its thread or this one): only posts."""
