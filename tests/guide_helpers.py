@@ -39,6 +39,7 @@ def q(
             "work_example": work,
             "minutes": float(minutes),
             "kind": kind,
+            "cues": [[qid.casefold()]] if set_name == "practice" else None,
             "file": "test.toml",
         }
     )
@@ -94,5 +95,7 @@ def _toml(questions: Iterable[Question]) -> str:
         out.append(f"work_example = {'true' if question.work_example else 'false'}")
         out.append(f"minutes = {question.minutes}")
         out.append(f"kind = {json.dumps(question.kind)}")
+        if question.cues is not None:
+            out.append(f"cues = {json.dumps(question.cues)}")
         out.append("")
     return "\n".join(out)

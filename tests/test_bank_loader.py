@@ -40,6 +40,8 @@ def question(cid: str, set_name: str, **fields: object) -> str:
         "work_example": False,
         "minutes": 4,
     }
+    if set_name == "practice":
+        values["cues"] = [["one"], ["two"], ["three"]]
     values.update(fields)
     lines = ["[[question]]"]
     for key, value in values.items():

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from discussion.bank.cue_words import phrase_problem
 from discussion.bank.files import control_problems, decode_toml, find_bank_files, read_limited
 from discussion.bank.models import (
     KINDS,
@@ -38,6 +39,7 @@ from discussion.text_safety import shorten, shown
 
 COMPONENT = "discussion"
 _HEADER_RE = re.compile(r"^\s*\[\[\s*question\s*\]\]")
+_KEY_LINE_RE = re.compile(r"^(?:\[|\s*[A-Za-z_\"][\w\"-]*\s*=)")
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _ID_RE = re.compile(r"^(?P<prefix>[A-Z])-(?P<criterion>[0-9][A-Z])-(?P<number>[0-9]{2,3})$")
 _ID_PREFIX = {"assessment": "D", "practice": "P"}
@@ -66,6 +68,18 @@ class _File:
         pattern = re.compile(rf"^\s*(?:{re.escape(name)}|\"{re.escape(name)}\")\s*=")
         for number in range(start + 1, end):
             if pattern.match(self.lines[number - 1]):
+                return number
+        return start
+
+    def text_line(self, start: int | None, needle: str) -> int | None:
+        """The first line from `start` holding `needle` before the next key, else `start`."""
+        if start is None:
+            return None
+        for number in range(start, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if number > start and _KEY_LINE_RE.match(text):
+                break
+            if needle in text:
                 return number
         return start
 
@@ -258,6 +272,43 @@ class _Checker:
                 f"question to a file under {q.set}/ (assessment questions are confidential)",
             )
         self._check_id(f, index, q)
+        self._check_cues(f, index, q)
+
+    def _check_cues(self, f: _File, index: int, q: Question) -> None:
+        """Practice questions need one list of cue phrases per look-for (README, "Cue words")."""
+        if q.cues is None:
+            if q.set == "practice":
+                self.issue(
+                    f.rel,
+                    f.field_line(index, "look_fors"),
+                    q.id,
+                    f"missing field 'cues' (required on practice questions); add cues = "
+                    f'[["...", "..."], ...] after look_fors: one list per look-for '
+                    f"({len(q.look_fors)}) of the words an apprentice would say to cover it",
+                )
+            return
+        line = f.field_line(index, "cues")
+        if len(q.cues) != len(q.look_fors):
+            self.issue(
+                f.rel,
+                line,
+                q.id,
+                f"cues has {len(q.cues)} lists but look_fors has {len(q.look_fors)}; give one "
+                "list per look-for, in the same order",
+            )
+        for n, phrases in enumerate(q.cues, 1):
+            if not phrases:
+                self.issue(
+                    f.rel,
+                    line,
+                    q.id,
+                    f"cues[{n}] is an empty list; give at least one word or phrase that shows "
+                    f"look-for {n} was covered",
+                )
+            for m, phrase in enumerate(phrases, 1):
+                if (problem := phrase_problem(phrase)) is not None:
+                    where = f.text_line(line, json.dumps(phrase, ensure_ascii=False))
+                    self.issue(f.rel, where, q.id, f"cues[{n}][{m}] {problem}")
 
     def _check_id(self, f: _File, index: int, q: Question) -> None:
         line = f.field_line(index, "id")
@@ -320,9 +371,12 @@ class _Checker:
     def check_coverage(self, coverage: Coverage) -> None:
         if self.unparsed:
             return  # an unreadable file would make every count misleading
+        # A bank with no assessment question at all is the apprentice edition's (practice set
+        # only, hatch_build.py): only its practice coverage is checked.
+        practice_only = not any(counts["assessment"] for counts in coverage.values())
         for cid, counts in coverage.items():
             for set_name in SETS:
-                if counts[set_name] < 1:
+                if counts[set_name] < 1 and not (practice_only and set_name == "assessment"):
                     self.issue(
                         self.label,
                         None,

@@ -30,6 +30,7 @@ QUESTION_FIELDS = (
     "text",
     "probes",
     "look_fors",
+    "cues",
     "work_example",
     "minutes",
     "kind",
@@ -69,6 +70,10 @@ class QuestionEntry(BaseModel):
     # What is enough evidence from this question, e.g. "Two of the look-fors, including the first".
     sufficient: NonBlank | None = None
     waivers: list[Waiver] = Field(default_factory=list)
+    # Per look-for, the words or phrases that show an answer covered it (the mock discussion
+    # matches them against the apprentice's answer). Required on practice questions: the bank
+    # check says so, naming the line, so the model accepts a question without them.
+    cues: list[list[str]] | None = None
 
 
 class Question(QuestionEntry):
