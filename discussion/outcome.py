@@ -91,6 +91,8 @@ def grade_session(
     Raises `GradingInputError` (a `UserError`) when the recorded results cannot be graded
     together, e.g. an attempt recorded after one that already passed.
     """
+    if state.mock is not None:  # a mock is rehearsal: it has no grade, not even a preview
+        raise UserError(MOCK_REFUSED)
     std = standard or load_standard()
     graded = grading_input(state, info, extra)
     try:
@@ -109,6 +111,10 @@ def grade_session(
     return result
 
 
+MOCK_REFUSED = (
+    "this is a mock discussion for practice, not an end-point assessment: it is never graded; "
+    "see how it went with `discussion readiness FOLDER`"
+)
 PRACTICE_FINDING = (
     "Practice session, not an end-point assessment: this is how its evidence would grade. "
     "No attempt is used and no result is recorded."

@@ -280,6 +280,44 @@ class ClosedData(EventData):
     signature: Signature | None = None
 
 
+class MockStartedData(EventData):
+    """A mock discussion for practice began (kind "practice" records only): its options and
+    plan, so the readiness report can compare mocks. Never graded."""
+
+    TYPE: ClassVar[str] = "mock_started"
+    length_min: int = Field(ge=1, le=60)
+    focus: list[str] = Field(default_factory=list)  # ["all"], ["pass"] or criterion ids
+    seed: int = 0
+    question_ids: list[str] = Field(default_factory=list)
+    answers_by: Literal["voice", "typing"] = "typing"
+
+
+class AnswerGivenData(EventData):
+    """An apprentice's answer in a mock: to the question or to a probe (and why that probe),
+    where it is on the sample clock, and the text heard (or typed)."""
+
+    TYPE: ClassVar[str] = "answer_given"
+    question_id: str
+    prompt: Literal["question", "probe"]
+    probe_index: int | None = Field(default=None, ge=1)
+    look_for_index: int | None = Field(default=None, ge=1)  # what the probe targeted
+    why: str = ""
+    text: str = Field(default="", max_length=20000)
+    start: float = Field(ge=0, allow_inf_nan=False)
+    end: float = Field(ge=0, allow_inf_nan=False)
+    ended_by: str = ""  # "silence", "key", "typed"
+
+
+class SelfCheckedData(EventData):
+    """The apprentice's self-check of a mock question: the look-fors they ticked and those the
+    cue words matched (1-based look-for numbers)."""
+
+    TYPE: ClassVar[str] = "self_checked"
+    question_id: str
+    ticked: list[int] = Field(default_factory=list)
+    matched: list[int] = Field(default_factory=list)
+
+
 DATA_MODELS: dict[str, type[EventData]] = {
     model.TYPE: model
     for model in (
@@ -304,6 +342,9 @@ DATA_MODELS: dict[str, type[EventData]] = {
         ComponentResultData,
         RecoveredData,
         ClosedData,
+        MockStartedData,
+        AnswerGivenData,
+        SelfCheckedData,
     )
 }
 EVENT_TYPES = tuple(DATA_MODELS)

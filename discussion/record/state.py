@@ -14,6 +14,7 @@ from typing import Any, Literal
 from discussion.record.events import (
     AlarmClearedData,
     AlarmData,
+    AnswerGivenData,
     AudioGapData,
     ClosedData,
     ComponentResultData,
@@ -23,6 +24,7 @@ from discussion.record.events import (
     CriterionStatusData,
     DetailsCorrectedData,
     Event,
+    MockStartedData,
     NoteAmendedData,
     NoteData,
     QuestionAskedData,
@@ -31,6 +33,7 @@ from discussion.record.events import (
     RecordingStartedData,
     RecordingStoppedData,
     RecoveredData,
+    SelfCheckedData,
     TimeWarningData,
 )
 from discussion.record.info import SessionInfo
@@ -214,6 +217,10 @@ class SessionState:
     statuses: dict[str, StatusView] = field(default_factory=dict)
     last_offset: float = 0.0
     closed: ClosedData | None = None
+    # A mock discussion (practice records): its start, the answers, the latest self-check each.
+    mock: MockStartedData | None = None
+    answers: list[AnswerGivenData] = field(default_factory=list)
+    self_checks: dict[str, SelfCheckedData] = field(default_factory=dict)
     # Bookkeeping of the fold (not part of what is compared or shown).
     _notes_by_seq: dict[int, NoteView] = field(default_factory=dict, repr=False, compare=False)
     _numbered: int = field(default=0, repr=False, compare=False)  # note numbers given
@@ -391,6 +398,12 @@ def apply_event(state: SessionState, event: Event) -> None:
     elif isinstance(data, ClosedData):
         state.closed = data
         state.status = "closed"
+    elif isinstance(data, MockStartedData):
+        state.mock = data
+    elif isinstance(data, AnswerGivenData):
+        state.answers.append(data)
+    elif isinstance(data, SelfCheckedData):
+        state.self_checks[data.question_id] = data
     elif isinstance(data, TimeWarningData):
         state.time_warnings.append(data.minutes)
         state.time_warning_offsets.append(event.offset)
