@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "discussion.cli.briefing_cmd",
     "discussion.cli.sessions_cmd",
     "discussion.cli.sample_cmd",
+    "discussion.cli.readiness_cmd",
 )
 
 # Commands parsed with only their own module imported (their names are their modules').
