@@ -81,7 +81,7 @@ def render_markdown(report: ReadinessReport) -> str:
 
 def svg_chart(report: ReadinessReport, width: int = 640, height: int = 240) -> str:
     """The mocks over time as an inline SVG line chart: matched and self-ticked per cent."""
-    left, right, top, bottom = 44, 16, 16, 40
+    left, right, top, bottom = 44, 16, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     series = report.series()
     parts = [
@@ -113,9 +113,12 @@ def svg_chart(report: ReadinessReport, width: int = 640, height: int = 240) -> s
             for x, y in points
         ]
     for i, (label, _, _) in enumerate(series):
+        # The end labels sit inside the picture: anchored at their own edge, not their middle.
+        anchor = "start" if i == 0 and len(series) > 1 else "middle"
+        anchor = "end" if i == len(series) - 1 and len(series) > 1 else anchor
         parts.append(
             f'<text x="{x_at(i):.1f}" y="{height - bottom + 16}" font-size="10" '
-            f'text-anchor="middle">{html.escape(label[5:])}</text>'
+            f'text-anchor="{anchor}">{html.escape(label[5:])}</text>'
         )
     legend_y = height - 8
     parts.append(
@@ -151,6 +154,18 @@ def render_html(report: ReadinessReport) -> str:
         out.append(f"<p>{e(NO_MOCKS)}</p>")
     out.append("<h2>Mocks over time</h2>")
     out.append(svg_chart(report) if report.mocks else "<p>None yet.</p>")
+    if report.mocks:
+        out.append(
+            "<table><tr><th>When</th><th>Minutes</th><th>Focus</th><th>Questions</th>"
+            "<th>Matched</th><th>Ticked</th><th>Words/min</th></tr>"
+        )
+        for m in report.mocks:
+            out.append(
+                f"<tr><td>{e(m.label)}</td><td>{m.length_min}</td><td>{e(m.focus)}</td>"
+                f"<td>{m.questions}</td><td>{m.matched_pct:.0f}%</td><td>{m.ticked_pct:.0f}%</td>"
+                f"<td>{_fmt(m.words_per_minute)}</td></tr>"
+            )
+        out.append("</table>")
     out.append("<h2>Criteria</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>")
     for row in report.criteria:
         weak = ' class="weak"' if row.criterion_id in report.work_on else ""
@@ -170,18 +185,6 @@ def render_html(report: ReadinessReport) -> str:
             )
             out.append(f"<li><strong>{e(cid)}</strong> ({why}): {e(row.text)}<ul>{tries}</ul></li>")
         out.append("</ul>")
-    if report.mocks:
-        out.append(
-            "<table><tr><th>When</th><th>Minutes</th><th>Focus</th><th>Questions</th>"
-            "<th>Matched</th><th>Ticked</th><th>Words/min</th></tr>"
-        )
-        for m in report.mocks:
-            out.append(
-                f"<tr><td>{e(m.label)}</td><td>{m.length_min}</td><td>{e(m.focus)}</td>"
-                f"<td>{m.questions}</td><td>{m.matched_pct:.0f}%</td><td>{m.ticked_pct:.0f}%</td>"
-                f"<td>{_fmt(m.words_per_minute)}</td></tr>"
-            )
-        out.append("</table>")
     if report.skipped:
         out.append(
             "<p>Left out: "
