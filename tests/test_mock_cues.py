@@ -126,3 +126,43 @@ def test_matching_is_the_same_for_any_casing(text: str) -> None:
         assert match_look_fors(question, text) == match_look_fors(question, text.swapcase()) or (
             text.swapcase().casefold() != text.casefold()  # ß and the like fold differently
         )
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "covered"),
+    [
+        (
+            "P-6A-01",
+            "First I'd read the notes on the CRM to see what my colleague had promised and when "
+            "it was due, so I'm up to speed before I ring.",
+            {1, 2, 3},
+        ),
+        (
+            "P-7A-02",
+            "Mostly I promise to ring people back, or to email them a form. I put it all in my "
+            "Outlook calendar.",
+            {1, 2},
+        ),
+        (
+            "P-5A-02",
+            "We have a dashboard on the wall and I look at it every morning.",
+            {1, 2},
+        ),
+        (
+            "P-3A-03",
+            "They might seem confused, or struggle to read the form. I'd ask quietly, would it "
+            "help if I read it through with you?",
+            {1, 2},
+        ),
+        (
+            "P-1A-01",
+            "A customer is anyone I do work for, not just people who pay. Internal ones are "
+            "colleagues, external ones are the public.",
+            {1, 2},  # categories, not an example from their workplace: look-for 3 is open
+        ),
+    ],
+)
+def test_answers_as_an_apprentice_would_give_them(qid: str, answer: str, covered: set[int]) -> None:
+    question = BANK.get(qid)
+    assert question is not None
+    assert {m.index for m in match_look_fors(question, answer) if m.covered} == covered
