@@ -2,7 +2,9 @@
 
 `FakeOutput` calls the player's callback from its own thread with (frames, 1) int16 arrays, as
 sounddevice's OutputStream does, at `pace` times real time, and keeps everything it was given
-(so a test can check what would have been heard).
+(so a test can check what would have been heard): `held` blocks, what a real output still holds
+unplayed, are dropped by `abort` as a real one drops them; `late` makes the next callbacks
+carry PortAudio's output-underflow flag.
 """
 
 from __future__ import annotations
@@ -22,10 +24,21 @@ from discussion.playback.output import NoSound, OutputCallback
 RATE = 16000
 
 
+class LateFlags:
+    """What sounddevice's CallbackFlags says of a callback PortAudio had to wait for."""
+
+    output_underflow = True
+
+    def __bool__(self) -> bool:
+        return True
+
+
 class FakeOutput:
     """An OutputStream stand-in; `pace` > 1 runs faster than real time."""
 
-    def __init__(self, rate: int, blocksize: int, callback: OutputCallback, pace: float) -> None:
+    def __init__(
+        self, rate: int, blocksize: int, callback: OutputCallback, pace: float, held: int = 0
+    ) -> None:
         self.rate = rate
         self.blocksize = blocksize
         self.callback = callback
@@ -37,6 +50,9 @@ class FakeOutput:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.closed = False
         self.starts = 0
+        self.held = held
+        self.dropped = 0  # frames `abort` dropped, unheard
+        self.late = 0
         self.lock = threading.Lock()
 
     @property
@@ -57,7 +73,11 @@ class FakeOutput:
         next_at = time.monotonic()
         while not self._stop.is_set():
             out = np.zeros((self.blocksize, 1), dtype=np.int16)
-            self.callback(out, self.blocksize, None, None)
+            flags = None
+            if self.late:
+                self.late -= 1
+                flags = LateFlags()
+            self.callback(out, self.blocksize, None, flags)
             with self.lock:
                 self.blocks.append(out[:, 0].copy())
                 self.frames += self.blocksize
@@ -76,8 +96,11 @@ class FakeOutput:
             self._thread.join(2)
 
     def abort(self) -> None:
-        """Stop at once."""
+        """Stop at once: the `held` blocks last handed over are never heard."""
         self.stop()
+        with self.lock:
+            for _ in range(min(self.held, len(self.blocks))):
+                self.dropped += len(self.blocks.pop())
 
     def close(self) -> None:
         """Mark closed."""
@@ -87,15 +110,16 @@ class FakeOutput:
 class FakeOutputFactory:
     """Makes `FakeOutput`s (keeps them); `fail` makes every open raise NoSound(fail)."""
 
-    def __init__(self, pace: float = 1.0, fail: str | None = None) -> None:
+    def __init__(self, pace: float = 1.0, fail: str | None = None, held: int = 0) -> None:
         self.pace = pace
         self.fail = fail
+        self.held = held
         self.outputs: list[FakeOutput] = []
 
     def __call__(self, rate: int, blocksize: int, callback: OutputCallback) -> Any:
         if self.fail is not None:
             raise NoSound(self.fail)
-        output = FakeOutput(rate, blocksize, callback, self.pace)
+        output = FakeOutput(rate, blocksize, callback, self.pace, self.held)
         self.outputs.append(output)
         return output
 

@@ -187,9 +187,15 @@ async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path)
             await pilot.pause(5.0)
             await pilot.press("space")
             assert not screen.alarms
+            late = screen.player.status().underflows
     finally:
         capture.close()
     part = loud_part(capture.samples(), 3.0)
     correlation, lag = ah.best_alignment(whole(timeline), part)
-    assert correlation > 0.9, f"capture does not match the recording (peak {correlation:.3f})"
+    # A gap (the callback starved, e.g. by a long garbage collection: gc_quiet.py) shifts the
+    # rest of the capture against the record, and the match falls (0.56-0.9 seen).
+    assert correlation > 0.9, (
+        f"capture does not match the recording (peak {correlation:.3f}; "
+        f"{late} late output callbacks)"
+    )
     assert note - 5.0 <= lag / RATE <= note - 1.0
