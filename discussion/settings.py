@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from discussion.errors import UserError
+from discussion.hub.settings_model import HubSettings
 from discussion.json_input import loads
 from discussion.paths import data_home
 from discussion.record.info import REACTION_LAG_DEFAULT_S, REACTION_LAG_MAX_S
@@ -106,6 +107,10 @@ class Settings(BaseModel):
         ge=0.5,
         le=15,
         description="Seconds of silence, after some speech, that end a spoken answer in a mock",
+    )
+    hub: HubSettings = Field(
+        default_factory=HubSettings,
+        description="The organisation's hub: S3 store and PostgreSQL index (docs/hub.md)",
     )
     keymap: dict[str, str] = Field(
         default_factory=dict,

@@ -1,0 +1,264 @@
+"""Handing a sealed, signed record in: files, then the manifest, then the index row, then the mark.
+
+Order matters and is the guarantee: every file goes up with its sha256 and `If-None-Match: *`
+and the store's checksum must equal ours; the manifest (naming every object, its hash and its
+version) is written last on the store; the index row only after that, in one transaction; and
+only then is the record marked handed in locally (`discussion.hub.queue.mark_handed_in`). A
+push that stops anywhere is finished by the next one, which sends only what is missing. A
+second push of a record handed in changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from discussion.errors import UserError
+from discussion.hub.config import HubConfig
+from discussion.hub.errors import HubConflict, HubError
+from discussion.hub.index import Index
+from discussion.hub.manifest import (
+    Manifest,
+    ManifestObject,
+    judgement_key,
+    manifest_key,
+    record_prefix,
+    sha256_hex,
+)
+from discussion.hub.store import Store
+from discussion.sampling import SessionEntry
+
+VERIFICATION_JSONL = "verification.jsonl"
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What a hand-in did: `new` False when the hub already held all of it."""
+
+    session_id: str
+    new: bool
+    objects: int
+    bytes_total: int
+    bytes_sent: int
+    manifest_sha256: str
+
+
+def _sealed_report(folder: Path) -> tuple[object, str, str, str, dict[str, str]]:
+    """(report, session id, signer, public key, sealed files) of a verified, sealed record;
+    UserError with the fix otherwise."""
+    from discussion.record.events import ClosedData
+    from discussion.record.verify import verify
+
+    report = verify(folder)
+    if not report.sealed:
+        raise UserError(
+            f"{folder} is not sealed: only a closed, signed record can be handed in; close "
+            "the session in the app (or `discussion recover` it, then close it)"
+        )
+    if not report.ok:
+        raise HubError(
+            f"{folder} is not intact ({report.problems[0]}): run `discussion verify {folder}`; "
+            "an altered record is never handed in"
+        )
+    check = report.seal.check if report.seal is not None else None
+    if report.seal is None or report.seal.status != "signed" or check is None:
+        raise UserError(f"{folder} is sealed but not signed: only signed records are handed in")
+    from discussion.record.log import scan_log
+    from discussion.record.session import MAX_LOG_BYTES
+    from discussion.safe_files import read_bounded
+
+    events = scan_log(read_bounded(folder / "events.jsonl", MAX_LOG_BYTES)).events
+    closed = events[-1].payload
+    assert isinstance(closed, ClosedData) and closed.signature is not None
+    session_id = str(events[0].data["session_id"])
+    return (
+        report,
+        session_id,
+        closed.signature.signer,
+        closed.signature.public_key,
+        dict(closed.files),
+    )
+
+
+def record_files(folder: Path) -> list[str]:
+    """Every regular file of the record but verification.jsonl (handed in on its own)."""
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink() and path.name != VERIFICATION_JSONL
+    )
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def push_record(folder: Path, config: HubConfig) -> PushResult:
+    """Hand in the record in `folder` (see the module docstring)."""
+    report, session_id, signer, public_key, sealed = _sealed_report(folder)
+    store = Store(config)
+    index = Index(config)
+    try:
+        store.check()
+        index.check_schema()
+        objects: list[ManifestObject] = []
+        sent = 0
+        for name in record_files(folder):
+            path = folder / name
+            digest = sealed.get(name) or _hash(path)  # sealed files were just hashed by verify
+            stored = store.put_file(f"{record_prefix(session_id)}{name}", path, digest)
+            sent += stored.sent
+            objects.append(
+                ManifestObject(
+                    path=name,
+                    key=stored.key,
+                    sha256=digest,
+                    size=stored.size,
+                    checksum=stored.checksum,
+                    version_id=stored.version_id,
+                )
+            )
+        seal_hash = str(getattr(report, "seal_hash", ""))
+        manifest = Manifest(
+            session_id=session_id,
+            folder_name=folder.name,
+            seal_hash=seal_hash,
+            signer=signer,
+            public_key=public_key,
+            objects=objects,
+        )
+        content = manifest.content()
+        key = manifest_key(session_id)
+        there = store.head(key)
+        if there is not None:
+            old = Manifest.model_validate_json(store.get_bytes(key))
+            if old.files() != manifest.files():
+                raise HubConflict(
+                    f"the hub already holds session {session_id} with other files: nothing on "
+                    "the hub is overwritten (was the record changed after it was handed in?)"
+                )
+            content = old.content()
+            stored = store.existing(key, sha256_hex(content), str(there.checksum))
+        else:
+            stored = store.put_bytes(key, content, sha256_hex(content))
+        entry = _entry(folder)
+        row = {
+            "session_id": session_id,
+            "folder_name": folder.name,
+            "apprentice": entry.apprentice,
+            "assessor": entry.assessor,
+            "created_at": entry.created_at,
+            "day": entry.date,
+            "attempt": entry.attempt,
+            "kind": entry.kind,
+            "state": entry.state,
+            "grade": entry.grade,
+            "seal_hash": manifest.seal_hash,
+            "signer_key": public_key,
+            "manifest_key": key,
+            "manifest_sha256": sha256_hex(content),
+            "manifest_version": stored.version_id,
+            "bytes": sum(item.size for item in objects),
+        }
+        new = index.add_session(row, signer)
+    finally:
+        index.close()
+    from discussion.hub.queue import mark_handed_in
+
+    mark_handed_in(session_id, folder, sha256_hex(content))
+    total = sum(item.size for item in objects)
+    return PushResult(session_id, new, len(objects), total, sent, sha256_hex(content))
+
+
+def _entry(folder: Path) -> SessionEntry:
+    from discussion.record.listing import summarise_folders
+    from discussion.sampling import entry_from_summary
+
+    summaries = summarise_folders(folder.parent, [folder.name])
+    if not summaries:
+        raise UserError(f"{folder} is not a session folder")
+    return entry_from_summary(summaries[0])
+
+
+@dataclass(frozen=True)
+class JudgementResult:
+    """A handed-in verification.jsonl."""
+
+    session_id: str
+    new: bool
+    verifier: str
+    outcome: str | None
+    sha256: str
+
+
+def push_judgement(folder: Path, config: HubConfig) -> JudgementResult:
+    """Hand in the folder's signed verification.jsonl, indexed by verifier and outcome."""
+    from discussion.record.verify import verify
+
+    path = folder / VERIFICATION_JSONL
+    if not path.is_file():
+        raise UserError(
+            f"{folder} has no {VERIFICATION_JSONL}: judge it first (`discussion judge`)"
+        )
+    report = verify(folder)
+    if not report.ok:
+        raise HubError(f"{folder} is not intact ({report.problems[0]}): run `discussion verify`")
+    rounds = (report.verification or {}).get("rounds", [])
+    done = [r for r in rounds if r.get("finished")]
+    if not done:
+        raise UserError(
+            f"{folder}/{VERIFICATION_JSONL} holds no finished, signed round: finish judging first"
+        )
+    last = done[-1]
+    public_key = _verifier_key(path)
+    session_id = str(report.as_json().get("verification") and _session_id(folder))
+    data = path.read_bytes()
+    digest = sha256_hex(data)
+    store = Store(config)
+    index = Index(config)
+    try:
+        store.check()
+        index.check_schema()
+        if index.session(session_id) is None:
+            raise HubError(f"the hub holds no record {session_id}: hand the record in first")
+        stored = store.put_bytes(judgement_key(session_id, digest), data, digest)
+        row = {
+            "session_id": session_id,
+            "sha256": digest,
+            "object_key": stored.key,
+            "version_id": stored.version_id,
+            "verifier": last["verifier"],
+            "verifier_key": public_key,
+            "outcome": last.get("outcome"),
+            "finished": True,
+        }
+        new = index.add_judgement(row, last["verifier"])
+    finally:
+        index.close()
+    return JudgementResult(session_id, new, last["verifier"], last.get("outcome"), digest)
+
+
+def _session_id(folder: Path) -> str:
+    import json
+
+    return str(json.loads((folder / "session.json").read_text(encoding="utf-8"))["session_id"])
+
+
+def _verifier_key(path: Path) -> str:
+    from discussion.verification.events import FinishedData
+    from discussion.verification.log import scan_verification
+
+    scan = scan_verification(path.read_bytes())
+    keys = [
+        str(e.payload.signature.get("public_key", ""))
+        for e in scan.events
+        if isinstance(e.payload, FinishedData)
+    ]
+    if not keys or not keys[-1]:
+        raise UserError(f"{path}: the last finished round carries no signature")
+    return keys[-1]
