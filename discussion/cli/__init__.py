@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "discussion.cli.sessions_cmd",
     "discussion.cli.sample_cmd",
     "discussion.cli.readiness_cmd",
+    "discussion.cli.hub_cmd",
 )
 
 # Commands parsed with only their own module imported (their names are their modules').
