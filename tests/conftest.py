@@ -15,6 +15,8 @@ import textual._wait as textual_wait
 from hypothesis import settings
 from hypothesis_budget import FULL_EXAMPLES
 
+pytest_plugins = ["hub_fixtures"]  # the hub's real SeaweedFS and PostgreSQL (issue 13)
+
 # Property tests: `make test` runs the full profile; `make test-fast` sets HYPOTHESIS_PROFILE=fast
 # (a fifth of the examples; hypothesis_budget.examples scales the counts tests name).
 settings.register_profile("full", max_examples=FULL_EXAMPLES)
