@@ -23,7 +23,7 @@ from discussion.voice import (
     SpeechStarted,
     VoiceUnavailable,
 )
-from discussion.voice.playback import Utterance
+from discussion.voice.playback import Utterance, trim_leading_silence
 
 
 class ToneEngine:
@@ -339,6 +339,15 @@ def test_a_crash_in_the_speaker_thread_is_an_alarm_not_silence() -> None:
     speaker.close()
     assert "ZeroDivisionError" in failed.message and "text only" in failed.message
     assert not speaker.available()
+
+
+def test_leading_silence_is_cut_to_a_few_milliseconds_before_the_first_sound() -> None:
+    samples = np.zeros(16000, dtype=np.float32)
+    samples[4800:] = 0.2  # 0.3 s of silence, as hibari starts
+    trimmed = trim_leading_silence(samples, 16000)
+    assert len(trimmed) == 16000 - 4800 + 480  # 30 ms kept
+    quiet = np.zeros(100, dtype=np.float32)
+    assert len(trim_leading_silence(quiet, 16000)) == 100
 
 
 def test_the_output_callback_pads_with_silence_and_notes_the_end() -> None:

@@ -25,6 +25,24 @@ def to_int16(samples: npt.NDArray[np.float32]) -> Int16Array:
     return clipped
 
 
+def trim_leading_silence(
+    samples: npt.NDArray[np.float32],
+    samplerate: int,
+    *,
+    threshold_dbfs: float = -50.0,
+    keep_s: float = 0.03,
+) -> npt.NDArray[np.float32]:
+    """`samples` from `keep_s` before the first one above `threshold_dbfs` (all if none is).
+
+    hibari starts every utterance with about 0.3 s of silence: played as made, the question
+    would be heard that much later than it is shown.
+    """
+    loud = np.flatnonzero(np.abs(samples) > 10 ** (threshold_dbfs / 20))
+    if not len(loud):
+        return samples
+    return samples[max(0, int(loud[0]) - round(keep_s * samplerate)) :]
+
+
 class Utterance:
     """The chunks of one utterance and what the output callback did with them."""
 

@@ -40,7 +40,7 @@ from discussion.voice.events import (
     SpeechStarted,
     VoiceEvent,
 )
-from discussion.voice.playback import Utterance, to_int16
+from discussion.voice.playback import Utterance, to_int16, trim_leading_silence
 
 log = logging.getLogger(__name__)
 
@@ -251,6 +251,8 @@ class Speaker:
         started = False
         try:
             for chunk in chunks:
+                if stream is None:
+                    chunk = trim_leading_silence(chunk, engine.samplerate)
                 utterance.push(to_int16(chunk))
                 if stream is None:
                     stream = self._open(
