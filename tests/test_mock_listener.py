@@ -1,0 +1,246 @@
+"""AnswerListener with a fake input stream (blocks at real-time pace, loud or silent on demand)
+and a fake recogniser (one word per half second of sound): the silence rule, the key, the text
+growing, the span times on the sample clock, and failures reported, never silent. Real audio
+and the real tiny.en: test_mock_listener_audio.py."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from audio_helpers import EventCollector, FakeStreamFactory
+
+from discussion.mock.listener import (
+    AnswerEnded,
+    AnswerListener,
+    AnswerTextGrew,
+    ListenerConfig,
+    ListenerFailed,
+    ListenerReady,
+)
+from discussion.settings import Settings
+from discussion.transcript.engine import FloatArray
+from discussion.transcript.model import EngineInfo, Segment, TranscriptError, Word
+
+LOUD = 3000  # about -21 dBFS: speech
+RATE = 16000
+
+
+class HalfSecondWords:
+    """A recogniser that hears one word per half second of sound (|sample| > 0.01)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls = 0
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(name="fake", version="0", model="half-second words", model_sha256="0")
+
+    def transcribe(self, samples: FloatArray) -> Iterator[Segment]:
+        self.calls += 1
+        if self.fail:
+            raise RuntimeError("the recogniser broke")
+        loud = np.abs(samples) > 0.01
+        words: list[Word] = []
+        step = RATE // 2
+        for begin in range(0, len(samples) - step + 1, step):
+            if loud[begin : begin + step].all():
+                at = begin / RATE
+                words.append(Word(start=at, end=at + 0.5, word=f" w{len(words)}", probability=1))
+        if words:
+            yield Segment(start=words[0].start, end=words[-1].end, text="", words=words)
+
+
+def _listener(
+    tmp_path: Path,
+    events: EventCollector,
+    engine: HalfSecondWords | None = None,
+    **config: float,
+) -> tuple[AnswerListener, FakeStreamFactory]:
+    factory = FakeStreamFactory(value=0)
+    recogniser = engine or HalfSecondWords()
+    listener = AnswerListener(
+        tmp_path / "mock.wav",
+        events,
+        config=ListenerConfig(**{"end_silence_s": 0.6, "chunk_s": 0.5, **config}),
+        engine_factory=lambda: recogniser,
+        stream_factory=factory,
+    )
+    listener.start()
+    assert listener.wait_ready(10)
+    return listener, factory
+
+
+def test_a_silence_after_speech_ends_the_answer_with_its_span_on_the_sample_clock(
+    tmp_path: Path,
+) -> None:
+    events = EventCollector()
+    listener, factory = _listener(tmp_path, events)
+    try:
+        start_s = listener.begin_answer()
+        time.sleep(0.2)
+        stream = factory.streams[0]
+        loud_from = listener.offset_seconds()
+        stream.value = LOUD
+        time.sleep(1.6)
+        stream.value = 0
+        quiet_from = listener.offset_seconds()
+        quiet_at = time.monotonic()
+        ended = events.wait_for(AnswerEnded, 5)
+        waited = time.monotonic() - quiet_at
+    finally:
+        summary = listener.stop()
+    assert events.wait_for(ListenerReady, 0).transcribing
+    assert ended.reason == "silence"
+    assert ended.start_s == start_s
+    # ended where the quiet reached 0.6 s, and told soon after (level windows are 0.1 s)
+    assert ended.end_s - quiet_from == pytest.approx(0.6, abs=0.15)
+    assert waited < 0.6 + 0.5
+    assert ended.text == " ".join(f"w{i}" for i in range(len(ended.words)))
+    assert 2 <= len(ended.words) <= 3  # 1.6 s of sound, half-second words
+    assert loud_from - 0.1 <= ended.words[0].start <= loud_from + 0.6
+    assert all(start_s <= w.start < w.end <= ended.end_s for w in ended.words)
+    assert ended.end_s <= summary.end_offset
+
+
+def test_silence_without_speech_never_ends_an_answer_but_the_key_does(tmp_path: Path) -> None:
+    events = EventCollector()
+    listener, _ = _listener(tmp_path, events)
+    try:
+        start_s = listener.begin_answer()
+        time.sleep(1.5)  # 2.5 times the silence, no speech
+        assert events.of_type(AnswerEnded) == []
+        assert listener.answering
+        listener.end_answer()
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    assert ended.reason == "key"
+    assert ended.text == "" and ended.words == ()
+    assert ended.end_s - start_s == pytest.approx(1.5, abs=0.3)
+    assert not listener.answering
+
+
+def test_the_text_grows_while_the_answer_is_spoken(tmp_path: Path) -> None:
+    events = EventCollector()
+    listener, factory = _listener(tmp_path, events, end_silence_s=5.0)
+    try:
+        listener.begin_answer()
+        factory.streams[0].value = LOUD
+        first = events.wait_for(AnswerTextGrew, 5)
+        grown = events.wait_for(AnswerTextGrew, 5, where=lambda e: len(e.text) > len(first.text))
+        listener.end_answer()
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    assert first.text.startswith("w0")
+    assert grown.text.startswith(first.text[:2])
+    assert ended.reason == "key"
+    assert len(ended.text) >= len(grown.text)
+    # read in several windows, yet no stretch of sound is read twice or left out
+    assert len(ended.words) >= 3
+    for before, after in zip(ended.words, ended.words[1:], strict=False):
+        assert before.end <= after.start + 0.01, (before, after)
+        assert after.start - before.end < 0.6, (before, after)
+
+
+def test_a_new_answer_ends_the_open_one_first(tmp_path: Path) -> None:
+    events = EventCollector()
+    listener, _ = _listener(tmp_path, events)
+    try:
+        first = listener.begin_answer()
+        time.sleep(0.3)
+        second = listener.begin_answer()
+        time.sleep(0.3)
+    finally:
+        listener.stop()
+    ended = events.of_type(AnswerEnded)
+    assert [(e.start_s, e.reason) for e in ended] == [(first, "key"), (second, "stopped")]
+    assert ended[0].end_s <= second
+
+
+def test_without_a_recogniser_answers_are_still_marked_and_the_fix_is_named(
+    tmp_path: Path,
+) -> None:
+    def missing() -> HalfSecondWords:
+        raise TranscriptError("the speech model package is not installed; install it")
+
+    events = EventCollector()
+    factory = FakeStreamFactory(value=0)
+    listener = AnswerListener(
+        tmp_path / "mock.wav",
+        events,
+        config=ListenerConfig(end_silence_s=0.5),
+        engine_factory=missing,
+        stream_factory=factory,
+    )
+    listener.start()
+    try:
+        assert listener.wait_ready(10)
+        listener.begin_answer()
+        factory.streams[0].value = LOUD
+        time.sleep(0.6)
+        factory.streams[0].value = 0
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    failed = events.wait_for(ListenerFailed, 0)
+    assert "install it" in failed.message and "type them" in failed.message
+    assert not events.wait_for(ListenerReady, 0).transcribing
+    assert ended.reason == "silence" and ended.text == ""
+
+
+def test_a_recogniser_crash_is_an_alarm_and_the_open_answer_still_ends(tmp_path: Path) -> None:
+    events = EventCollector()
+    listener, factory = _listener(tmp_path, events, engine=HalfSecondWords(fail=True))
+    try:
+        listener.begin_answer()
+        factory.streams[0].value = LOUD
+        failed = events.wait_for(ListenerFailed, 5)
+        ended = events.wait_for(AnswerEnded, 5)
+        again = listener.begin_answer()  # does not hang on the dead thread
+    finally:
+        summary = listener.stop()
+    assert "RuntimeError: the recogniser broke" in failed.message
+    assert ended.reason == "stopped"
+    assert again >= ended.start_s
+    assert summary.clean  # the recording itself was unharmed
+
+
+def test_a_broken_event_handler_does_not_stop_the_listener(tmp_path: Path) -> None:
+    seen: list[object] = []
+
+    def handler(event: object) -> None:
+        seen.append(event)
+        raise ValueError("a bug in the screen")
+
+    factory = FakeStreamFactory(value=0)
+    listener = AnswerListener(
+        tmp_path / "mock.wav",
+        handler,
+        config=ListenerConfig(end_silence_s=0.5),
+        engine_factory=HalfSecondWords,
+        stream_factory=factory,
+    )
+    listener.start()
+    try:
+        assert listener.wait_ready(10)
+        listener.begin_answer()
+        time.sleep(0.2)
+        listener.end_answer()
+        deadline = time.monotonic() + 5
+        while not any(isinstance(e, AnswerEnded) for e in seen) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        listener.stop()
+    assert any(isinstance(e, AnswerEnded) for e in seen)
+
+
+def test_the_silence_setting_reaches_the_listener() -> None:
+    config = ListenerConfig.from_settings(Settings(mock_end_silence_s=4.0))
+    assert config.end_silence_s == 4.0
+    assert ListenerConfig.from_settings(Settings()).end_silence_s == 2.5
