@@ -32,6 +32,10 @@ Keys with goals:
 - transcript.rtf, transcript.overhead_ratio, transcript.wer, transcript.word_time_error_ms_p95,
   transcript.rss_mb: `discussion transcribe` on a 10-minute record of known speech
   (scripts/bench_transcript.py; goals <= 0.15, <= 1.15, <= 0.08, <= 300, <= 500).
+- mock.question_to_voice_ms, mock.answer_end_to_probe_ms, mock.lost_frames: a question said
+  until its first sound reaches the sink's monitor; an answer's silence threshold reached until
+  the probe is heard; frames lost over a BENCH_MOCK_MINUTES (15) mock with speech both ways
+  (scripts/bench_mock.py; goals <= 500, <= 1500, 0).
 - recovery.kill9_recovered, recovery.notes_lost: 20 SIGKILLs at random moments, then recover
   and verify: sessions passing both (goal 20), acknowledged notes missing (goal 0).
 """
@@ -94,6 +98,9 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "transcript.wer": ("<= 0.08", lambda v: v <= 0.08),
     "transcript.word_time_error_ms_p95": ("<= 300", lambda v: v <= 300),
     "transcript.rss_mb": ("<= 500", lambda v: v <= 500),
+    "mock.question_to_voice_ms": ("<= 500", lambda v: v <= 500),
+    "mock.answer_end_to_probe_ms": ("<= 1500", lambda v: v <= 1500),
+    "mock.lost_frames": ("0", lambda v: v == 0),
 }
 
 
@@ -322,6 +329,14 @@ def bench_transcript_step(work: Path, results: dict[str, float]) -> None:
     bench_transcript(results, where=work)
 
 
+def bench_mock_step(work: Path, results: dict[str, float]) -> None:
+    """The mock: the question's voice latency, the probe after an answer's silence, frames
+    lost over a whole mock with speech both ways (scripts/bench_mock.py)."""
+    from scripts.bench_mock import bench_mock
+
+    bench_mock(results, where=work)
+
+
 # Part name (for --only) -> benchmark, in the order a full run takes them.
 STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "fsync": bench_fsync,
@@ -334,6 +349,7 @@ STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "review": bench_review_step,
     "verify": bench_verify_step,
     "transcript": bench_transcript_step,
+    "mock": bench_mock_step,
 }
 
 
