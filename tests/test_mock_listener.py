@@ -104,7 +104,7 @@ def test_a_silence_after_speech_ends_the_answer_with_its_span_on_the_sample_cloc
     assert 2 <= len(ended.words) <= 3  # 1.6 s of sound, half-second words
     assert loud_from - 0.1 <= ended.words[0].start <= loud_from + 0.6
     assert all(start_s <= w.start < w.end <= ended.end_s for w in ended.words)
-    assert ended.end_s <= summary.end_offset
+    assert ended.end_s <= summary.end_offset + 512 / RATE, (ended, summary)  # within a block
 
 
 def test_silence_without_speech_never_ends_an_answer_but_the_key_does(tmp_path: Path) -> None:
@@ -158,6 +158,7 @@ def test_a_new_answer_ends_the_open_one_first(tmp_path: Path) -> None:
         time.sleep(0.3)
     finally:
         listener.stop()
+    listener.close()  # after stop(): nothing more happens
     ended = events.of_type(AnswerEnded)
     assert [(e.start_s, e.reason) for e in ended] == [(first, "key"), (second, "stopped")]
     assert ended[0].end_s <= second

@@ -8,7 +8,7 @@ transcribed as it is spoken, and its end found by a silence after some speech (o
     ...                               # AnswerTextGrew(text) every couple of seconds
     listener.end_answer()             # the key; or a silence of `end_silence_s` after speech
     ...                               # AnswerEnded(start_s, end_s, text, words, reason)
-    summary = listener.stop()         # on_unmount: the recording's StopSummary
+    summary = listener.stop()         # on_unmount: the recording's StopSummary (or close())
 
 Times are seconds on the recording's sample clock (the recorder's frames, from
 `timeline_start`), never the wall clock: a span [start_s, end_s] is where the answer is in the
@@ -273,6 +273,10 @@ class AnswerListener:
             if thread.is_alive():
                 log.error("the mock transcriber did not finish before the stop timeout")
         return self._recorder.stop(max(0.5, deadline - time.monotonic()))
+
+    def close(self, timeout: float = 5.0) -> None:
+        """`stop()` for a screen's on_unmount (again after a stop: nothing more happens)."""
+        self.stop(timeout)
 
     # ----------------------------------------------------------------- recorder events
     def _emit(self, event: ListenerEvent) -> None:
