@@ -182,13 +182,16 @@ def test_without_a_recogniser_answers_are_still_marked_and_the_fix_is_named(
     listener.start()
     try:
         assert listener.wait_ready(10)
+        cpu, wall = time.process_time(), time.monotonic()
         listener.begin_answer()
         factory.streams[0].value = LOUD
-        time.sleep(0.6)
+        time.sleep(3.0)  # past chunk_s: nothing to transcribe, so nothing to do
         factory.streams[0].value = 0
         ended = events.wait_for(AnswerEnded, 5)
+        cpu, wall = time.process_time() - cpu, time.monotonic() - wall
     finally:
         listener.stop()
+    assert cpu < 0.3 * wall, (cpu, wall)  # the thread waits; it does not spin
     failed = events.wait_for(ListenerFailed, 0)
     assert "install it" in failed.message and "type them" in failed.message
     assert not events.wait_for(ListenerReady, 0).transcribing

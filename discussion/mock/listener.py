@@ -355,7 +355,7 @@ class AnswerListener:
                 if self._stopping and self._answer is None:
                     return
                 answer = self._answer
-                if answer is None or (answer.end is None and not self._chunk_due(answer)):
+                if answer is None or (answer.end is None and not self._chunk_due(answer, engine)):
                     self._wake.wait(0.1)
                     continue
                 end = answer.end
@@ -364,7 +364,9 @@ class AnswerListener:
             elif engine is not None:
                 self._partial(answer, engine)
 
-    def _chunk_due(self, answer: _Answer) -> bool:
+    def _chunk_due(self, answer: _Answer, engine: Engine | None) -> bool:
+        if engine is None:  # no recogniser: only the end of the answer is work
+            return False
         return self._recorder.offset_seconds() - answer.read_until_s >= self.config.chunk_s + 0.4
 
     def _partial(self, answer: _Answer, engine: Engine) -> None:
