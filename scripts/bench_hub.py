@@ -1,0 +1,215 @@
+"""The hub benchmark (`--only hub` in scripts/bench.py), against real SeaweedFS and PostgreSQL
+started by scripts/hub_servers.py.
+
+- hub.push_ratio_vs_boto3: `push_record` of the 60-minute record (scripts/bench_review.py
+  `make_record`, 115 MB of audio) ÷ boto3's own `upload_file` of the same files to the same
+  store, same run, alternating (medians; goal <= 1.3). The push's time includes its verify of
+  the record (every sealed file hashed) and the store's checksums checked.
+- hub.resume_resent_fraction: a push process killed (SIGKILL) once half the audio's parts are
+  stored; bytes it wrote (/proc/PID/io wchar, read just before the kill) plus the bytes the
+  resumed push sent, less the record's size, ÷ the record's size (goal <= 0.1).
+- hub.list_10000_ms, hub.sample_10000_ms: the index's sessions as entries (filtered by an
+  assessor), and a 10% sample per assessor, over 10,000 indexed sessions (medians; goals
+  <= 300 and <= 200).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+from scripts.bench_support import data_home
+from scripts.hub_servers import HubServers
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+RUNS = 1 if QUICK else 3
+SESSIONS = 10_000
+
+
+def _configure(servers: HubServers, bucket: str) -> str:
+    """Point the hub at `bucket` and a fresh schema of its own; returns the schema's name."""
+    import psycopg
+
+    schema = f"bench{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(servers.pg.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    os.environ.update(servers.environment(bucket, writer=False))
+    os.environ["DISCUSSION_HUB_RETENTION_DAYS"] = "1"
+    os.environ["DISCUSSION_HUB_DSN"] = f"{servers.pg.dsn}?options=-csearch_path%3D{schema}"
+    return schema
+
+
+def _init() -> None:
+    from discussion.hub.config import load_config
+    from discussion.hub.index import open_index
+    from discussion.hub.store import Store
+
+    config = load_config()
+    Store(config).init_bucket(1, "COMPLIANCE")
+    with open_index(config) as index:
+        index.init()
+
+
+def _push_vs_boto3(servers: HubServers, folder: Path, results: dict[str, float]) -> None:
+    from discussion.hub.config import load_config
+    from discussion.hub.push import push_record
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    client = servers.s3.client()
+    push_s: list[float] = []
+    boto_s: list[float] = []
+    for run in range(RUNS):
+        bucket = f"bench-{uuid.uuid4().hex[:10]}"
+        _configure(servers, bucket)
+        _init()
+        began = time.perf_counter()
+        push_record(folder, load_config())
+        push_s.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        for path in files:
+            key = f"boto3/{run}/{path.relative_to(folder).as_posix()}"
+            client.upload_file(str(path), bucket, key)  # type: ignore[attr-defined]
+        boto_s.append(time.perf_counter() - began)
+    results["hub.push_60min_s"] = round(statistics.median(push_s), 3)
+    results["hub.boto3_upload_60min_s"] = round(statistics.median(boto_s), 3)
+    results["hub.push_ratio_vs_boto3"] = round(
+        statistics.median(push_s) / max(statistics.median(boto_s), 1e-3), 2
+    )
+
+
+def _wchar(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _resume(servers: HubServers, folder: Path, results: dict[str, float]) -> None:
+    from discussion.hub.config import load_config
+    from discussion.hub.multipart import plan_parts
+    from discussion.hub.push import push_record
+
+    bucket = f"bench-{uuid.uuid4().hex[:10]}"
+    _configure(servers, bucket)
+    _init()
+    audio = folder / "audio" / "segment-001.wav"
+    half = len(plan_parts(audio.stat().st_size)) // 2
+    client = servers.s3.client()
+    push = subprocess.Popen(
+        [sys.executable, "-m", "discussion", "hub", "push", str(folder)],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    written = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and push.poll() is None:
+        uploads = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])  # type: ignore[attr-defined]
+        if uploads:
+            parts = client.list_parts(  # type: ignore[attr-defined]
+                Bucket=bucket, Key=uploads[0]["Key"], UploadId=uploads[0]["UploadId"]
+            ).get("Parts", [])
+            if len(parts) >= half:
+                written = _wchar(push.pid)
+                push.send_signal(signal.SIGKILL)
+                break
+        time.sleep(0.005)
+    push.wait(10)
+    result = push_record(folder, load_config())
+    total = result.bytes_total
+    results["hub.resume_resent_fraction"] = round(
+        max(written + result.bytes_sent - total, 0) / total, 3
+    )
+
+
+def _index_10000(servers: HubServers, results: dict[str, float]) -> None:
+    from discussion.hub.config import load_config
+    from discussion.hub.index import open_index
+    from discussion.sampling import SessionFilter, draw_sample
+
+    _configure(servers, "bench-index")
+    config = load_config()
+    with open_index(config) as index:
+        index.init()
+        conn = index.connect()
+        key = "A" * 43 + "="
+        conn.execute(
+            "INSERT INTO hub_keys (public_key, signer, role) VALUES (%s, 'x', 'assessor')", (key,)
+        )
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        with conn.cursor().copy(
+            "COPY hub_sessions (session_id, folder_name, apprentice, assessor, created_at, "
+            "attempt, kind, state, grade, seal_hash, signer_key, manifest_key, manifest_sha256, "
+            "bytes) "
+            "FROM STDIN"
+        ) as copy:
+            for n in range(SESSIONS):
+                sid = f"s{n:05d}"
+                copy.write_row(
+                    (
+                        sid,
+                        sid,
+                        f"Apprentice {n}",
+                        f"Assessor {n % 40}",
+                        start + timedelta(hours=n),
+                        1,
+                        "assessment",
+                        "closed",
+                        "pass",
+                        "0" * 64,
+                        key,
+                        f"records/{sid}/manifest.json",
+                        "0" * 64,
+                        1000,
+                    )
+                )
+        wanted = SessionFilter(assessor="assessor 7")
+        list_ms: list[float] = []
+        sample_ms: list[float] = []
+        for _ in range(RUNS + 2):
+            began = time.perf_counter()
+            entries = wanted.apply(index.sessions())
+            list_ms.append((time.perf_counter() - began) * 1000)
+            assert len(entries) == SESSIONS // 40
+            began = time.perf_counter()
+            sample = draw_sample(index.sessions(), Fraction(10), 2026, per_assessor=True)
+            sample_ms.append((time.perf_counter() - began) * 1000)
+            assert sample.eligible == SESSIONS
+    results["hub.list_10000_ms"] = round(statistics.median(list_ms), 1)
+    results["hub.sample_10000_ms"] = round(statistics.median(sample_ms), 1)
+
+
+def bench_hub(results: dict[str, float], where: Path | None = None) -> None:
+    """Start the servers, make the 60-minute record, measure (see the module docstring)."""
+    from scripts.bench_review import make_record
+
+    saved = dict(os.environ)
+    work = Path(tempfile.mkdtemp(prefix="discussion-bench-hub-", dir=where))
+    servers = HubServers.start()
+    try:
+        with data_home(work / "home"):
+            folder = make_record(work / "sessions")
+            _push_vs_boto3(servers, folder, results)
+            _resume(servers, folder, results)
+            _index_10000(servers, results)
+    finally:
+        servers.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    out: dict[str, float] = {}
+    bench_hub(out)
+    print(out)
