@@ -98,6 +98,10 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "transcript.wer": ("<= 0.08", lambda v: v <= 0.08),
     "transcript.word_time_error_ms_p95": ("<= 300", lambda v: v <= 300),
     "transcript.rss_mb": ("<= 500", lambda v: v <= 500),
+    "hub.push_ratio_vs_boto3": ("<= 1.3", lambda v: v <= 1.3),
+    "hub.resume_resent_fraction": ("<= 0.1", lambda v: v <= 0.1),
+    "hub.sample_10000_ms": ("<= 200", lambda v: v <= 200),
+    "hub.list_10000_ms": ("<= 300", lambda v: v <= 300),
     "mock.question_to_voice_ms": ("<= 500", lambda v: v <= 500),
     "mock.answer_end_to_probe_ms": ("<= 1500", lambda v: v <= 1500),
     "mock.lost_frames": ("0", lambda v: v == 0),
@@ -337,6 +341,14 @@ def bench_mock_step(work: Path, results: dict[str, float]) -> None:
     bench_mock(results, where=work)
 
 
+def bench_hub_step(work: Path, results: dict[str, float]) -> None:
+    """The hub against real SeaweedFS and PostgreSQL: push vs boto3, resume after a kill,
+    list and sample over 10,000 indexed sessions (scripts/bench_hub.py)."""
+    from scripts.bench_hub import bench_hub
+
+    bench_hub(results, where=work)
+
+
 # Part name (for --only) -> benchmark, in the order a full run takes them.
 STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "fsync": bench_fsync,
@@ -350,6 +362,7 @@ STEPS: dict[str, Callable[[Path, dict[str, float]], None]] = {
     "verify": bench_verify_step,
     "transcript": bench_transcript_step,
     "mock": bench_mock_step,
+    "hub": bench_hub_step,
 }
 
 
