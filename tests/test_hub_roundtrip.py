@@ -153,3 +153,33 @@ def test_the_writer_may_write_but_the_store_refuses_the_delete(
     with pytest.raises(ClientError):
         client.create_bucket(Bucket="hub-not-allowed")  # type: ignore[attr-defined]
     assert client.head_object(Bucket=bucket, Key=key)["VersionId"] == version  # type: ignore[attr-defined]
+
+
+def test_verifier_judges_a_pulled_record_and_hands_the_judgement_in(
+    handed_in: Path, tmp_path: Path
+) -> None:
+    pulled = tmp_path / "pulled"
+    assert hub("pull", SID, pulled)[0] == 0
+    judged = run_in_process(
+        ["judge", str(pulled), "--verifier", "Kim Verifier", "--outcome", "confirmed"]
+    )
+    assert judged.returncode == 0, judged.stdout + judged.stderr
+    code, out, err = hub("push-judgement", pulled)
+    assert code == 0, err
+    assert f"Judgement of {SID} by Kim Verifier" in out and "handed in" in out
+    code, out, _ = hub("push-judgement", pulled)
+    assert code == 0 and "already on the hub, unchanged" in out
+    assert json.loads(hub("list", "--json")[1])[0]["verified"] is True
+    code, out, _ = hub("pull", SID, tmp_path / "again")
+    assert code == 0, out
+    assert (tmp_path / "again" / "verification.jsonl").read_bytes() == (
+        pulled / "verification.jsonl"
+    ).read_bytes()
+
+
+def test_an_unconfigured_hub_names_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCUSSION_HUB_BUCKET", raising=False)
+    monkeypatch.delenv("DISCUSSION_HUB_DSN", raising=False)
+    code, _, err = hub("list")
+    assert code == 2
+    assert "set DISCUSSION_HUB_BUCKET and DISCUSSION_HUB_DSN" in err
