@@ -14,7 +14,8 @@ from discussion.ui.widgets.toggles import TickList
 
 @dataclass(frozen=True)
 class LookForRow:
-    """One look-for: its text, whether its cue words were heard, and which."""
+    """One look-for (`index` from 1, as the bank's `sufficient` counts): its text, whether
+    its cue words were heard, and which."""
 
     index: int
     text: str
@@ -24,7 +25,7 @@ class LookForRow:
 
 def row_prompt(row: LookForRow) -> Text:
     """The look-for and, on a second line, the automatic match (words, not colour alone)."""
-    text = Text(f"{row.index + 1}. {row.text}\n")
+    text = Text(f"{row.index}. {row.text}\n")
     if row.matched:
         text.append("   ✓ heard: ", style="green")
         text.append(", ".join(f"“{p}”" for p in row.phrases), style="green")
@@ -46,5 +47,5 @@ class MockLookFors(TickList):
 
     @property
     def ticked(self) -> list[int]:
-        """The indexes (from 0) the apprentice ticked, in order."""
+        """The look-fors (from 1) the apprentice ticked, in order."""
         return sorted(int(value) for value in self.selected)
