@@ -14,7 +14,10 @@ Threads:
 The clock is the count of frames, never the wall clock (sound cards drift ~25 ppm from it):
     offset = timeline_start + (frames accounted + frames of the running gap) / rate
 where the running gap is measured on the monotonic clock only while no audio arrives, and is
-written as silence when audio returns, so file position == timeline offset.
+written as silence when audio returns, so file position == timeline offset. Read between two
+blocks, `offset_seconds` adds the time since the newest block arrived, at most one block: the
+frames of the block being captured (without it a note is stamped up to 32 ms early); each block
+resets that part, so the frame count stays the clock.
 
 No thread dies silently: an exception escaping either loop ends the run with an `Alarm`
 ("recorder_failed") and a `Failed` event; the file is still closed properly and `stop()` reports
@@ -104,6 +107,7 @@ class Recorder:
         self._generation = 0
         self._frames = 0  # timeline frames of this segment: on disk + owed after write errors
         self._last_block_at = 0.0
+        self._last_block_s = 0.0  # the newest block's duration: the most `_within_block` adds
         self._stream_opened_at = 0.0
         self._paused = False
         self._gap_cause: str | None = None
@@ -132,10 +136,22 @@ class Recorder:
             return self._state
 
     def offset_seconds(self) -> float:
-        """Now on the session timeline, by the sample clock (see the module docstring)."""
+        """Now on the session timeline, by the sample clock (see the module docstring), to
+        within the block being captured: the frames received, plus how far the next block has
+        come since the newest one arrived (at most one block, so never past the next block)."""
         with self._lock:
             self._accept_locked()
-            return self._offset_locked(time.monotonic())
+            now = time.monotonic()
+            return self._offset_locked(now) + self._within_block_locked(now)
+
+    def _within_block_locked(self, now: float) -> float:
+        # Counting whole blocks alone stamps a note up to a block (32 ms) early, 16 ms on
+        # average, on top of the capture latency. Between blocks the frames still being
+        # captured are the time since the newest block arrived, capped at one block: the
+        # sample count stays the clock (each block resets this part), so no drift builds up.
+        if self._state is not RecorderState.RECORDING or self._paused or self._gap_cause:
+            return 0.0
+        return min(max(0.0, now - self._last_block_at), self._last_block_s)
 
     def start(self) -> None:
         """Create the segment file, open and start the stream; returns at once (state WAITING).
@@ -265,8 +281,8 @@ class Recorder:
         return self._gap_accum + running
 
     def _offset_locked(self, now: float) -> float:
-        # Whole blocks: the clock is the frames received, so a note is stamped at the end of the
-        # last block that arrived before it: never later than the sound, at most one block early.
+        # Whole blocks: the frames received (events, pause and gap offsets); a note's clock,
+        # `offset_seconds`, adds the part of the next block captured so far.
         offset = self.timeline_start + self._frames / self.config.samplerate
         if self._gap_cause is not None:
             offset += self._gap_elapsed(now)
@@ -303,6 +319,7 @@ class Recorder:
             pad = self._end_gap_locked(arrived)
             if not self._paused:
                 self._frames += len(block) // self._frame_bytes
+            self._last_block_s = len(block) / self._frame_bytes / self.config.samplerate
             self._accepted.append((block, overflow, self._paused, pad, first, arrived))
 
     # ----------------------------------------------------------------- events
