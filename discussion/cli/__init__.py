@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "discussion.cli.briefing_cmd",
     "discussion.cli.sessions_cmd",
     "discussion.cli.sample_cmd",
+    "discussion.cli.mock_cmd",
     "discussion.cli.readiness_cmd",
     "discussion.cli.hub_cmd",
 )
