@@ -81,6 +81,14 @@ class HomeScreen(Screen[None]):
             tooltip="Browse the standard and the question bank",
         ),
         Binding(
+            "m",
+            "mock",
+            "Mock",
+            id="home.mock",
+            tooltip="A mock discussion to practise with (practice questions only, for apprentices)",
+            show=False,  # the footer's room at 80 columns (its snapshots): in help and the palette
+        ),
+        Binding(
             "s",
             "sessions",
             "Sessions",
@@ -256,6 +264,12 @@ class HomeScreen(Screen[None]):
     def action_browser(self) -> None:
         """Ask the app for the standard and bank browser."""
         self.post_message(BrowserRequested())
+
+    def action_mock(self) -> None:
+        """The mock discussion's set-up over this screen."""
+        from discussion.ui.screens.mock_flow import start_mock
+
+        start_mock(self.app)
 
     def action_sessions(self) -> None:
         """The sessions screen (filters, grade, verification) over this one."""
