@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from screen_host import ScreenHost
 from textual.widgets import SelectionList
 from ui_helpers import catalog
@@ -79,3 +82,24 @@ async def test_escape_goes_back_with_nothing() -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert host.results == [None]
+
+
+async def test_m_on_home_opens_the_mock_set_up_and_esc_comes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    from discussion.ui.app import DiscussionApp
+    from discussion.ui.screens.home import HomeScreen
+
+    app = DiscussionApp(catalog(), home=tmp_path / "sessions", cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, MockSetupScreen):
+                break
+        assert isinstance(app.screen, MockSetupScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
