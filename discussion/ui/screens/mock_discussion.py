@@ -29,6 +29,7 @@ from textual.widgets import Footer, Static, TextArea
 from discussion.notes import format_clock
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
+from discussion.ui.widgets.level_meter import LevelMeter
 from discussion.ui.widgets.mock_live_answer import MockLiveAnswer
 from discussion.ui.widgets.mock_prompt import MockPrompt
 from discussion.ui.widgets.recording_status import RecordingStatus
@@ -218,6 +219,8 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
                     timeout=15,
                 )
         self.query_one(MockLiveAnswer).set_class(self.typed, "-hidden")
+        # Typed: no sound level to show (a "-∞ dB" meter only puzzles the apprentice).
+        self.query_one(RecordingStatus).query_one(LevelMeter).display = not self.typed
         self.query_one("#mock-answer").set_class(not self.typed, "-hidden")
         self.set_interval(self.tick_seconds, self._tick)
         self._tick()

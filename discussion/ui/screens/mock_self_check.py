@@ -121,8 +121,7 @@ class MockSelfCheckScreen(Screen[list[int]]):
             yield Static(self._replay_text(), id="check-replay")
             yield Static("Did you cover these? Tick each one you did (space)", classes="section")
             yield MockLookFors(self.rows, id="check-list")
-            if self.sufficient:
-                yield Static(f"Enough for this question: {self.sufficient}", id="check-enough")
+            # The bank's `sufficient` is written for assessors ("listen for…"): not shown here.
             yield Static(
                 "“Heard” means some of the words that usually show that point came up in your "
                 "answer; it is a hint, not a mark. Your ticks are what count here.",

@@ -74,7 +74,7 @@ def probe_devices(settings: Settings) -> Devices:
         if chosen is not None:
             microphone = chosen.name
         elif not problem:
-            problem = "no microphone found: connect one, or type your answers"
+            problem = "none found (connect one and open the mock again to speak your answers)"
     except Exception as error:  # PortAudio missing, a broken sound server: typed answers work
         problem = f"no microphone: {error}"
     voice, voice_problem = _voice_available(settings)
@@ -197,7 +197,7 @@ class MockSetupScreen(Screen["MockSetup | None"]):
         if devices.microphone is not None:
             lines.append(f"Microphone: {devices.microphone}")
         else:
-            lines.append(f"No microphone: {devices.microphone_problem}. Type your answers.")
+            lines.append(f"No microphone: {devices.microphone_problem}. Answers are typed.")
         if devices.voice:
             lines.append("Questions are read aloud and shown.")
         else:

@@ -24,13 +24,14 @@ class LookForRow:
 
 
 def row_prompt(row: LookForRow) -> Text:
-    """The look-for and, on a second line, the automatic match (words, not colour alone)."""
-    text = Text(f"{row.index}. {row.text}\n")
+    """The look-for, then the automatic match (in words, not colour alone). One line: a
+    selection list shows only the first line of a prompt."""
+    text = Text(f"{row.index}. {row.text}")
     if row.matched:
-        text.append("   ✓ heard: ", style="green")
+        text.append("  · heard: ", style="green")
         text.append(", ".join(f"“{p}”" for p in row.phrases), style="green")
     else:
-        text.append("   – no cue words heard for this one", style="dim")
+        text.append("  · not heard", style="dim")
     return text
 
 
