@@ -63,6 +63,8 @@ stop() {
     for f in "$XDG_RUNTIME_DIR/keepalive.pid" "$XDG_RUNTIME_DIR/pulse/pid"; do
         [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     done
+    # Also ends the daemons pytest-xdist workers start in subfolders (tests/conftest.py), if a
+    # worker died before stopping its own.
     pkill -f "pulseaudio.*$XDG_RUNTIME_DIR" 2>/dev/null || true
     rm -rf "$XDG_RUNTIME_DIR"
 }

@@ -167,6 +167,33 @@ def start_pulse(timeout: float = 10.0) -> None:
     (pulse_dir() / "keepalive.pid").write_text(f"{keepalive.pid}\n")
 
 
+def start_worker_pulse(worker: str) -> Path:
+    """Give this pytest-xdist worker a private daemon of its own, beside the script's one.
+
+    Under `pytest -n N` inside scripts/test-audio.sh, each worker gets `<script dir>/<worker>`
+    as its runtime dir (own socket, null sink, default source, keep-alive player) and points
+    PULSE_SERVER and DISCUSSION_TEST_PULSE_DIR there, so subprocesses and PortAudio in this
+    worker reach only it: a test that kills and restarts the sound server stops nobody else's.
+    The directory sits inside the script's, so the script's `stop` ends and removes it even if
+    the worker dies. Returns the directory.
+    """
+    directory = pulse_dir() / worker
+    directory.mkdir(mode=0o700, exist_ok=True)
+    os.environ["DISCUSSION_TEST_PULSE_DIR"] = str(directory)
+    os.environ["PULSE_SERVER"] = f"unix:{directory / 'pulse.sock'}"
+    start_pulse()
+    return directory
+
+
+def stop_worker_pulse() -> None:
+    """End this worker's daemon and its keep-alive player (at the end of the worker's run)."""
+    _kill_keepalive()
+    pid = pulse_pid()
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError, TimeoutError):
+            kill_pulse(signal.SIGTERM)
+
+
 def play_wav(path: Path, *, wait: bool = True) -> subprocess.Popen[bytes]:
     """Play a sound file into the sink with paplay; waits for the end unless `wait=False`."""
     process = subprocess.Popen(

@@ -35,6 +35,25 @@ textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 AUDIO_FIXTURES = frozenset({"pulse", "tiny_disk"})
 
 
+# Set in a pytest-xdist worker that started a PulseAudio of its own.
+_WORKER_PULSE = pytest.StashKey[bool]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist with the private PulseAudio running, each worker starts its own daemon
+    (audio_helpers.start_worker_pulse), so the audio tests run in parallel, one sink each."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("DISCUSSION_TEST_PULSE_DIR") and os.environ.get("PULSE_SERVER"):
+        audio_helpers.start_worker_pulse(worker)
+        config.stash[_WORKER_PULSE] = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the worker's own daemon (scripts/test-audio.sh `stop` cleans up after a crash)."""
+    if config.stash.get(_WORKER_PULSE, False):
+        audio_helpers.stop_worker_pulse()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses an audio fixture `audio`, and every test that drives the real
     app through tmux (modules named `*_tmux.py`) `slow`: `make test-fast` leaves both out."""
