@@ -30,11 +30,15 @@ test: $(DEV_STAMP)
 	$(BIN)/mypy discussion tests scripts
 	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
 
-# Inside test-audio.sh: the tests needing no sound server on all cores, then the audio tests (and the `serial` responsiveness test) one
-# at a time (they share one null sink, and some kill and restart the sound server on purpose).
+# Inside test-audio.sh: the tests needing no sound server on all cores; then the audio tests on 2
+# workers, each with a private PulseAudio of its own (tests/conftest.py: some kill and restart
+# their sound server on purpose; they mostly wait on real-time sound); then the `serial`
+# responsiveness test alone. (Running the first two at once was faster but timed out a tmux test
+# on the loaded shared machine.)
 pytest-all: $(DEV_STAMP)
 	env -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "not audio and not serial" -n auto -p no:cacheprovider
-	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "audio or serial" -p no:cacheprovider
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "audio and not serial" -n 2 -p no:cacheprovider
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m serial -p no:cacheprovider
 
 ## The inner loop: the tests that need no real audio and are not slow end-to-end runs, on all
 ## cores (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
