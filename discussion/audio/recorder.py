@@ -144,6 +144,12 @@ class Recorder:
             now = time.monotonic()
             return self._offset_locked(now) + self._within_block_locked(now)
 
+    def _block_offset(self) -> float:
+        """The clock in whole blocks: where the sink's findings (silence, levels) are placed."""
+        with self._lock:
+            self._accept_locked()
+            return self._offset_locked(time.monotonic())
+
     def _within_block_locked(self, now: float) -> float:
         # Counting whole blocks alone stamps a note up to a block (32 ms) early, 16 ms on
         # average, on top of the capture latency. Between blocks the frames still being
@@ -360,7 +366,7 @@ class Recorder:
         writer = self._writer
         assert writer is not None
         cfg = self.config
-        sink = self._sink = BlockSink(writer, cfg, self._emit, self.offset_seconds)
+        sink = self._sink = BlockSink(writer, cfg, self._emit, self._block_offset)
         try:
             finishing = False
             while not finishing:
