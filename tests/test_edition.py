@@ -21,6 +21,7 @@ from discussion.ui.app import DiscussionApp
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.home import HomeScreen
+from discussion.ui.screens.mock_setup import MockSetupScreen
 
 
 @pytest.fixture
@@ -63,6 +64,12 @@ async def test_new_discussion_in_the_apprentice_edition_explains_instead_of_sett
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.live is None
+        await pilot.press("n", "y")  # "Practise": the mock's set-up instead
+        for _ in range(100):
+            if isinstance(app.screen, MockSetupScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, MockSetupScreen)
 
 
 def test_plan_and_bank_check_of_a_practice_only_bank(practice_bank: Path) -> None:

@@ -239,7 +239,16 @@ class DiscussionApp(App[None], TranscriptionHost):
 
         reason = no_assessment_set(self.catalog.bank)
         if reason is not None:
-            self.push_screen(ConfirmScreen("No assessment set", reason, yes="OK", no="Close"))
+
+            def answered(practise: bool | None) -> None:
+                if practise:
+                    from discussion.ui.screens.mock_flow import start_mock
+
+                    start_mock(self)
+
+            self.push_screen(
+                ConfirmScreen("No assessment set", reason, yes="Practise", no="Close"), answered
+            )
             return
         self._start_session(None)
 

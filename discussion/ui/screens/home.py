@@ -38,7 +38,8 @@ LOADING_TEXT = "Loading the sessions…"
 EMPTY_TEXT = (
     "No discussions yet.\n\n"
     "Press [b]n[/b] to set up a new Professional Discussion, "
-    "or [b]b[/b] to browse the standard and the question bank."
+    "or [b]b[/b] to browse the standard and the question bank.\n"
+    "Apprentices: press [b]m[/b] to practise with a mock discussion."
 )
 
 
