@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from discussion.export.live_status import LIVE_STATUS_NOTE, live_status_line, live_statuses
+from discussion.export.mock_answers import md_mock_answers
 from discussion.export.report import Report, hhmmss
 from discussion.export.transcript_excerpt import md_excerpt
 from discussion.record.state import NoteView
@@ -130,6 +131,8 @@ def render_markdown(report: Report) -> str:
             f"(criteria {_ids(question.criteria)})"
         )
     out.append("")
+
+    out += md_mock_answers(report, md_escape)  # a mock's answers (none otherwise)
 
     out += ["## Recording", ""]
     lines = report.recording_lines()
