@@ -25,9 +25,9 @@ run: $(STAMP)
 
 ## Install dev tools, lint, type-check and run the whole test suite (real audio included).
 test: $(DEV_STAMP)
-	$(BIN)/ruff check discussion tests scripts
-	$(BIN)/ruff format --check discussion tests scripts
-	$(BIN)/mypy discussion tests scripts
+	$(BIN)/ruff check discussion tests scripts hatch_build.py
+	$(BIN)/ruff format --check discussion tests scripts hatch_build.py
+	$(BIN)/mypy discussion tests scripts hatch_build.py
 	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
 
 # Inside test-audio.sh: the tests needing no sound server on all cores; then the audio tests on 2
@@ -47,15 +47,15 @@ pytest-all: $(DEV_STAMP)
 ## third of the time is tests sleeping or waiting on a subprocess, which another worker fills;
 ## worksteal evens the tail. Bytecode is written so workers and CLI subprocesses do not recompile.
 test-fast: $(DEV_STAMP)
-	$(BIN)/ruff check discussion tests scripts
+	$(BIN)/ruff check discussion tests scripts hatch_build.py
 	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow" -n 4 --dist worksteal
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check discussion tests scripts
-	$(BIN)/ruff format --check discussion tests scripts
+	$(BIN)/ruff check discussion tests scripts hatch_build.py
+	$(BIN)/ruff format --check discussion tests scripts hatch_build.py
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy discussion tests scripts
+	$(BIN)/mypy discussion tests scripts hatch_build.py
 
 pytest: $(DEV_STAMP)
 	scripts/test-audio.sh run $(MAKE) --no-print-directory pytest-all
