@@ -165,6 +165,7 @@ def test_a_valid_keymap_is_normalised() -> None:
         ({"app.help": "question_mark"}, "'question_mark' types a character"),
         ({"review_judge.record": "r"}, "'r' types a character"),
         ({"sessions.back": "b"}, "'b' types a character"),
+        ({"mock.done": "d"}, "'d' types a character"),  # the typed answer's box
         ({"discussion.mark": "ctrl+n"}, "'ctrl+n' would be both"),
         ({"app.help": "ctrl+y"}, "'ctrl+y' would be both"),
     ],

@@ -51,7 +51,7 @@ RESERVED = {
 # Screens whose text box has the focus while their keys are in use: a plain letter there types.
 TYPING_SCREENS = (
     "app.", "discussion.", "decisions.", "setup.", "amend.", "export.", "correct.",
-    "pause_reason.", "sessions.", "review_judge.", "review_prompt.",
+    "pause_reason.", "sessions.", "review_judge.", "review_prompt.", "mock.",
 )  # fmt: skip
 EXAMPLE = '"keymap": {"discussion.end": "f9,ctrl+e"}'
 # alt+digit arrives with no character (see deliver_alt_digits), so a text box never types it.
