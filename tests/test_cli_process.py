@@ -45,6 +45,9 @@ CASES = [
     case(["briefing", "--mode", "virtual", "--format", "html"], slow=True),
     case(["sessions", "--json"]),
     case(["sample", "--percent", "50", "--seed", "1"], slow=True),
+    case(["mock", "--help"], slow=True),
+    case(["readiness", "{sample}"], slow=True),  # not a mock: refused in one line
+    case(["hub", "status"], slow=True),  # no hub configured: says what to set
     case(["no-such-command"]),
 ]
 
