@@ -15,6 +15,13 @@ probed once; one with BENCH_QUICK=1) gives every figure:
   answer's last sound in the sink, seen by the same capture, plus that silence) until the
   probe's first sound reaches the monitor: the level window, the last text of the answer, the
   AnswerEnded event, the probe's synthesis and the output (the largest; goal <= 1,500).
+  Its stages, each the largest over the exchanges (with _p50): mock.stage.detect_ms (threshold
+  → the listener found the end: the level window), .text_ms (→ the answer's last text ready:
+  the tail decoded after the end, mock.stage.tail_s of audio at most), .event_ms (→ `say()`
+  called: the AnswerEnded handler, where the app's examiner chooses), .synth_ms (→ the probe's
+  first audio made; ~0 when prepared while the apprentice answered, BENCH_MOCK_PREPARE=0 to
+  switch that off), .output_ms (→ its first sample handed to PortAudio: opening the stream)
+  and .heard_ms (→ at the monitor); mock.worst.* are the stages of the slowest exchange.
 - mock.lost_frames: over the mock, with speech both ways all along (question, answer, probe,
   answer...): frames expected from the monotonic time over the run less the frames the
   recorder's sample clock counted as real audio over the same run (its gaps and unwritten
@@ -49,8 +56,11 @@ from discussion.mock.listener import (  # noqa: E402
 )
 from discussion.voice import Speaker, SpeechFinished, SpeechStarted, VoiceEvent  # noqa: E402
 
+STAGES = ("detect", "text", "event", "synth", "output", "heard")
+
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 MINUTES = float(os.environ.get("BENCH_MOCK_MINUTES", "0" if QUICK else "15"))
+PREPARE = os.environ.get("BENCH_MOCK_PREPARE", "1") == "1"
 EXCHANGES_MIN = 1 if QUICK else 2  # questions (each answered, probed) however short the run
 END_SILENCE_S = 2.5  # the product's default
 RATE = 16000
@@ -182,11 +192,15 @@ def _exchange(
     feeder: ah.SinkFeeder,
     answer: tuple[np.ndarray, float],
     probe: str,
-) -> tuple[float, AnswerEnded]:
-    """One answer then its probe: (threshold reached → probe heard, in ms; the answer)."""
+    probes: list[str],
+) -> tuple[float, AnswerEnded, dict[str, float]]:
+    """One answer then its probe: (threshold reached → probe heard, in ms; the answer; the
+    stages in ms)."""
     ended_before = len(waiter.collector.of_type(AnswerEnded))
     finished_before = len(waiter.collector.of_type(SpeechFinished))
     listener.begin_answer()
+    if PREPARE:
+        speaker.prepare(probes)  # as the screen does once the question is spoken
     time.sleep(0.3)
     capture.arm()
     samples, sound_s = answer
@@ -206,7 +220,22 @@ def _exchange(
     threshold = answer_heard + sound_s + END_SILENCE_S
     ended = waiter.collector.of_type(AnswerEnded)[ended_before]
     _wait_count(waiter, SpeechFinished, finished_before + 1, 60)
-    return (probe_heard - threshold) * 1000, ended
+    started = waiter.collector.wait_for(
+        SpeechStarted, 10, where=lambda e: e.text == probe and e.said_at >= ended.text_ready_at
+    )
+    marks = [
+        threshold,
+        ended.detected_at,
+        ended.text_ready_at,
+        started.said_at,
+        started.first_chunk_at,
+        started.at_monotonic,
+        probe_heard,
+    ]
+    stages = {name: (marks[i + 1] - marks[i]) * 1000 for i, name in enumerate(STAGES)}
+    stages["tail_s"] = ended.tail_s
+    stages["prepared"] = float(started.prepared)
+    return (probe_heard - threshold) * 1000, ended, stages
 
 
 def bench_mock_run(work: Path, results: dict[str, float]) -> None:
@@ -220,6 +249,7 @@ def bench_mock_run(work: Path, results: dict[str, float]) -> None:
     # The window is read on both clocks at once: the sample clock is current to the block.
     started, started_offset = time.monotonic(), listener.offset_seconds()
     delays: list[float] = []
+    stages: list[dict[str, float]] = []
     recall: list[float] = []
     heard_ms: list[float] = []
     started_ms: list[float] = []
@@ -234,10 +264,11 @@ def bench_mock_run(work: Path, results: dict[str, float]) -> None:
                 started_ms.append(start_ms)
                 for probe in probes[:1]:
                     index = exchanges % len(answers)
-                    delay, ended = _exchange(
-                        speaker, listener, capture, waiter, feeder, answers[index], probe
+                    delay, ended, stage = _exchange(
+                        speaker, listener, capture, waiter, feeder, answers[index], probe, probes
                     )
                     delays.append(delay)
+                    stages.append(stage)
                     heard = {w.strip(" .,?!").lower() for w in ended.text.split()}
                     recall.append(len(heard & answer_words[index]) / len(answer_words[index]))
                     exchanges += 1
@@ -261,6 +292,18 @@ def bench_mock_run(work: Path, results: dict[str, float]) -> None:
     results["mock.answers"] = float(exchanges)
     results["mock.answer_word_recall"] = round(statistics.mean(recall), 3)
     results["mock.minutes"] = round((stopped - started) / 60, 2)
+    for name in STAGES:
+        values = [stage[name] for stage in stages]
+        results[f"mock.stage.{name}_ms"] = round(max(values), 1)
+        results[f"mock.stage.{name}_p50_ms"] = round(statistics.median(values), 1)
+    results["mock.stage.tail_s"] = round(max(stage["tail_s"] for stage in stages), 2)
+    results["mock.stage.prepared_share"] = round(
+        statistics.mean(stage["prepared"] for stage in stages), 2
+    )
+    worst = stages[delays.index(max(delays))]
+    for name in STAGES:
+        results[f"mock.worst.{name}_ms"] = round(worst[name], 1)
+    results["load_average_1min"] = round(os.getloadavg()[0], 2)
 
 
 def bench_mock(results: dict[str, float], where: Path | None = None) -> None:

@@ -71,6 +71,11 @@ class ListenerConfig:
     # and read again with the next chunk.
     commit_margin_s: float = 1.0
     max_window_s: float = 15.0  # a run-on sentence is cut at a word after this long
+    # A quiet this long after speech has the answer read up to the speech's end at once, while
+    # the silence runs on: if it reaches `end_silence_s`, the text is ready (nothing is left to
+    # decode after the end); if speech resumes, that read was just an early chunk.
+    tail_after_s: float = 0.7
+    speech_pad_s: float = 0.3  # audio kept after the last loud window (a word's soft end)
     # The key: how long to wait for the recorder to put the last samples in the file.
     tail_wait_s: float = 0.6
 
@@ -103,6 +108,10 @@ class AnswerEnded:
 
     reason: "silence" (`end_silence_s` of quiet after speech: `end_s` is where the quiet reached
     that length), "key" (`end_answer()`: `end_s` is the clock then) or "stopped" (`stop()`).
+
+    For the latency figures only (time.monotonic(), not the record): `detected_at` when the end
+    was found (the level window or the key), `text_ready_at` when the last text was ready, and
+    `tail_s` the audio decoded after the end was found (0 when it was read during the silence).
     """
 
     start_s: float
@@ -110,6 +119,9 @@ class AnswerEnded:
     text: str
     words: tuple[Word, ...]
     reason: EndReason
+    detected_at: float = 0.0
+    text_ready_at: float = 0.0
+    tail_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +166,7 @@ class _Answer:
     last_sound_s: float | None = None  # the end of the last loud window
     last_level_s: float | None = None
     end: tuple[float, EndReason] | None = None  # asked to end at this offset
+    detected_at: float = 0.0  # time.monotonic() when `end` was set (latency figures only)
     committed: list[Word] = field(default_factory=list)
     provisional: list[Word] = field(default_factory=list)
     window_s: float = 0.0  # audio from here on is not committed yet
@@ -249,6 +262,7 @@ class AnswerListener:
             answer = self._answer
             if answer is not None and answer.end is None:
                 answer.end = (now, "key")
+                answer.detected_at = time.monotonic()
                 self._wake.notify_all()
 
     def stop(self, timeout: float = 5.0) -> StopSummary:
@@ -258,6 +272,7 @@ class AnswerListener:
         with self._lock:
             if self._answer is not None and self._answer.end is None:
                 self._answer.end = (now, "stopped")
+                self._answer.detected_at = time.monotonic()
             self._wake.notify_all()
         thread = self._thread
         if thread is not None:
@@ -318,6 +333,7 @@ class AnswerListener:
                 return
             if level.offset - quiet_since >= cfg.end_silence_s:
                 answer.end = (quiet_since + cfg.end_silence_s, "silence")
+                answer.detected_at = time.monotonic()
                 self._wake.notify_all()
 
     # ----------------------------------------------------------------- transcriber thread
@@ -359,28 +375,54 @@ class AnswerListener:
                     self._wake.wait(0.1)
                     continue
                 end = answer.end
+                tail = None if end is not None else self._tail_due(answer)
             if end is not None:
                 self._finish(answer, end, engine)
             elif engine is not None:
-                self._partial(answer, engine)
+                self._partial(answer, engine, tail)
+
+    def _tail_due(self, answer: _Answer) -> float | None:
+        """Where the speech before a quiet of `tail_after_s` ends (with its pad), if that audio
+        is not read yet; None otherwise. Called with the lock held."""
+        cfg = self.config
+        last = answer.last_sound_s
+        if last is None or answer.speech_s < cfg.min_speech_s or answer.last_level_s is None:
+            return None
+        if answer.last_level_s - last < cfg.tail_after_s:
+            return None
+        need = last + cfg.speech_pad_s
+        return need if answer.read_until_s < need else None
 
     def _chunk_due(self, answer: _Answer, engine: Engine | None) -> bool:
         if engine is None:  # no recogniser: only the end of the answer is work
             return False
+        if self._tail_due(answer) is not None:
+            return True
+        last = answer.last_sound_s
+        if (
+            last is not None
+            and answer.speech_s >= self.config.min_speech_s
+            and answer.last_level_s is not None
+            and answer.last_level_s - last >= self.config.tail_after_s
+        ):
+            return False  # a quiet whose speech is all read: more chunks would read silence
         return self._recorder.offset_seconds() - answer.read_until_s >= self.config.chunk_s + 0.4
 
-    def _partial(self, answer: _Answer, engine: Engine) -> None:
+    def _partial(self, answer: _Answer, engine: Engine, tail: float | None = None) -> None:
         """Transcribe the uncommitted audio so far; commit the sentences clear of its end.
 
         Whisper reads a sentence best whole: the window moves on only at the end of a segment
         (a pause) that ends `commit_margin_s` before the audio read; a run-on longer than
-        `max_window_s` is cut at a word instead, so no read grows without bound.
+        `max_window_s` is cut at a word instead, so no read grows without bound. `tail`: a
+        quiet began, read at least up to there (the speech's end) now, however little is new.
         """
         cfg = self.config
-        until = self._file_end_s()
-        if until - answer.read_until_s < cfg.chunk_s:
+        until = self._file_end_s(wait_for=tail)
+        if (tail is None and until - answer.read_until_s < cfg.chunk_s) or (
+            tail is not None and until < tail
+        ):
             with self._lock:
-                self._wake.wait(0.1)
+                self._wake.wait(0.05 if tail is not None else 0.1)
             return
         segments = self._transcribe(engine, answer.window_s, until)
         keep_until = until - cfg.commit_margin_s
@@ -407,22 +449,41 @@ class AnswerListener:
 
     def _finish(self, answer: _Answer, end: tuple[float, EndReason], engine: Engine | None) -> None:
         """The rest of the answer's audio, then `AnswerEnded`; clears the answer."""
+        cfg = self.config
         end_s, reason = end
         words = answer.committed + answer.provisional
+        tail_s = 0.0
         if engine is not None:
-            # After a silence the speech ended at last_sound_s; a partial run past it already
-            # read everything there is to read.
+            # After a silence the speech ended at last_sound_s; a partial run past it (the read
+            # at the quiet's start, `_tail_due`) already read everything there is to read.
             speech_end = answer.last_sound_s if reason == "silence" else None
-            need = end_s if speech_end is None else min(end_s, speech_end + 0.3)
+            need = end_s if speech_end is None else min(end_s, speech_end + cfg.speech_pad_s)
             if answer.read_until_s < need:
                 until = self._file_end_s(wait_for=need)
+                tail_s = max(0.0, min(until, end_s) - answer.window_s)
                 rest = self._transcribe(engine, answer.window_s, min(until, end_s))
                 words = answer.committed + [w for segment in rest for w in segment]
-        self._end(answer, end_s, reason, words)
+        self._end(answer, end_s, reason, words, tail_s)
 
-    def _end(self, answer: _Answer, end_s: float, reason: EndReason, words: list[Word]) -> None:
+    def _end(
+        self,
+        answer: _Answer,
+        end_s: float,
+        reason: EndReason,
+        words: list[Word],
+        tail_s: float = 0.0,
+    ) -> None:
         inside = tuple(w for w in words if w.start < end_s)
-        event = AnswerEnded(answer.start_s, end_s, _text(list(inside)), inside, reason)
+        event = AnswerEnded(
+            answer.start_s,
+            end_s,
+            _text(list(inside)),
+            inside,
+            reason,
+            detected_at=answer.detected_at,
+            text_ready_at=time.monotonic(),
+            tail_s=round(tail_s, 3),
+        )
         self._emit(event)
         with self._lock:
             if self._answer is answer:

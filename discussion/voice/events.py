@@ -26,11 +26,16 @@ class SpeechStarted:
     """The first audio of `text` went to the output device at `at_monotonic` (time.monotonic()).
 
     Stamped in the output callback that handed the first sample of the speech to PortAudio:
-    the sound server then plays it within the stream's latency (about 0.1 s).
+    the sound server then plays it within the stream's latency (about 0.1 s). For the latency
+    figures: `said_at` when `say()` was called, `first_chunk_at` when the first audio was made
+    (or taken ready-made: `prepared`, see `Speaker.prepare`).
     """
 
     text: str
     at_monotonic: float
+    said_at: float = 0.0
+    first_chunk_at: float = 0.0
+    prepared: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,8 @@ class Utterance:
         self.ended_at: float | None = None  # monotonic: the end marker was reached
         self.last_callback_at: float | None = None
         self.underruns = 0  # callbacks that found no audio before the end (synthesis too slow)
+        self.made_at = 0.0  # monotonic: the first chunk was ready (latency figures only)
+        self.prepared = False  # its audio was made ahead (Speaker.prepare)
 
     def push(self, chunk: Int16Array) -> None:
         """Queue a chunk (speaker thread)."""

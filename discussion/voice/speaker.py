@@ -9,9 +9,11 @@ samples (playback.py). Anything escaping the thread's loop is reported as `Speec
 never dies silently.
 
 `say()` replaces whatever is being said (the old utterance finishes `cancelled`); `stop()`
-silences it. With no output device, no voice installed or the voice set to "off",
-`available()` is False, `reason` is one line with the fix, and `say()` does nothing: the mock
-shows its questions as text only.
+silences it. `prepare(texts)` makes the audio of what may be said next (a question's probes,
+while the apprentice answers) when the thread is otherwise idle, so saying one of them starts
+at once; a `say()` arriving meanwhile goes first. With no output device, no voice installed or
+the voice set to "off", `available()` is False, `reason` is one line with the fix, and `say()`
+does nothing: the mock shows its questions as text only.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -32,7 +35,13 @@ from discussion.playback.output import (
     output_device,
 )
 from discussion.settings import Settings
-from discussion.voice.engine import EngineChoice, VoiceEngine, VoiceUnavailable, make_engine
+from discussion.voice.engine import (
+    EngineChoice,
+    FloatArray,
+    VoiceEngine,
+    VoiceUnavailable,
+    make_engine,
+)
 from discussion.voice.events import (
     SpeakerReady,
     SpeechFailed,
@@ -55,11 +64,18 @@ NO_VOICE_REASON = (
 )
 STALL_S = 2.0  # no output callback for this long while speaking = the output device is gone
 CLOSE_TIMEOUT_S = 2.0
+PREPARED_MAX = 8  # a question's probes (2-4) and the question itself, with room to spare
 
 
 @dataclass(frozen=True)
 class _Request:
     generation: int
+    text: str
+    said_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Prepare:
     text: str
 
 
@@ -85,7 +101,9 @@ class Speaker:
         self._open: OutputFactory = output_factory or open_output_stream
         self._choice: EngineChoice | None = None if not isinstance(engine, str) else engine
         self._engine: VoiceEngine | None = None if isinstance(engine, str) else engine
-        self._requests: queue.Queue[_Request | None] = queue.Queue()
+        self._requests: queue.Queue[_Request | _Prepare | None] = queue.Queue()
+        # (text, rate) -> its audio chunks; the speaker's thread alone reads and writes it.
+        self._prepared: OrderedDict[tuple[str, float], list[FloatArray]] = OrderedDict()
         self._lock = threading.Lock()
         self._generation = 0
         self._ready = threading.Event()
@@ -137,7 +155,21 @@ class Speaker:
         with self._lock:
             self._generation += 1
             self._speaking = True
-            self._requests.put(_Request(self._generation, text))
+            self._requests.put(_Request(self._generation, text, time.monotonic()))
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Make the audio of `texts` ahead of their `say()`, when nothing else is to be said.
+
+        Returns at once; the thread synthesises them one by one while idle and keeps the last
+        few (`PREPARED_MAX`), so a `say()` of one starts without waiting for synthesis. A
+        `say()` or `stop()` meanwhile goes first (the preparation is picked up again after).
+        """
+        if not self.available() or self._closed:
+            return
+        self.start()
+        for text in texts:
+            if text.strip():
+                self._requests.put(_Prepare(text))
 
     def stop(self) -> None:
         """Stop speaking now (the utterance finishes `cancelled`); returns at once."""
@@ -209,6 +241,9 @@ class Speaker:
             request = self._requests.get()
             if request is None:
                 return
+            if isinstance(request, _Prepare):
+                self._make_ready(engine, request)
+                continue
             if request.generation != self._generation:
                 continue  # replaced or stopped before it began
             self._speak(engine, request)
@@ -240,6 +275,40 @@ class Speaker:
         self._emit(SpeakerReady(engine.name))
         return engine
 
+    def _make_ready(self, engine: VoiceEngine, request: _Prepare) -> None:
+        """Synthesise a prepared text whole; given up (and queued again) if a say() comes."""
+        key = (request.text, self._rate)
+        if key in self._prepared:
+            self._prepared.move_to_end(key)
+            return
+        generation = self._generation
+        chunks: list[FloatArray] = []
+        made = engine.synthesize(request.text, self._rate)
+        try:
+            for chunk in made:
+                chunks.append(chunk)
+                if self._generation != generation:
+                    self._requests.put(request)  # after the say(): made then, if still wanted
+                    return
+        except VoiceUnavailable as error:
+            log.warning("could not prepare %r: %s", request.text, error)  # say() reports it
+            return
+        finally:
+            close = getattr(made, "close", None)
+            if close is not None:
+                close()
+        self._prepared[key] = chunks
+        while len(self._prepared) > PREPARED_MAX:
+            self._prepared.popitem(last=False)
+
+    def _chunks(self, engine: VoiceEngine, text: str) -> tuple[Iterator[FloatArray], bool]:
+        """The audio of `text`: the prepared chunks if there are, else made now."""
+        ready = self._prepared.get((text, self._rate))
+        if ready is not None:
+            self._prepared.move_to_end((text, self._rate))
+            return iter(ready), True
+        return engine.synthesize(text, self._rate), False
+
     def _cancelled(self, request: _Request) -> bool:
         return request.generation != self._generation
 
@@ -247,11 +316,12 @@ class Speaker:
         """One utterance: synthesise, stream, report; any failure becomes `SpeechFailed`."""
         utterance = Utterance()
         stream: OutputStreamLike | None = None
-        chunks = engine.synthesize(request.text, self._rate)
+        chunks, prepared = self._chunks(engine, request.text)
         started = False
         try:
             for chunk in chunks:
                 if stream is None:
+                    utterance.made_at, utterance.prepared = time.monotonic(), prepared
                     chunk = trim_leading_silence(chunk, engine.samplerate)
                 utterance.push(to_int16(chunk))
                 if stream is None:
@@ -293,7 +363,15 @@ class Speaker:
             time.sleep(0.002)
         if utterance.first_out_at is None:
             return False
-        self._emit(SpeechStarted(request.text, utterance.first_out_at))
+        self._emit(
+            SpeechStarted(
+                request.text,
+                utterance.first_out_at,
+                said_at=request.said_at,
+                first_chunk_at=utterance.made_at,
+                prepared=utterance.prepared,
+            )
+        )
         return True
 
     def _drain(
