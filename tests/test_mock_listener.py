@@ -35,6 +35,7 @@ class HalfSecondWords:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.calls = 0
+        self.called_at: list[float] = []  # time.monotonic() of each call
 
     @property
     def info(self) -> EngineInfo:
@@ -42,6 +43,7 @@ class HalfSecondWords:
 
     def transcribe(self, samples: FloatArray) -> Iterator[Segment]:
         self.calls += 1
+        self.called_at.append(time.monotonic())
         if self.fail:
             raise RuntimeError("the recogniser broke")
         loud = np.abs(samples) > 0.01
@@ -105,6 +107,88 @@ def test_a_silence_after_speech_ends_the_answer_with_its_span_on_the_sample_cloc
     assert loud_from - 0.1 <= ended.words[0].start <= loud_from + 0.6
     assert all(start_s <= w.start < w.end <= ended.end_s for w in ended.words)
     assert ended.end_s <= summary.end_offset + 512 / RATE, (ended, summary)  # within a block
+
+
+def test_the_speech_is_read_during_the_silence_so_nothing_is_left_to_decode_at_its_end(
+    tmp_path: Path,
+) -> None:
+    events = EventCollector()
+    engine = HalfSecondWords()
+    # chunk_s 10: no chunk is due while speaking, so only the read at the quiet's start can
+    # have read the answer before its end
+    listener, factory = _listener(
+        tmp_path, events, engine, end_silence_s=1.5, chunk_s=10.0, tail_after_s=0.3
+    )
+    try:
+        listener.begin_answer()
+        time.sleep(0.2)
+        factory.streams[0].value = LOUD
+        time.sleep(1.6)
+        factory.streams[0].value = 0
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    assert ended.reason == "silence"
+    assert 2 <= len(ended.words) <= 3
+    assert ended.tail_s == 0.0
+    assert engine.calls == 1  # one read, in the silence, before the end was found
+    assert engine.called_at[0] < ended.detected_at <= ended.text_ready_at
+
+
+def test_speech_resuming_after_a_short_quiet_is_read_too_and_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    events = EventCollector()
+    engine = HalfSecondWords()
+    listener, factory = _listener(
+        tmp_path, events, engine, end_silence_s=1.5, chunk_s=10.0, tail_after_s=0.3
+    )
+    try:
+        listener.begin_answer()
+        stream = factory.streams[0]
+        bursts: list[tuple[float, float]] = []
+        time.sleep(0.2)
+        for burst in range(2):
+            begun = listener.offset_seconds()
+            stream.value = LOUD
+            time.sleep(1.1)
+            stream.value = 0
+            bursts.append((begun, listener.offset_seconds()))
+            if burst == 0:  # the quiet's read, before speech resumes
+                first = events.wait_for(AnswerTextGrew, 5)
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    assert first.text.startswith("w0")
+    assert ended.tail_s == 0.0
+    assert engine.calls == 2
+    for begun, quiet in bursts:  # each burst's words are in the answer
+        assert any(begun - 0.1 <= w.start < quiet for w in ended.words), (bursts, ended.words)
+    for before, after in zip(ended.words, ended.words[1:], strict=False):
+        assert before.end <= after.start + 0.01, (before, after)
+
+
+def test_a_quiet_whose_speech_is_read_reads_no_more_chunks(tmp_path: Path) -> None:
+    events = EventCollector()
+    engine = HalfSecondWords()
+    listener, factory = _listener(
+        tmp_path, events, engine, end_silence_s=3.5, chunk_s=0.5, tail_after_s=0.3
+    )
+    try:
+        listener.begin_answer()
+        factory.streams[0].value = LOUD
+        time.sleep(1.0)
+        factory.streams[0].value = 0
+        time.sleep(1.2)
+        calls = engine.calls
+        time.sleep(1.5)  # three chunks' worth of silence
+        assert engine.calls == calls
+        ended = events.wait_for(AnswerEnded, 5)
+    finally:
+        listener.stop()
+    assert ended.reason == "silence" and ended.tail_s == 0.0
+    assert engine.calls == calls
+    assert len(ended.words) >= 1
 
 
 def test_silence_without_speech_never_ends_an_answer_but_the_key_does(tmp_path: Path) -> None:
