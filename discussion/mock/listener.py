@@ -522,17 +522,21 @@ class AnswerListener:
             data = audio.read(count, dtype="float32", always_2d=True)
         samples = np.ascontiguousarray(data.mean(axis=1), dtype=np.float32)
         return [
-            [
-                Word(
-                    start=round(start_s + word.start, 3),
-                    end=round(start_s + word.end, 3),
-                    word=word.word,
-                    probability=word.probability,
-                )
-                for word in segment.words
-            ]
+            [_placed(word, start_s) for word in segment.words]
             for segment in engine.transcribe(samples)
         ]
+
+
+def _placed(word: Word, offset_s: float) -> Word:
+    """A word of a read that began at `offset_s`, on the recording's clock. Rounded to the
+    millisecond, but never before the read's start (a word at 0 would round to before it)."""
+    start = max(offset_s, round(offset_s + word.start, 3))
+    return Word(
+        start=start,
+        end=max(start, round(offset_s + word.end, 3)),
+        word=word.word,
+        probability=word.probability,
+    )
 
 
 def _text(words: list[Word]) -> str:
