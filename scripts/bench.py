@@ -8,7 +8,6 @@ Keys with goals:
 - recorder.cpu_ratio_vs_sox: `discussion record` CPU (utime+stime from /proc) over a window,
   divided by sox recording the same source over the same window (goal <= 2); the raw figures
   are recorder.cpu_s and sox.cpu_s (also as % of one core).
-`--only PART` (repeatable) runs a subset, e.g. `--only cpu` or `--only timestamps`.
 - recorder.lost_frames_under_load: every core busy; frames expected from the elapsed time
   (first block to stop) minus real audio frames written, less one block of start/stop
   quantisation (goal 0).
@@ -38,6 +37,17 @@ Keys with goals:
   (scripts/bench_mock.py; goals <= 500, <= 1500, 0).
 - recovery.kill9_recovered, recovery.notes_lost: 20 SIGKILLs at random moments, then recover
   and verify: sessions passing both (goal 20), acknowledged notes missing (goal 0).
+- ui.first_frame_ratio, ui.keypress_to_saved_note_ms_p99: the app's first frame in tmux over a
+  minimal Textual app's in the same run (goal <= 1.5); a key typed in the discussion screen
+  until its note is shown as saved (goal <= 50), every slow note explained on stderr
+  (scripts/bench_ui.py, scripts/bench_stalls.py).
+- hub.push_ratio_vs_boto3, hub.resume_resent_fraction, hub.sample_10000_ms, hub.list_10000_ms:
+  a 60-minute record handed in over boto3's upload_file of the same bytes (goal <= 1.3); bytes
+  re-sent after a kill at half-way (goal <= 0.1); sampling and listing an index of 10,000
+  sessions (goals <= 200, <= 300) against a real SeaweedFS and PostgreSQL (scripts/bench_hub.py).
+
+`--only PART` (repeatable) runs a subset: ui, sessions, review, verify, transcript, cpu,
+timestamps, fsync, kills, load, mock, hub.
 """
 
 from __future__ import annotations
