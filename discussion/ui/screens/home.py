@@ -28,6 +28,8 @@ from discussion.ui.messages import (
     SessionResumeRequested,
 )
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.hub_commands import HubCommands
+from discussion.ui.widgets.hub_status import HubStatusLine
 from discussion.ui.widgets.screen_header import ScreenHeader
 from discussion.ui.widgets.session_table import SessionRow, SessionTable, load_session_rows
 
@@ -47,6 +49,7 @@ class HomeScreen(Screen[None]):
     """Recent sessions, newest first; the assessor starts, resumes or opens one from here."""
 
     TITLE = "Discussions"
+    COMMANDS = {HubCommands}  # hand in, the hub's sessions (only with a hub configured)
 
     BINDINGS = [
         Binding(
@@ -103,6 +106,25 @@ class HomeScreen(Screen[None]):
             id="home.refresh",
             tooltip="Read the session folder again",
             show=False,  # off the footer, like Open: in help and the palette
+        ),
+        # The hub (issue 13): off the footer; the hub line names them while a hub is set.
+        Binding(
+            "h",
+            "hand_in",
+            "Hand in",
+            id="home.hand_in",
+            tooltip="Hand the selected sealed record in to the organisation's hub (queued and "
+            "retried while the hub is away; docs/hub.md sets one up)",
+            show=False,
+        ),
+        Binding(
+            "v",
+            "hub_sessions",
+            "Hub sessions",
+            id="home.hub_sessions",
+            tooltip="Every record on the organisation's hub: filter, sample, pull and review "
+            "(for verifiers)",
+            show=False,
         ),
     ]
 
@@ -162,9 +184,11 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
-        yield SessionTable(tz=self.tz, id="home-table")
+        table = SessionTable(tz=self.tz, id="home-table")
+        yield table
         yield Static(LOADING_TEXT, id="home-empty")
         yield Static("", id="home-problem")
+        yield HubStatusLine(table, id="home-hub")
         yield Static("", id="home-folder")
         yield Footer()
 
@@ -185,6 +209,7 @@ class HomeScreen(Screen[None]):
         """Read the session folder again (in a thread); a newer load supersedes an older one."""
         self._generation += 1
         self._load(self._generation)
+        self.query_one(HubStatusLine).check()
 
     @work(thread=True, exit_on_error=False, group="home-load")
     def _load(self, generation: int) -> None:
@@ -217,6 +242,7 @@ class HomeScreen(Screen[None]):
         self.loaded = True
         table = self.query_one(SessionTable)
         table.show(rows)
+        self.query_one(HubStatusLine).read_states(rows)
         self.query_one("#home-empty", Static).update(EMPTY_TEXT)
         self.set_class(not rows, "-empty")
         self._show_problem(table.selected)
@@ -277,6 +303,16 @@ class HomeScreen(Screen[None]):
         from discussion.ui.screens.sessions import SessionsScreen
 
         self.app.push_screen(SessionsScreen(self.home))
+
+    def action_hand_in(self) -> None:
+        """Hand the selected record in to the hub (the hub line says how it went)."""
+        self.query_one(HubStatusLine).hand_in(self.query_one(SessionTable).selected)
+
+    def action_hub_sessions(self) -> None:
+        """The hub's sessions (for verifiers), or how to configure a hub."""
+        from discussion.ui.screens.hub_sessions import open_hub_sessions
+
+        open_hub_sessions(self.app, self.query_one(HubStatusLine), self.catalog)
 
     @on(DataTable.RowSelected, "#home-table")
     def _row_selected(self) -> None:
