@@ -64,7 +64,7 @@ def filler(cid: str, set_name: str) -> Entry:
         "sufficient": "The look-for.",
         "work_example": False,
         "minutes": 4,
-    } | ({"cues": [[topic]]} if set_name == "practice" else {})
+    } | ({"cues": [[topic]], "probe_targets": [[1]]} if set_name == "practice" else {})
 
 
 def question(qid: str = "D-1A-01", **fields: Any) -> Entry:

@@ -40,6 +40,7 @@ def q(
             "minutes": float(minutes),
             "kind": kind,
             "cues": [[qid.casefold()]] if set_name == "practice" else None,
+            "probe_targets": [[1]] if set_name == "practice" else None,
             "file": "test.toml",
         }
     )
@@ -97,5 +98,7 @@ def _toml(questions: Iterable[Question]) -> str:
         out.append(f"kind = {json.dumps(question.kind)}")
         if question.cues is not None:
             out.append(f"cues = {json.dumps(question.cues)}")
+        if question.probe_targets is not None:
+            out.append(f"probe_targets = {json.dumps(question.probe_targets)}")
         out.append("")
     return "\n".join(out)

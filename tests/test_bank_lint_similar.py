@@ -32,17 +32,23 @@ REVIEW_PAIRS = {
 
 @pytest.fixture(scope="module")
 def calibration(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The calibration bank with placeholder cues on its practice questions."""
+    """The calibration bank with placeholder cues and probe links on its practice questions."""
     root = tmp_path_factory.mktemp("calibration") / "lint_calibration_bank"
     shutil.copytree(CALIBRATION, root)
     for path in (root / "practice").glob("*.toml"):
         text = path.read_text(encoding="utf-8")
-        counts = iter(len(q["look_fors"]) for q in tomllib.loads(text)["question"])
+        shapes = iter(
+            (len(q["look_fors"]), len(q["probes"])) for q in tomllib.loads(text)["question"]
+        )
         out = []
         for line in text.splitlines():
             out.append(line)
             if line.strip() == "[[question]]":
-                out.append(f"cues = {json.dumps([['placeholder']] * next(counts))}")
+                look_fors, probes = next(shapes)
+                out.append(f"cues = {json.dumps([['placeholder']] * look_fors)}")
+                # the first probe linked to every look-for, the others to the first
+                links = [list(range(1, look_fors + 1))] + [[1]] * (probes - 1)
+                out.append(f"probe_targets = {json.dumps(links)}")
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return root
 

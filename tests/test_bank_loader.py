@@ -42,6 +42,7 @@ def question(cid: str, set_name: str, **fields: object) -> str:
     }
     if set_name == "practice":
         values["cues"] = [["one"], ["two"], ["three"]]
+        values["probe_targets"] = [[1], [2, 3]]
     values.update(fields)
     lines = ["[[question]]"]
     for key, value in values.items():

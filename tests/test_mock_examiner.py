@@ -114,9 +114,44 @@ def test_every_reason_says_what_is_missing_not_the_answer(question: Question) ->
         assert target_probe(question, n, set()) is not None
 
 
-def test_the_probe_shares_words_with_its_look_for() -> None:
+@pytest.mark.parametrize("question", BANK.in_set("practice"), ids=lambda q: q.id)
+def test_an_answer_covering_all_but_one_look_for_gets_the_probe_linked_to_it(
+    question: Question,
+) -> None:
+    assert question.probe_targets is not None
+    count = len(question.look_fors)
+    for k in range(1, count + 1):
+        examiner = Examiner(plan_of(question.id))
+        probe = examiner.answered(say(question, set(range(1, count + 1)) - {k}), 0.0, 30.0)
+        assert probe is not None and probe.kind == "probe", (question.id, k)
+        assert probe.look_for_index == k
+        linked = [n for n, ts in enumerate(question.probe_targets, 1) if k in ts]
+        assert probe.probe_index == linked[0]  # the bank's link, the first probe for it
+        assert probe.text == question.probes[linked[0] - 1]
+        assert probe.why == reason_for(question.look_fors[k - 1])
+
+
+def test_the_probe_is_the_one_the_bank_links_not_the_one_sharing_words() -> None:
     question = BANK.get("P-5A-02")
-    assert question is not None
+    assert question is not None and question.probe_targets is not None
     chosen = target_probe(question, 2, set())  # "Says how often they look"
     assert chosen is not None and question.probes[chosen - 1] == "How often do you look?"
-    assert target_probe(question, 2, {1, 2, 3}) is None  # every probe asked
+    assert question.probe_targets[chosen - 1] == [2]
+    assert target_probe(question, 2, {chosen}) is None  # its only probe asked
+    # The warm-up's first look-for (job title and where they sit) has its own probe now.
+    warm_up = BANK.get("P-4A-04")
+    assert warm_up is not None
+    first = target_probe(warm_up, 1, set())
+    assert first is not None and warm_up.probes[first - 1].startswith("Where does your role sit")
+
+
+def test_a_look_for_whose_probes_were_asked_gives_way_to_the_next_uncovered() -> None:
+    question = BANK.get("P-6B-03")  # probe 4 targets look-fors 2 and 4
+    assert question is not None and question.probe_targets is not None
+    assert question.probe_targets[3] == [2, 4]
+    examiner = Examiner(plan_of("P-6B-03"))
+    first = examiner.answered(say(question, {1, 3}), 0, 20)
+    assert first is not None and (first.look_for_index, first.probe_index) == (2, 4)
+    # 2 and 4 still missing, and probe 4 was their only probe: no second probe to ask.
+    following = examiner.answered("I am not sure.", 21, 25)
+    assert following is None and examiner.finished

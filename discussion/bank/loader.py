@@ -33,6 +33,7 @@ from discussion.bank.models import (
     QuestionEntry,
     compute_coverage,
 )
+from discussion.bank.probe_links import probe_problems
 from discussion.paths import bundled_bank_dir
 from discussion.standard import Standard, load_standard
 from discussion.text_safety import shorten, shown
@@ -273,6 +274,9 @@ class _Checker:
             )
         self._check_id(f, index, q)
         self._check_cues(f, index, q)
+        field_name = "probes" if q.probe_targets is None else "probe_targets"
+        for problem in probe_problems(q):
+            self.issue(f.rel, f.field_line(index, field_name), q.id, problem)
 
     def _check_cues(self, f: _File, index: int, q: Question) -> None:
         """Practice questions need one list of cue phrases per look-for (README, "Cue words")."""

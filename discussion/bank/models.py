@@ -31,6 +31,7 @@ QUESTION_FIELDS = (
     "probes",
     "look_fors",
     "cues",
+    "probe_targets",
     "work_example",
     "minutes",
     "kind",
@@ -74,6 +75,9 @@ class QuestionEntry(BaseModel):
     # matches them against the apprentice's answer). Required on practice questions: the bank
     # check says so, naming the line, so the model accepts a question without them.
     cues: list[list[str]] | None = None
+    # Per probe, the look-fors (1-based) it asks about: the mock examiner asks the probe linked
+    # to the first look-for an answer left out. Required on practice questions (bank check).
+    probe_targets: list[list[int]] | None = None
 
 
 class Question(QuestionEntry):
@@ -91,6 +95,16 @@ class Question(QuestionEntry):
     def secondary(self) -> list[str]:
         """The other criteria the question may draw evidence for."""
         return list(self.criteria[1:])
+
+    def probes_for(self, look_for_index: int) -> list[int]:
+        """The probes (1-based, in bank order) that target look-for `look_for_index` (1-based).
+
+        Without `probe_targets` (an assessment question, a bank from before the field) probe n
+        is taken to target look-for n.
+        """
+        if self.probe_targets is None:
+            return [look_for_index] if look_for_index <= len(self.probes) else []
+        return [n for n, ts in enumerate(self.probe_targets, 1) if look_for_index in ts]
 
     def look_fors_for(self, criterion_id: str) -> list[str]:
         """The look-fors that support `criterion_id`.

@@ -12,8 +12,10 @@ were asked, the examiner asks the probe that targets the first look-for not cove
 why in words for the apprentice ("You have not yet explained how ..."): what is missing, never
 the answer (the look-for's examples after "such as" are left out). Otherwise the next question.
 
-A probe targets a look-for when it shares the most words with the look-for and its cue words;
-ties go to the probe in the same position, then the earlier one. No probe is asked twice.
+Which probe targets which look-for is authored in the bank (`probe_targets`, checked by `bank
+check`): the examiner asks the first not-yet-asked probe linked to the first look-for not
+covered (a look-for already probed without success waits behind the others); when every probe
+linked to it was asked, the next uncovered look-for with a probe left. No probe is asked twice.
 Pure state, no clock of its own: the times given with each answer are the caller's (the
 recording's sample clock), kept with the answer for the practice record.
 """
@@ -24,7 +26,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from discussion.bank.cue_words import words
 from discussion.bank.models import Question
 from discussion.mock.cues import LookForMatch, match_look_fors
 from discussion.mock.plan import MockPlan
@@ -78,52 +79,6 @@ _OTHERS = frozenset(
     ]
 )
 _TAG_RE = re.compile(r"^\s*[0-9][A-Z]\s*:\s*")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "at",
-        "by",
-        "from",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "that",
-        "this",
-        "what",
-        "how",
-        "why",
-        "who",
-        "which",
-        "when",
-        "where",
-        "do",
-        "does",
-        "did",
-        "you",
-        "your",
-        "they",
-        "their",
-        "them",
-        "at",
-        "least",
-        "one",
-        "two",
-        "three",
-        "each",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -203,23 +158,9 @@ def _to_you(text: str) -> str:
 
 
 def target_probe(question: Question, look_for_index: int, asked: set[int]) -> int | None:
-    """The 1-based probe of `question` that targets look-for `look_for_index` (1-based), among
-    those not yet `asked`; None when every probe was asked."""
-    look_for = question.look_fors[look_for_index - 1]
-    cues = question.cues[look_for_index - 1] if question.cues else []
-    wanted = {w for w in words(look_for + " " + " ".join(cues)) if w not in _STOP}
-    stems = [c.rstrip("*") for c in cues if c.endswith("*")]
-    best: tuple[int, int, int] | None = None
-    choice = None
-    for n, probe in enumerate(question.probes, 1):
-        if n in asked:
-            continue
-        said = {w for w in words(probe) if w not in _STOP}
-        score = len(said & wanted) + sum(any(w.startswith(s) for w in said) for s in stems)
-        key = (score, n == look_for_index, -n)
-        if best is None or key > best:
-            best, choice = key, n
-    return choice
+    """The 1-based probe of `question` linked to look-for `look_for_index` (1-based) in the
+    bank's `probe_targets`, the first in bank order not yet `asked`; None when none is left."""
+    return next((n for n in question.probes_for(look_for_index) if n not in asked), None)
 
 
 class Examiner:
@@ -292,11 +233,20 @@ class Examiner:
         # The first look-for not covered; one already probed without success waits its turn
         # behind the others, so two probes ask about two different things where they can.
         targeted = {p.look_for_index for p in result.probes}
-        missing = next((m for m in uncovered if m.index not in targeted), uncovered[0])
+        ordered = [m for m in uncovered if m.index not in targeted]
+        ordered += [m for m in uncovered if m.index in targeted]
         asked = {p.probe_index for p in result.probes if p.probe_index is not None}
-        n = target_probe(result.question, missing.index, asked)
-        if n is None:
+        chosen = next(
+            (
+                (m, n)
+                for m in ordered
+                if (n := target_probe(result.question, m.index, asked)) is not None
+            ),
+            None,
+        )
+        if chosen is None:
             return None
+        missing, n = chosen
         prompt = Prompt(
             kind="probe",
             question_id=result.question.id,
