@@ -199,6 +199,8 @@ class HubStatusLine(Static):
         self.status = message.status
         self.queued = len(message.status.queued)
         self._show()
+        if self.queued and message.status.store_ok and message.status.index_ok:
+            self.retry_now()  # the hub answers again: the queue need not wait for its back-off
 
     def _show(self) -> None:
         problem = bool(self.config_error or self.retrier_error)
