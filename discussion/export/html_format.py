@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from discussion.export.live_status import LIVE_STATUS_NOTE, live_status_line, live_statuses
+from discussion.export.mock_answers import html_mock_answers
 from discussion.export.report import Report, hhmmss
 from discussion.export.transcript_excerpt import html_excerpt
 from discussion.record.state import NoteView
@@ -38,6 +39,12 @@ td.time, td.ids { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .grade { font-size: 1.25em; font-weight: 700; }
 .muted { color: #555; font-size: .92em; }
 .original { color: #555; font-size: .92em; margin-top: .2em; }
+section.mock blockquote { margin: .2em 0 .5em; padding: .3em .8em; border-left: 3px solid #888; }
+dl.answers dt { font-weight: 600; margin-top: .4em; }
+dl.answers dd { margin: .1em 0 .1em 1.5em; }
+dl.answers dd.why { color: #555; font-style: italic; }
+table.lookfors .mark { white-space: nowrap; width: 7em; }
+dl.answers .time { font-weight: 400; color: #555; font-variant-numeric: tabular-nums; }
 code, .hash { font-family: ui-monospace, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
@@ -97,6 +104,7 @@ def render_html(report: Report) -> str:
     body += _notes(report)
     body += _marks(report)
     body += _questions(report)
+    body += html_mock_answers(report, _e)  # a mock's answers (none otherwise)
     body.append("<h2>Recording</h2>")
     lines = report.recording_lines()
     if lines:
