@@ -73,11 +73,12 @@ def sessions(hub_env: dict[str, str], tmp_path: Path) -> Path:
 async def test_hand_in_the_sample_from_home(sessions: Path) -> None:
     app = ScreenHost(lambda: HomeScreen(catalog(), sessions))
     async with app.run_test(size=(120, 30)) as pilot:
-        await until(pilot, lambda: hub_cell(app) == "not handed in", "the Hub column")
-        await until(pilot, lambda: "reachable ·" in line_text(app), "the hub check")
-        assert "Hub: configured · reachable · 0 queued" in line_text(app)
+        await until(pilot, lambda: hub_cell(app) == "no", "the Hub column")
+        await until(pilot, lambda: line_text(app).startswith("Hub reachable"), "the hub check")
+        assert line_text(app).startswith("Hub reachable · 0 queued · selected: not handed in")
         await pilot.press("h")
-        await until(pilot, lambda: hub_cell(app) == "handed in", "the hand-in")
+        await until(pilot, lambda: hub_cell(app) == "in", "the hand-in")
+        assert "selected: handed in" in line_text(app)
     assert status_of(SID)[0] == "handed in"
     listed = json.loads(run_in_process(["hub", "list", "--json"], env=dict(os.environ)).stdout)
     assert [row["session_id"] for row in listed] == [SID]
@@ -97,18 +98,20 @@ async def test_index_down_queues_then_the_retrier_hands_it_in(
     app = ScreenHost(lambda: HomeScreen(catalog(), sessions))
     try:
         async with app.run_test(size=(120, 30)) as pilot:
-            await until(pilot, lambda: hub_cell(app) == "not handed in", "the Hub column")
+            await until(pilot, lambda: hub_cell(app) == "no", "the Hub column")
             hub_servers.pg.stop()
             await pilot.press("h")
             await until(pilot, lambda: hub_cell(app) == "queued", "the queued hand-in")
             assert [item.session_id for item in items()] == [SID]
-            await until(pilot, lambda: "unreachable" in line_text(app), "the failed check")
+            await until(pilot, lambda: "index unreachable" in line_text(app), "the failed check")
             text = line_text(app)
             assert "the index is unreachable" in text and "start PostgreSQL" in text
             assert "1 queued" in text
             hub_servers.pg.start()
-            await until(pilot, lambda: hub_cell(app) == "handed in", "the retried hand-in")
-            await until(pilot, lambda: "reachable · 0 queued" in line_text(app), "the status")
+            await until(pilot, lambda: hub_cell(app) == "in", "the retried hand-in")
+            await until(
+                pilot, lambda: line_text(app).startswith("Hub reachable · 0 queued"), "the status"
+            )
             retrier = app.screen.query_one(HubStatusLine).retrier
             assert retrier is not None and retrier.alive
         assert not retrier.alive  # joined when the screen went away

@@ -38,14 +38,17 @@ NOT_CONFIGURED = (
     'No hub is configured: set DISCUSSION_HUB_BUCKET and DISCUSSION_HUB_DSN (or "hub" in '
     "settings.json); docs/hub.md says how."
 )
-KEYS = "h hands the selected record in · v: the hub's sessions"
+KEYS = "h hand in, v hub sessions"
+# The Hub column's words (narrow: at 80 columns the table has little room left); the line says
+# the highlighted record's state in full.
+SHORT = {"handed in": "in", "queued": "queued", "not handed in": "no", "handing in…": "…"}
 
 
 class HubStatusLine(Static):
     """One line under the home table (hidden while no hub is configured)."""
 
     DEFAULT_CSS = """
-    HubStatusLine { height: 1; padding: 0 1; display: none; }
+    HubStatusLine { height: auto; max-height: 5; padding: 0 1; display: none; }
     HubStatusLine.-configured { display: block; }
     HubStatusLine.-problem { color: $error; }
     """
@@ -128,8 +131,9 @@ class HubStatusLine(Static):
 
     # ------------------------------------------------------------------ start and stop
     def on_mount(self) -> None:
-        """Read the configuration (in a thread)."""
+        """Read the configuration (in a thread); follow the table's cursor."""
         self._read_config()
+        self.watch(self.table, "cursor_coordinate", self._cursor_moved, init=False)
 
     async def on_unmount(self) -> None:
         """Stop the retrier and join its thread (bounded: a push in flight resumes later)."""
@@ -212,16 +216,18 @@ class HubStatusLine(Static):
                 "`discussion hub push` hands in what is queued meanwhile."
             )
         else:
-            status = self.status
+            status, why = self.status, ""
             if status is None:
-                reach = "checking…"
+                reach = "configured · checking…"
             elif status.store_ok and status.index_ok:
                 reach = "reachable"
             else:
                 problem = True
-                reach = status.store_error if not status.store_ok else status.index_error
-                reach = f"unreachable: {reach}"
-            text = f"Hub: configured · {reach} · {self.queued} queued · {KEYS}"
+                reach = "store unreachable" if not status.store_ok else "index unreachable"
+                why = "\n" + (status.store_error if not status.store_ok else status.index_error)
+            selected = self._selected_state()
+            said = f" · selected: {selected}" if selected else ""
+            text = f"Hub {reach} · {self.queued} queued{said} · {KEYS}{why}"
         self.update(Text(text))
         self.set_class(problem, "-problem")
 
@@ -247,6 +253,7 @@ class HubStatusLine(Static):
     def _states_read(self, message: StatesRead) -> None:
         self.states = message.states
         self.show_states()
+        self._show()
 
     def show_states(self) -> None:
         """Fill the Hub column (added on first use) from `states`."""
@@ -258,9 +265,22 @@ class HubStatusLine(Static):
         for key in table.rows_by_key:
             text = "handing in…" if self._session_of(key) in self.busy else self.states.get(key, "")
             try:
-                table.update_cell(key, COLUMN, text)
+                table.update_cell(key, COLUMN, SHORT.get(text, text))
             except CellDoesNotExist:
                 continue
+
+    def _selected_state(self) -> str:
+        """The highlighted record's hand-in state in words ("" when it is not sealed)."""
+        row = self.table.selected
+        if row is None:
+            return ""
+        if row.summary.session_id in self.busy:
+            return "handing in…"
+        return self.states.get(str(row.folder), "")
+
+    def _cursor_moved(self) -> None:
+        if self.configured:
+            self._show()
 
     def _session_of(self, key: str) -> str:
         row = self.table.rows_by_key.get(key)
@@ -292,6 +312,7 @@ class HubStatusLine(Static):
             return
         self.busy.add(summary.session_id)
         self.show_states()
+        self._show()
         self._say(f"Handing {summary.session_id} in…")
         self._hand_in(row)
 
