@@ -9,6 +9,8 @@ The list follows playback (`l` stops it; a cursor the verifier moved is left alo
 play something). `j` records the verifier's judgement of the highlighted decision, `o` the
 overall outcome, which ends the round signed by the verifier's key (`review_judge`). Beside
 the list, what was said (`widgets/review_transcript`; `t`); it posts, this screen plays.
+On a mock's practice record the answers pane (`review_answers`) takes the transcript's place:
+each question, what was said, the probes asked and why, the self-check (`m` switches).
 
 Threads: the record is read and verified in a thread worker (`ReviewLoaded`), the levels in
 another (`LevelsRead`); the `Player` owns its playback thread and reports through a callback
@@ -24,7 +26,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
@@ -51,6 +52,8 @@ from discussion.playback.items import (
 from discussion.record import RecordError
 from discussion.transcript.lines import time_ref
 from discussion.ui.catalog import Catalog
+from discussion.ui.screens.review_answers import AnswersPane
+from discussion.ui.screens.review_bindings import REVIEW_BINDINGS
 from discussion.ui.screens.review_judge import Recorded
 from discussion.ui.screens.review_messages import (
     LevelsRead,
@@ -84,51 +87,7 @@ class ReviewScreen(Screen[None]):
 
     TITLE = "Review"
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="review.back", tooltip="Leave the review"),
-        Binding("space", "play_pause", "Play/pause", id="review.play",
-                tooltip="Pause, or play on (from 2 s before where it paused)"),
-        # priority: before the list's own (horizontal scroll) keys
-        Binding("left", "skip(-5)", "−5 s", id="review.back5", tooltip="Back 5 seconds",
-                priority=True),
-        Binding("right", "skip(5)", "+5 s", id="review.forward5", tooltip="Forward 5 seconds",
-                priority=True),
-        Binding("shift+left,left_square_bracket", "skip(-30)", "−30 s", show=False,
-                id="review.back30", tooltip="Back 30 seconds", priority=True),
-        Binding("shift+right,right_square_bracket", "skip(30)", "+30 s", show=False,
-                id="review.forward30", tooltip="Forward 30 seconds", priority=True),
-        Binding("n", "step_note(True)", "Next note", id="review.next",
-                tooltip="Select the next note in the list and play from it (less the pre-roll)"),
-        Binding("p", "step_note(False)", "Prev note", show=False, id="review.previous",
-                tooltip="Select the previous note in the list and play from it"),
-        Binding("a", "loop_a", "Loop A", show=False, id="review.loop_a",
-                tooltip="Start an A–B loop here (then b where it should end)"),
-        Binding("b", "loop_b", "Loop B", show=False, id="review.loop_b",
-                tooltip="End the A–B loop here and play it round; b again stops looping"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False, id="review.faster",
-                tooltip="Play faster, same pitch (up to 2×)"),
-        Binding("minus", "speed(-1)", "Slower", show=False, id="review.slower",
-                tooltip="Play slower, same pitch (down to 0.75×)"),
-        Binding("g", "go_to", "Go to", id="review.go_to", tooltip="Go to a time (MM:SS)"),
-        Binding("f", "filter", "Criterion", id="review.filter",
-                tooltip="Show one criterion's evidence: decision, rationale, the notes it rests "
-                "on (empty: everything)"),
-        Binding("j", "judge", "Judge", id="review.judge",
-                tooltip="Agree or disagree with the assessor's decision on the highlighted "
-                "criterion, with a comment and the notes it rests on"),
-        Binding("o", "outcome", "Outcome", show=False, id="review.outcome",
-                tooltip="The overall outcome (confirmed / referred back): ends your "
-                "verification, signed with your verifier key"),
-        Binding("l", "follow", "Follow", show=False, id="review.follow",
-                tooltip="The list follows playback, or stops following (toggle)"),
-        Binding("left_curly_bracket", "preroll(-1)", "Pre-roll −", show=False,
-                id="review.preroll_less", tooltip="Play a second less before a note"),
-        Binding("right_curly_bracket", "preroll(1)", "Pre-roll +", show=False,
-                id="review.preroll_more", tooltip="Play a second more before a note (up to 30)"),
-        Binding("t", "transcript", "Transcript", id="review.transcript",
-                tooltip="To the transcript pane and back (narrow terminal: shown instead of "
-                "the list)"),
-    ]  # fmt: skip
+    BINDINGS = REVIEW_BINDINGS
 
     DEFAULT_CSS = """
     ReviewScreen #review-transport { height: auto; }
@@ -136,6 +95,10 @@ class ReviewScreen(Screen[None]):
     ReviewScreen.narrow #review-transcript { display: none; }
     ReviewScreen.narrow.transcript #review-transcript { display: block; width: 1fr; }
     ReviewScreen.narrow.transcript #review-list { display: none; }
+    ReviewScreen #review-answers { display: none; }
+    ReviewScreen.answers #review-transcript { display: none; }
+    ReviewScreen.answers #review-answers { display: block; }
+    ReviewScreen.narrow.answers #review-list { display: none; }
     """
 
     def __init__(
@@ -178,6 +141,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="review-body"):
             yield ReviewList(id="review-list")
             yield TranscriptPane(id="review-transcript")
+            yield AnswersPane(id="review-answers")
         yield ReviewStatus("", id="review-verification")
         yield Footer()
 
@@ -236,6 +200,10 @@ class ReviewScreen(Screen[None]):
         self._show_judgements()
         pane = self.query_one(TranscriptPane)
         pane.show(report.verify.transcript, self.moments, self.folder)
+        if report.state.mock is not None:  # a mock: its answers in place of the transcript
+            self.query_one(AnswersPane).show(report, self.catalog.bank)
+            self.set_class(not self.has_class("narrow"), "answers")
+            self.refresh_bindings()  # `m` in the footer
         levels = self.query_one("#review-levels", ReviewLevels)
         timeline = message.timeline
         levels.set_marks(self.moments, timeline.duration_s)
@@ -362,6 +330,21 @@ class ReviewScreen(Screen[None]):
         to_pane = not pane.has_focus_within
         self.set_class(to_pane, "transcript")
         (pane.box if to_pane else self.query_one("#review-list", ReviewList)).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`m` (answers) only on a mock's practice record: elsewhere not in the footer."""
+        if action == "answers":
+            return self.report is not None and self.report.state.mock is not None
+        return True
+
+    def action_answers(self) -> None:
+        """A mock's answers in place of the transcript pane, and back (narrow: of the list)."""
+        shown = not self.has_class("answers")
+        self.set_class(shown, "answers")
+        self.remove_class("transcript")
+        (
+            self.query_one(AnswersPane) if shown else self.query_one("#review-list", ReviewList)
+        ).focus()
 
     def _play_item(self, item: ReviewItem) -> None:
         if self.player is None:
