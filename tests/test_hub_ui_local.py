@@ -21,7 +21,7 @@ from ui_helpers import catalog
 
 from discussion.hub import queue
 from discussion.hub.config import HubConfig
-from discussion.hub.retrier import Retrier
+from discussion.hub.retrier import Retrier, hand_in
 from discussion.record import SessionRecord
 from discussion.ui.screens.home import HomeScreen
 from discussion.ui.widgets.hub_status import NOT_CONFIGURED, HubStatusLine
@@ -92,6 +92,7 @@ async def test_without_a_hub_nothing_is_in_the_way(no_hub: None) -> None:
         assert "DISCUSSION_HUB_BUCKET" in NOT_CONFIGURED and "docs/hub.md" in NOT_CONFIGURED
 
 
+@pytest.mark.slow
 async def test_a_hub_that_is_down_says_how_to_fix_it_and_queues(
     hub_away: None, tmp_path: Path
 ) -> None:
@@ -178,3 +179,13 @@ def test_snapshot_home_with_the_hub_away(snap_compare: SnapCompare, hub_away: No
         )
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=_settled_hub_line)
+
+
+def test_a_record_marked_handed_in_is_not_queued_again_while_the_hub_is_away(
+    tmp_path: Path,
+) -> None:
+    folder = Path(shutil.copytree(SAMPLE, tmp_path / SID))
+    queue.mark_handed_in(SID, folder, "0" * 64)
+    result = hand_in(folder, SID, CONFIG)  # CONFIG's store and index are not there
+    assert (result.state, result.text) == ("handed in", f"{SID} is already handed in.")
+    assert queue.items() == []

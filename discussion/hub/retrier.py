@@ -1,8 +1,9 @@
 """Hand-ins for the app: one record now (`hand_in`), and the queue retried in the background
 (`Retrier`). Textual-free: the app turns the callbacks into messages.
 
-`hand_in(folder, session_id, config)` pushes a sealed record; when the hub is away it queues
-the record (`queue.enqueue`) and says so instead of failing. A record that cannot be handed in
+`hand_in(folder, session_id, config)` pushes a sealed record (one already marked handed in is
+not sent again); when the hub is away it queues the record (`queue.enqueue`) and says so
+instead of failing. A record that cannot be handed in
 (unsealed, altered, a conflict) raises the push's UserError, which names the fix.
 
 `Retrier` is one thread that calls `queue.retry(config)` every `interval_s` (the queue keeps
@@ -50,6 +51,8 @@ def hand_in(folder: Path, session_id: str, config: HubConfig) -> HandIn:
     """Push the sealed record in `folder`; queue it when the hub is away (see the module)."""
     from discussion.hub.push import push_record
 
+    if queue.status_of(session_id)[0] == "handed in":  # marked only once the hub held it all
+        return HandIn(session_id, "handed in", f"{session_id} is already handed in.")
     with HAND_IN_LOCK:
         try:
             result = push_record(folder, config)

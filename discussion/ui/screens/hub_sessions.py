@@ -254,7 +254,8 @@ class HubSessionsScreen(SessionsScreen):
             ConfirmScreen(
                 "Hand the judgement in?",
                 f"Your finished, signed judgement of {message.session_id} is in "
-                f"{message.folder}.\n\nHand it in to the hub now?",
+                f"{message.folder}.\n\nHand it in to the hub now? (Later: `discussion hub "
+                f"push-judgement {message.folder}`.)",
                 yes="Hand in",
                 no="Later",
             ),

@@ -265,7 +265,7 @@ class HubStatusLine(Static):
         for key in table.rows_by_key:
             text = "handing in…" if self._session_of(key) in self.busy else self.states.get(key, "")
             try:
-                table.update_cell(key, COLUMN, SHORT.get(text, text))
+                table.update_cell(key, COLUMN, SHORT.get(text, text), update_width=True)
             except CellDoesNotExist:
                 continue
 
