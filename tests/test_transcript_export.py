@@ -2,7 +2,7 @@
 `--format transcript-vtt` (parsed by webvtt-py), and the md/html record showing under each note
 the words from 10 s before to 20 s after it (both ends included; configurable). Text goes
 through the text safety: no control character reaches a file or the terminal. Hand-made
-transcripts through the real model, real exports through `.venv/bin/discussion export`."""
+transcripts through the real model, real exports through the `discussion export` dispatcher."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import webvtt
-from signing_helpers import DISCUSSION
+from cli_inprocess import run_in_process
 from test_record_support import make_closed_session, make_info, write_wav
 from transcript_helpers import edit_raw, make_transcript, write_signed
 
@@ -72,14 +72,9 @@ def _session(tmp_path: Path) -> Path:
 
 
 def _export(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(DISCUSSION), "export", str(folder), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=dict(os.environ),
-    )
+    """`discussion export FOLDER ARGS` through the real dispatcher, in this process (the console
+    script itself: tests/test_cli_process.py)."""
+    return run_in_process(["export", str(folder), *args], env=dict(os.environ))
 
 
 def test_plain_text_is_one_timed_line_per_segment(tmp_path: Path) -> None:
