@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from discussion.record.events import (
     ZERO_HASH,
@@ -68,7 +69,7 @@ def test_a_decoy_hash_entry_inside_data_does_not_fool_the_check() -> None:
         parse_line(_line(body, right if right != stored else "f" * 64))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.dictionaries(_KEYS, _JSON, max_size=4), prev=st.text(max_size=70))
 def test_the_hash_of_the_text_is_the_hash_of_the_canonical_body(
     data: dict[str, Any], prev: str
