@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from test_record_support import make_closed_session, run_cli
 
 from discussion.record import verify
@@ -78,7 +79,7 @@ def line_mutations(draw: st.DrawFn, files: Files) -> tuple[str, Files]:
     return f"{op} line {index}", {**files, "events.jsonl": b"".join(lines)}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_single_change_is_detected(pristine: Files, data: st.DataObject) -> None:
     strategy = st.one_of(byte_mutations(pristine), line_mutations(pristine))
