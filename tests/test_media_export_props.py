@@ -21,6 +21,7 @@ import srt
 import webvtt
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from test_record_support import make_closed_session
 
 from discussion.export.audacity_format import track_audacity
@@ -71,7 +72,7 @@ def without_empty_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if line.strip())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @nasty
 @given(text=TEXT)
 def test_webvtt(report: Report, text: str) -> None:
@@ -82,7 +83,7 @@ def test_webvtt(report: Report, text: str) -> None:
     assert html.unescape(captions[1].raw_text) == without_empty_lines(visible(label))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @nasty
 @given(text=TEXT)
 def test_srt(text: str) -> None:
@@ -92,7 +93,7 @@ def test_srt(text: str) -> None:
     assert subtitles[1].content.replace(ZWSP, "") == without_empty_lines(visible(label))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @nasty
 @given(text=TEXT)
 def test_audacity(text: str) -> None:
@@ -107,7 +108,7 @@ def test_audacity(text: str) -> None:
     assert rows[1][2] == visible(label, allow_newlines=False) and len(rows[1]) == 3
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @nasty
 @given(text=TEXT)
 def test_eaf(report: Report, tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
