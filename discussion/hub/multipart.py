@@ -96,11 +96,32 @@ def _stored_parts(store: Store, key: str, upload_id: str) -> dict[int, tuple[int
     return found
 
 
+@dataclass(frozen=True)
+class PendingUpload:
+    """A multipart upload whose parts are all on the store, not yet completed (so not yet an
+    object): `finish_upload` completes it, `abort_upload` drops it. `done` is set instead
+    when the key already held this very file."""
+
+    key: str
+    sha256: str
+    size: int
+    upload_id: str = ""
+    parts: tuple[tuple[int, bytes, str], ...] = ()  # (number, sha256 digest, ETag)
+    sent: int = 0
+    done: Stored | None = None
+
+
 def upload_resumable(store: Store, key: str, path: Path, sha256_hex: str, size: int) -> Stored:
     """Upload `path` to `key` in parts, resuming an unfinished upload of it; see the module."""
+    return finish_upload(store, send_parts(store, key, path, sha256_hex, size))
+
+
+def send_parts(store: Store, key: str, path: Path, sha256_hex: str, size: int) -> PendingUpload:
+    """Every part of `path` on the store (those already there reused), the upload left open."""
     there = store.head(key)
     if there is not None:  # handed in before: it must be this very file
-        return store.existing(key, sha256_hex, file_composite(path, size))
+        done = store.existing(key, sha256_hex, file_composite(path, size))
+        return PendingUpload(key, sha256_hex, size, done=done)
     upload_id = _find_upload(store, key)
     stored: dict[int, tuple[int, str]] = {}
     if upload_id is not None:
@@ -125,23 +146,41 @@ def upload_resumable(store: Store, key: str, path: Path, sha256_hex: str, size: 
             )
     finally:
         os.close(fd)
-    digests = [digest for digest, _etag, _sent in results]
+    return PendingUpload(
+        key,
+        sha256_hex,
+        size,
+        upload_id,
+        tuple(
+            (part.number, digest, etag)
+            for part, (digest, etag, _sent) in zip(parts, results, strict=True)
+        ),
+        sum(result[2] for result in results),
+    )
+
+
+def finish_upload(store: Store, pending: PendingUpload) -> Stored:
+    """Complete the upload (`If-None-Match: *`); the store's composite checksum, returned by
+    the completion itself, must equal ours (a HEAD only when a store does not return it)."""
+    if pending.done is not None:
+        return pending.done
+    key = pending.key
     completed: list[dict[str, Any]] = [
-        {"PartNumber": part.number, "ETag": etag, "ChecksumSHA256": b64_sha256(digest)}
-        for part, (digest, etag, _sent) in zip(parts, results, strict=True)
+        {"PartNumber": number, "ETag": etag, "ChecksumSHA256": b64_sha256(digest)}
+        for number, digest, etag in pending.parts
     ]
-    expected = composite_checksum(digests)
+    expected = composite_checksum([digest for _n, digest, _e in pending.parts])
     try:
         done = store.client.complete_multipart_upload(
             Bucket=store.bucket,
             Key=key,
-            UploadId=upload_id,
+            UploadId=pending.upload_id,
             MultipartUpload={"Parts": completed},  # type: ignore[typeddict-item]
             IfNoneMatch="*",
         )
     except Exception as error:
         if _code(error) == "PreconditionFailed" or _status(error) == 412:
-            return store.existing(key, sha256_hex, expected)
+            return store.existing(key, pending.sha256, expected)
         raise store.translate(error, f"completing the upload of {key}") from None
     checksum = done.get("ChecksumSHA256")
     if checksum is None:
@@ -152,8 +191,21 @@ def upload_resumable(store: Store, key: str, path: Path, sha256_hex: str, size: 
             f"{key}: the store's checksum {checksum} differs from ours {expected}: not indexed; "
             "try again, and report it if it repeats"
         )
-    sent = sum(result[2] for result in results)
-    return Stored(key, sha256_hex, size, checksum, done.get("VersionId"), sent=sent)
+    return Stored(
+        key, pending.sha256, pending.size, checksum, done.get("VersionId"), sent=pending.sent
+    )
+
+
+def abort_upload(store: Store, pending: PendingUpload) -> None:
+    """Drop an open upload (best effort: a store that refuses leaves it for the next push)."""
+    if pending.done is not None or not pending.upload_id:
+        return
+    try:
+        store.client.abort_multipart_upload(
+            Bucket=store.bucket, Key=pending.key, UploadId=pending.upload_id
+        )
+    except Exception:  # best effort: a later push resumes or replaces it
+        return
 
 
 def _part(

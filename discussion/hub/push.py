@@ -11,6 +11,7 @@ second push of a record handed in changes nothing.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from discussion.hub.manifest import (
     record_prefix,
     sha256_hex,
 )
-from discussion.hub.store import Store
+from discussion.hub.multipart import PendingUpload
+from discussion.hub.store import MULTIPART_FROM, Store
 from discussion.sampling import SessionEntry
 
 VERIFICATION_JSONL = "verification.jsonl"
@@ -98,20 +100,89 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _claimed_seal(folder: Path) -> tuple[str, dict[str, str]] | None:
+    """(session id, sealed files) as session.json and the log's last event claim them, read
+    cheaply so the large files can go up while `verify` checks the claim; None when the last
+    event is not a closed one (then `verify` says what is wrong before anything is sent)."""
+    from discussion.record.events import ClosedData
+    from discussion.record.log import scan_tail
+    from discussion.safe_files import read_tail
+
+    try:
+        tail, size = read_tail(str(folder / "events.jsonl"), 256 * 1024, follow_symlinks=False)
+        last = scan_tail(tail, len(tail) == size).last
+        if last is None or not isinstance(last.payload, ClosedData):
+            return None
+        return _session_id(folder), dict(last.payload.files)
+    except (OSError, ValueError, KeyError, TypeError, UserError):
+        return None
+
+
 def push_record(folder: Path, config: HubConfig) -> PushResult:
-    """Hand in the record in `folder` (see the module docstring)."""
-    report, session_id, signer, public_key, sealed = _sealed_report(folder)
-    store = Store(config)
-    index = Index(config)
+    """Hand in the record in `folder` (see the module docstring).
+
+    `verify` runs on a thread of its own while the large files' parts go up; their uploads
+    are completed (made objects) only once it passed, and dropped if it did not."""
+    with ThreadPoolExecutor(1, thread_name_prefix="hub-verify") as checking:
+        verified = checking.submit(_sealed_report, folder)
+        claimed = _claimed_seal(folder)
+        if claimed is None:
+            verified.result()  # raises what is wrong with the record
+        return _push(folder, config, verified, claimed)
+
+
+def _push(
+    folder: Path,
+    config: HubConfig,
+    verified: Future[tuple[object, str, str, str, dict[str, str]]],
+    claimed: tuple[str, dict[str, str]] | None,
+) -> PushResult:
+    from discussion.hub.multipart import abort_upload, finish_upload, send_parts
+
+    pending: dict[str, PendingUpload] = {}
+    try:
+        store = Store(config)
+        index = Index(config)
+    except BaseException:
+        verified.result()  # a record that cannot be handed in says so first
+        raise
     try:
         store.check()
         index.check_schema()
+        if claimed is not None:
+            for name in record_files(folder):
+                path = folder / name
+                digest = claimed[1].get(name)
+                size = path.stat().st_size
+                if digest is not None and size >= MULTIPART_FROM:
+                    key = f"{record_prefix(claimed[0])}{name}"
+                    pending[name] = send_parts(store, key, path, digest, size)
+    except BaseException:
+        index.close()
+        verified.result()  # a record that cannot be handed in says so first
+        raise
+    try:
+        report, session_id, signer, public_key, sealed = verified.result()
+        if claimed is not None and (
+            claimed[0] != session_id
+            or any(sealed.get(name) != item.sha256 for name, item in pending.items())
+        ):
+            raise HubError(f"{folder} changed while being handed in: push it again")
+    except BaseException:
+        for item in pending.values():
+            abort_upload(store, item)
+        index.close()
+        raise
+    try:
         objects: list[ManifestObject] = []
         sent = 0
         for name in record_files(folder):
             path = folder / name
             digest = sealed.get(name) or _hash(path)  # sealed files were just hashed by verify
-            stored = store.put_file(f"{record_prefix(session_id)}{name}", path, digest)
+            if name in pending:
+                stored = finish_upload(store, pending[name])
+            else:
+                stored = store.put_file(f"{record_prefix(session_id)}{name}", path, digest)
             sent += stored.sent
             objects.append(
                 ManifestObject(
