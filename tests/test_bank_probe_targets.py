@@ -68,6 +68,7 @@ def test_each_bad_link_is_named_with_its_line_and_fix(
 def test_a_wrong_type_is_named(tmp_path: Path) -> None:
     (message,) = _messages(_bank_with(tmp_path, probe_targets=[[1], ["2"], [3]]))
     assert "P-1A-02: probe_targets[2][1] has the wrong type (str)" in message
+    assert "it should be a look-for number such as 2" in message
 
 
 def test_bank_check_cli_reports_a_look_for_without_probe_with_exit_2(tmp_path: Path) -> None:

@@ -434,6 +434,7 @@ def _explain(detail: Any, *, header: bool = False) -> str:
         "list_type": 'a list like ["...", "..."]',
         "bool_type": "true or false",
         "float_type": "a number",
+        "int_type": "a look-for number such as 2",
     }.get(kind, detail["msg"])
     return f"{where} has the wrong type ({type(detail['input']).__name__}); it should be {expected}"
 
