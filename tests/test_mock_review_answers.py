@@ -87,3 +87,21 @@ async def test_an_assessment_record_has_no_answers(tmp_path: Path) -> None:
         assert not screen.query_one(AnswersPane).display
         await pilot.press("m")
         assert not screen.has_class("answers")
+
+
+async def test_a_narrow_terminal_shows_the_answers_instead_of_the_list_on_m(
+    tmp_path: Path,
+) -> None:
+    folder = run_scripted_mock(tmp_path / "sessions")
+    host = ScreenHost(lambda: ReviewScreen(folder, catalog(), start_player=False))
+    async with host.run_test(size=(100, 40)) as pilot:
+        screen = await _loaded(pilot)
+        pane = screen.query_one(AnswersPane)
+        listing = screen.query_one("#review-list")
+        assert screen.has_class("narrow") and not pane.display and listing.display
+        await pilot.press("m")
+        await pilot.pause()
+        assert pane.display and not listing.display and pane.has_focus
+        await pilot.press("m")
+        await pilot.pause()
+        assert not pane.display and listing.display
