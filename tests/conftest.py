@@ -40,8 +40,14 @@ _WORKER_PULSE = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist with the private PulseAudio running, each worker starts its own daemon
-    (audio_helpers.start_worker_pulse), so the audio tests run in parallel, one sink each."""
+    """Register `ui_flow`. Under pytest-xdist with the private PulseAudio running, each worker
+    starts its own daemon (audio_helpers.start_worker_pulse), so the audio tests run in parallel,
+    one sink each."""
+    config.addinivalue_line(
+        "markers",
+        "ui_flow: a longer Pilot flow whose screen keeps a shorter Pilot test in make test-fast;"
+        " make test runs it, make test-fast leaves it out",
+    )
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker and os.environ.get("DISCUSSION_TEST_PULSE_DIR") and os.environ.get("PULSE_SERVER"):
         audio_helpers.start_worker_pulse(worker)
