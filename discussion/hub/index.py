@@ -8,17 +8,26 @@ so the hub's list and sample mean exactly what the local `sessions` and `sample`
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
 from discussion.hub.config import ENV_DSN, HubConfig, redact_dsn
 from discussion.hub.errors import HubError, HubUnreachable
-from discussion.sampling import SessionEntry, Verification
+from discussion.sampling import (
+    Sample,
+    SessionEntry,
+    SessionFilter,
+    Verification,
+    sample_size,
+)
+from discussion.sampling import _name_key as _name_key  # the grouping draw_sample uses
 
 T = TypeVar("T")
 # A push retries the index this long when the server goes away (e.g. it restarts).
@@ -203,19 +212,53 @@ class Index:
 
     def sessions(self, tz: tzinfo | None = None) -> list[SessionEntry]:
         """Every handed-in session as the local list shows one, in folder-name order."""
+        rows = self.connect().execute(_SESSIONS + "ORDER BY s.folder_name, s.session_id")
+        return [_entry(row, tz) for row in rows.fetchall()]
+
+    def sample(
+        self,
+        percent: Fraction,
+        seed: int,
+        *,
+        per_assessor: bool = False,
+        wanted: SessionFilter | None = None,
+        tz: tzinfo | None = None,
+    ) -> Sample:
+        """`draw_sample(wanted.apply(self.sessions(tz)), percent, seed, per_assessor=...)`,
+        the same sample, without making an entry of every session: the draw reads only the
+        eligible sessions' ids, assessors and verification, and only the drawn are fetched
+        whole (`discussion.sampling` says what the sample means)."""
         rows = (
             self.connect()
             .execute(
-                "SELECT s.folder_name, s.session_id, s.apprentice, s.assessor, s.created_at, "
-                "s.attempt, s.kind, s.state, s.grade, j.finished "
-                "FROM hub_sessions s LEFT JOIN ("
-                "  SELECT session_id, bool_or(finished) AS finished FROM hub_judgements "
-                "  GROUP BY session_id) j USING (session_id) "
-                "ORDER BY s.folder_name, s.session_id"
+                "SELECT s.session_id, s.folder_name, s.assessor, s.created_at, "
+                "EXISTS (SELECT 1 FROM hub_judgements j WHERE j.session_id = s.session_id "
+                "AND j.finished) FROM hub_sessions s "
+                "WHERE s.kind = 'assessment' AND s.state = 'closed'"
             )
             .fetchall()
         )
-        return [_entry(row, tz) for row in rows]
+        if wanted is not None:
+            rows = [row for row in rows if wanted.matches(_light_entry(row, tz))]
+        rows.sort(key=lambda row: (row[0], row[1]))
+        groups: dict[str, list[tuple[Any, ...]]] = {}
+        names: dict[str, str] = {}
+        for row in rows:
+            key = _name_key(row[2] or "") if per_assessor else ""
+            groups.setdefault(key, []).append(row)
+            names.setdefault(key, (row[2] or "") if per_assessor else "")
+        chosen: list[str] = []
+        sets: dict[str, tuple[int, int]] = {}
+        for key in sorted(groups):
+            members = groups[key]
+            take = sample_size(percent, len(members))
+            members.sort(key=lambda row: (row[4], _draw_key(seed, row[0], row[1])))
+            chosen.extend(row[0] for row in members[:take])
+            sets[names[key]] = (len(members), take)
+        drawn = self.connect().execute(_SESSIONS + "WHERE s.session_id = ANY(%s)", (chosen,))
+        entries = [_entry(row, tz) for row in drawn.fetchall()]
+        entries.sort(key=lambda entry: (entry.session_id, entry.folder.name))  # as Python orders
+        return Sample(seed, percent, per_assessor, len(rows), entries, sets)
 
     def counts(self) -> dict[str, int]:
         """How many sessions, judgements and keys the index holds."""
@@ -225,6 +268,31 @@ class Index:
             row = conn.execute(f"SELECT count(*) FROM hub_{name}").fetchone()
             out[name] = int(row[0]) if row else 0
         return out
+
+
+_SESSIONS = (
+    "SELECT s.folder_name, s.session_id, s.apprentice, s.assessor, s.created_at, "
+    "s.attempt, s.kind, s.state, s.grade, j.finished "
+    "FROM hub_sessions s LEFT JOIN ("
+    "  SELECT session_id, bool_or(finished) AS finished FROM hub_judgements "
+    "  GROUP BY session_id) j USING (session_id) "
+)
+_NO_FOLDER = Path()
+
+
+def _draw_key(seed: int, session_id: str, folder_name: str) -> str:
+    """`discussion.sampling.draw_key` of a row (its folder is `folder_name`, a plain name)."""
+    text = f"{seed}\0{session_id}\0{folder_name}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _light_entry(row: tuple[Any, ...], tz: tzinfo | None) -> SessionEntry:
+    """Enough of an eligible row's entry for `SessionFilter.matches` (assessor, date, state)."""
+    session_id, _folder, assessor, created, _verified = row
+    day = created.astimezone(tz).date() if created is not None else None
+    return SessionEntry(
+        _NO_FOLDER, session_id, None, assessor, day, None, "assessment", "closed", None, "none"
+    )
 
 
 def _entry(row: tuple[Any, ...], tz: tzinfo | None) -> SessionEntry:
