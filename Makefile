@@ -40,15 +40,16 @@ pytest-all: $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m "audio and not serial" -n 2 -p no:cacheprovider
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -q -m serial -p no:cacheprovider
 
-## The inner loop: the tests that need no real audio and are not slow end-to-end runs, on all
-## cores (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
+## The inner loop: the tests that need no real audio, are not slow end-to-end runs and are not
+## longer Pilot flows (`ui_flow`: each screen keeps a shorter one here), on all cores
+## (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
 ## PULSE_SERVER is unset so a test that reaches PulseAudio without the `audio` mark fails here,
 ## not later. `make test` runs everything, with every example. Four workers on two cores: a
 ## third of the time is tests sleeping or waiting on a subprocess, which another worker fills;
 ## worksteal evens the tail. Bytecode is written so workers and CLI subprocesses do not recompile.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py
-	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow" -n 4 --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow and not ui_flow" -n 4 --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py
