@@ -85,6 +85,7 @@ async def open_from_home(pilot: Pilot[None], app: DiscussionApp) -> RecordViewSc
     return screen
 
 
+@pytest.mark.ui_flow
 async def test_home_opens_the_sample_as_its_record(sessions: Path) -> None:
     app = DiscussionApp(catalog(), home=sessions, cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -128,6 +129,7 @@ async def test_home_opens_the_sample_as_its_record(sessions: Path) -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
+@pytest.mark.ui_flow
 async def test_at_80x24_the_key_facts_and_keys_are_on_screen(sessions: Path) -> None:
     app = DiscussionApp(catalog(), home=sessions, cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -169,6 +171,7 @@ async def test_at_80x24_the_key_facts_and_keys_are_on_screen(sessions: Path) -> 
         assert screen.wide and "Session (d)" in screen_text(app)
 
 
+@pytest.mark.ui_flow
 async def test_at_200x50_the_parts_stand_side_by_side(sessions: Path) -> None:
     app = DiscussionApp(catalog(), home=sessions, cursor_blink=False)
     async with app.run_test(size=(200, 50)) as pilot:
@@ -192,6 +195,7 @@ async def test_at_200x50_the_parts_stand_side_by_side(sessions: Path) -> None:
         assert "▼ ↑↓ PgUp PgDn scroll" in screen_text(app)
 
 
+@pytest.mark.ui_flow
 async def test_export_from_the_record_view(sessions: Path, tmp_path: Path) -> None:
     app = DiscussionApp(catalog(), home=sessions, cursor_blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
