@@ -125,6 +125,7 @@ async def test_keymap_remaps_a_discussion_key(home: Path) -> None:
         assert [note.text for note in screen.live.record.state().notes] == ["", ""]
 
 
+@pytest.mark.ui_flow
 async def test_keymap_from_settings_remaps_the_help_key(home: Path) -> None:
     app = DiscussionApp(
         catalog(), settings=Settings(keymap={"app.help": "f9"}), start_on_browser=True
@@ -228,6 +229,7 @@ async def test_help_lists_the_screen_keys_then_the_app_then_text_editing(home: P
     assert "Go to end" in editing and "Delete all to the left" in editing
 
 
+@pytest.mark.ui_flow
 async def test_help_screen_shows_both_keys_of_the_help(home: Path) -> None:
     app = DiscussionApp(catalog(), start_on_browser=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -242,6 +244,7 @@ async def test_help_screen_shows_both_keys_of_the_help(home: Path) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.ui_flow
 async def test_browse_has_a_back_key_shown_in_the_footer(home: Path) -> None:
     app = DiscussionApp(catalog(), home=home / "sessions")
     async with app.run_test(size=(80, 24)) as pilot:
