@@ -117,6 +117,7 @@ async def test_enter_on_a_note_plays_from_its_pre_roll(sample: Path) -> None:
         assert "▶ playing" in str(screen.query_one("#review-transport").render())
 
 
+@pytest.mark.ui_flow
 async def test_transport_keys(sample: Path) -> None:
     async with host(sample).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
@@ -158,6 +159,7 @@ async def test_transport_keys(sample: Path) -> None:
         assert "speed 1.5×" in str(screen.query_one("#review-transport").render())
 
 
+@pytest.mark.ui_flow
 async def test_next_and_previous_note_play_each_note(sample: Path) -> None:
     offsets = sorted(notes())
     async with host(sample).run_test(size=(120, 40)) as pilot:
@@ -182,6 +184,7 @@ async def test_next_and_previous_note_play_each_note(sample: Path) -> None:
         assert offsets[0] - 5.0 - 1e-6 <= player.position_s < offsets[1] - 5.0
 
 
+@pytest.mark.ui_flow
 async def test_a_b_loop_keys(sample: Path) -> None:
     async with host(sample).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
@@ -199,6 +202,7 @@ async def test_a_b_loop_keys(sample: Path) -> None:
         assert player.status().loop is None
 
 
+@pytest.mark.ui_flow
 async def test_go_to_a_time(sample: Path) -> None:
     async with host(sample).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
@@ -220,6 +224,7 @@ async def test_go_to_a_time(sample: Path) -> None:
         assert marks_line[70 - first] in "▼•Q"  # the cursor's column (or the moment there)
 
 
+@pytest.mark.ui_flow
 async def test_filter_by_criterion_shows_its_decision_and_notes(sample: Path) -> None:
     async with host(sample).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
@@ -261,6 +266,7 @@ async def test_no_output_device_still_shows_everything_and_says_why(sample: Path
         assert screen.player.position_s == pytest.approx(sorted(notes())[0] - 5.0, abs=0.05)
 
 
+@pytest.mark.ui_flow
 async def test_help_lists_the_review_keys(sample: Path) -> None:
     app = DiscussionApp(catalog(), home=sample.parent, cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
