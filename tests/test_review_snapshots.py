@@ -64,6 +64,7 @@ def test_review_screen_with_judgements_160x45(snap_compare: SnapCompare, record:
     assert snap_compare(review(record), terminal_size=(160, 45), run_before=settle)
 
 
+@pytest.mark.ui_flow
 def test_review_judge_form_80x24(snap_compare: SnapCompare, record: Path) -> None:
     async def open_form(pilot: Pilot[None]) -> None:
         await settle(pilot)
@@ -81,6 +82,7 @@ def test_review_judge_form_80x24(snap_compare: SnapCompare, record: Path) -> Non
     assert snap_compare(review(record), terminal_size=(80, 24), run_before=open_form)
 
 
+@pytest.mark.ui_flow
 def test_review_transcript_pane_with_a_search_160x45(
     snap_compare: SnapCompare, record: Path
 ) -> None:
