@@ -106,6 +106,7 @@ async def test_the_pane_shows_lines_with_the_notes_between_and_unsure_words_dim(
         assert "dim" not in styles_over(pane, line_row(pane, 66.0), "deaf")
 
 
+@pytest.mark.ui_flow
 async def test_an_altered_transcript_is_one_red_line_and_none_says_how(
     transcribed: Path,
 ) -> None:
@@ -125,6 +126,7 @@ async def test_an_altered_transcript_is_one_red_line_and_none_says_how(
         assert "discussion transcribe FOLDER" in prompt(pane, 0)
 
 
+@pytest.mark.ui_flow
 async def test_at_80_columns_t_shows_the_pane_instead_of_the_list(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
@@ -138,6 +140,7 @@ async def test_at_80_columns_t_shows_the_pane_instead_of_the_list(transcribed: P
         assert not pane.display and box.display and box.has_focus
 
 
+@pytest.mark.ui_flow
 async def test_the_pane_follows_playback_line_and_word(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(160, 45)) as pilot:
         screen = await loaded(pilot)
@@ -169,6 +172,7 @@ async def test_the_pane_follows_playback_line_and_word(transcribed: Path) -> Non
         assert not prompt(pane, row).startswith("▶")  # the mark moved on
 
 
+@pytest.mark.ui_flow
 async def test_enter_on_a_line_plays_from_it_less_the_pre_roll(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(160, 45)) as pilot:
         screen = await loaded(pilot)
@@ -183,6 +187,7 @@ async def test_enter_on_a_line_plays_from_it_less_the_pre_roll(transcribed: Path
         assert screen.player.playing
 
 
+@pytest.mark.ui_flow
 async def test_search_counts_and_steps_through_the_matches(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(160, 45)) as pilot:
         screen = await loaded(pilot)
@@ -231,6 +236,7 @@ async def test_a_note_selected_in_the_list_shows_its_words(transcribed: Path) ->
         assert top > 0 and top <= pane.row_y(row) < top + pane.box.size.height
 
 
+@pytest.mark.ui_flow
 async def test_j_on_a_line_opens_the_judgement_resting_on_its_time(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(160, 45)) as pilot:
         screen = await loaded(pilot)
@@ -260,6 +266,7 @@ async def test_help_lists_the_transcript_keys(transcribed: Path) -> None:
         assert {"Transcript", "Search", "Next match", "Prev match", "Judge line"} <= names
 
 
+@pytest.mark.ui_flow
 async def test_j_on_a_line_with_no_criterion_starts_on_the_criterion(transcribed: Path) -> None:
     async with host(transcribed).run_test(size=(160, 45)) as pilot:
         screen = await loaded(pilot)
