@@ -136,6 +136,7 @@ async def test_a_judgement_then_the_signed_outcome_are_recorded_and_verify(recor
     assert lines[-1]["data"]["signature"]["public_key"] == key.public_key
 
 
+@pytest.mark.ui_flow
 async def test_a_disagreement_without_a_comment_is_refused_in_one_line(record: Path) -> None:
     async with host(record).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
@@ -172,6 +173,7 @@ async def test_reopening_the_review_shows_the_judgements_recorded(record: Path) 
         assert form.query_one("#judge-refs", Input).value == "1"
 
 
+@pytest.mark.ui_flow
 async def test_each_criterion_has_its_own_colour_and_the_legend_names_them(record: Path) -> None:
     criteria = catalog().standard.component("discussion").criteria
     palette = CriterionPalette.of(criteria)
