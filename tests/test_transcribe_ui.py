@@ -150,6 +150,7 @@ def chunks_kept(folder: Path) -> int:
     return 0 if progress is None else len(progress.done)
 
 
+@pytest.mark.ui_flow
 async def test_progress_is_shown_and_the_finished_transcript_verifies(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -176,6 +177,7 @@ async def test_progress_is_shown_and_the_finished_transcript_verifies(
     assert json.loads(capsys.readouterr().out)["transcript"]["status"] == "intact"
 
 
+@pytest.mark.ui_flow
 async def test_cancel_keeps_the_work_done_and_t_continues_from_it(tmp_path: Path) -> None:
     folder = bursts_record(tmp_path)
     engine = GateEngine()
@@ -206,6 +208,7 @@ async def test_cancel_keeps_the_work_done_and_t_continues_from_it(tmp_path: Path
     assert len(load_transcript(transcript_path(folder)).words()) == 4
 
 
+@pytest.mark.ui_flow
 async def test_quitting_stops_the_run_joins_it_and_keeps_the_work(tmp_path: Path) -> None:
     folder = bursts_record(tmp_path)
     engine = GateEngine()
@@ -224,6 +227,7 @@ async def test_quitting_stops_the_run_joins_it_and_keeps_the_work(tmp_path: Path
     assert chunks_kept(folder) == 1  # kept for the next run
 
 
+@pytest.mark.ui_flow
 async def test_a_missing_model_is_one_line_and_the_record_still_works(tmp_path: Path) -> None:
     folder = bursts_record(tmp_path)
     source = FakeSource(None)  # the check passes; loading the model fails
@@ -351,6 +355,7 @@ async def test_the_real_engine_transcribes_real_speech_from_the_record_view(
     assert main(["verify", str(folder)]) == 0
 
 
+@pytest.mark.ui_flow
 async def test_sealing_in_the_app_leads_to_the_offer(home_dir: Path) -> None:
     """The real seal (the grade screen's close, in a worker), then the dialog's transcript line:
     a notes-only session has no recording, so nothing is offered and t starts nothing."""
