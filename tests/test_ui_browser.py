@@ -27,6 +27,7 @@ async def test_opens_on_the_discussion_criteria() -> None:
         assert "internal and external customers" in text
 
 
+@pytest.mark.ui_flow
 async def test_bank_tab_lists_questions_with_probes_and_look_fors() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -45,6 +46,7 @@ async def test_bank_tab_lists_questions_with_probes_and_look_fors() -> None:
         assert question.probes[0][:20] in text
 
 
+@pytest.mark.ui_flow
 async def test_set_filter_cycles_and_hides_the_other_set() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
