@@ -133,6 +133,7 @@ def offered_prompts(form: ComponentResultForm) -> dict[str, str]:
     return found
 
 
+@pytest.mark.ui_flow
 async def test_observation_asks_for_the_modes_first_and_offers_only_theirs(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
@@ -176,6 +177,7 @@ def test_the_form_reads_the_attempts_from_the_rules(monkeypatch: pytest.MonkeyPa
     assert form.max_attempts == 2
 
 
+@pytest.mark.ui_flow
 async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
@@ -189,6 +191,7 @@ async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
     live.release()
 
 
+@pytest.mark.ui_flow
 async def test_closing_is_refused_while_criteria_are_undecided(home: Path) -> None:
     live = make_live(home, leave=("6B", "2A"))
     screen = GradeScreen(live, STANDARD)
@@ -229,6 +232,7 @@ async def test_closing_seals_after_confirmation(home: Path) -> None:
     assert app.result is True
 
 
+@pytest.mark.ui_flow
 async def test_escape_goes_back_without_closing_and_guards_unsaved(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
@@ -244,6 +248,7 @@ async def test_escape_goes_back_without_closing_and_guards_unsaved(home: Path) -
     live.release()
 
 
+@pytest.mark.ui_flow
 async def test_import_saves_results_and_reports_errors_inline(home: Path) -> None:
     live = make_live(home)
     good = home / "results.json"
@@ -350,11 +355,13 @@ def test_snapshot_result(snap_compare: SnapCompare, snapshot_live: LiveSession) 
     assert snap_compare(app, terminal_size=(80, 24))
 
 
+@pytest.mark.ui_flow
 def test_snapshot_observation_entry(snap_compare: SnapCompare, snapshot_live: LiveSession) -> None:
     app = Host(GradeScreen(snapshot_live, STANDARD))
     assert snap_compare(app, press=["o", "f", "a", "down"], terminal_size=(80, 24))
 
 
+@pytest.mark.ui_flow
 async def test_a_result_that_cannot_be_written_stays_on_screen(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -379,6 +386,7 @@ async def test_a_result_that_cannot_be_written_stays_on_screen(
     live.release()
 
 
+@pytest.mark.ui_flow
 async def test_a_failed_seal_leaves_the_session_open(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -414,6 +422,7 @@ async def test_plain_text_holds_the_grade_line(home: Path) -> None:
     live.release()
 
 
+@pytest.mark.ui_flow
 async def test_a_set_up_detail_is_corrected_as_a_logged_event(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
