@@ -140,6 +140,7 @@ def test_conduct_items_use_the_specification_wording() -> None:
 
 
 # ---------------------------------------------------------------------------- the form
+@pytest.mark.ui_flow
 async def test_invalid_uln_says_what_is_wrong() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -188,6 +189,7 @@ async def test_complete_form_dismisses_with_the_session_info() -> None:
         assert result.audio_check == "the assessor heard the apprentice clearly"
 
 
+@pytest.mark.ui_flow
 async def test_settings_device_is_preselected() -> None:
     app = ScreenHost(lambda: stub_screen(device="headset"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -224,6 +226,7 @@ async def test_empty_form_lists_everything() -> None:
         assert sum(p.startswith("gateway:") for p in problems) == len(catalog().standard.gateway)
 
 
+@pytest.mark.ui_flow
 async def test_window_outside_today_is_refused() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -235,6 +238,7 @@ async def test_window_outside_today_is_refused() -> None:
         assert "ended on 2026-02-28" in hint
 
 
+@pytest.mark.ui_flow
 async def test_attempt_3_warns_distinctions_do_not_count() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -254,6 +258,7 @@ async def test_attempt_3_warns_distinctions_do_not_count() -> None:
         assert 3 not in rules.distinction_counts_on_attempts
 
 
+@pytest.mark.ui_flow
 async def test_escape_cancels_and_asks_first_when_something_was_typed() -> None:
     app = ScreenHost(stub_screen)
     async with app.run_test(size=(80, 24)) as pilot:
