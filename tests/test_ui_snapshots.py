@@ -17,6 +17,7 @@ from discussion.ui.screens.discussion import DiscussionScreen
 SnapCompare = Callable[..., bool]
 
 
+@pytest.mark.ui_flow
 def test_browser_standard(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(), press=["down", "down"], terminal_size=(80, 24))
 
