@@ -165,6 +165,7 @@ async def test_enter_resumes_opens_or_explains(populated: dict[str, Path]) -> No
         assert any("broken" in n and "session.json" in n for n in notes)
 
 
+@pytest.mark.ui_flow
 async def test_b_asks_for_the_browser(home: Path) -> None:
     app = host(home)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -280,6 +281,7 @@ async def test_says_loading_until_the_list_arrives(home: Path) -> None:
         assert screen.loaded and len(rows_shown(app)) == len(rows)
 
 
+@pytest.mark.ui_flow
 async def test_a_bad_folder_is_a_row_with_its_reason(home: Path) -> None:
     """An events.jsonl that is a folder or a loop used to hide every session."""
     for day in range(1, 10):
