@@ -47,6 +47,7 @@ def status(app: ScreenHost) -> str:
     return str(app.screen.query_one("#sessions-status", Static).render())
 
 
+@pytest.mark.ui_flow
 async def test_lists_every_session_and_filters_as_you_type(sessions: Path) -> None:
     app = ScreenHost(lambda: SessionsScreen(sessions))
     async with app.run_test(size=(120, 30)) as pilot:
@@ -134,6 +135,7 @@ async def test_s_on_home_opens_the_sessions_screen(sessions: Path) -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
+@pytest.mark.ui_flow
 async def test_sample_box_shows_the_same_sample_as_the_command(sessions: Path) -> None:
     from fractions import Fraction
 
