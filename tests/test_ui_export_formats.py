@@ -214,6 +214,7 @@ async def test_verification_is_disabled_with_the_reason_without_a_judgement(home
     assert not (home / "exports" / f"{folder.name}.verification.md").exists()
 
 
+@pytest.mark.ui_flow
 async def test_an_existing_file_is_replaced_only_after_confirming(home: Path) -> None:
     folder = sample_copy(home, judged=False)
     target = home / "exports" / f"{folder.name}.vtt"
@@ -268,6 +269,7 @@ async def test_refused_paths_are_one_line_and_nothing_is_written(home: Path) -> 
     assert verify(folder).ok and not (folder / "audio" / "inside.srt").exists()
 
 
+@pytest.mark.ui_flow
 async def test_several_segments_pick_one_and_elan_needs_one(home: Path) -> None:
     record = build(home / "sessions", segments=2)
     record.close()
@@ -312,6 +314,7 @@ async def test_several_segments_pick_one_and_elan_needs_one(home: Path) -> None:
     assert verify(folder).ok
 
 
+@pytest.mark.ui_flow
 async def test_the_record_views_e_key_offers_every_format(home: Path) -> None:
     from ui_helpers import catalog
 
