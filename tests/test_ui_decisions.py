@@ -63,6 +63,7 @@ async def test_rationale_is_required(home: Path) -> None:
         assert all(e.type != "criterion_decided" for e in live.record.events)
 
 
+@pytest.mark.ui_flow
 async def test_all_notes_lets_an_untagged_note_support_a_decision(home: Path) -> None:
     live = notes_only_session(home)
     untagged = live.note("described her monthly call-handling targets", [], 30.0)
