@@ -144,6 +144,7 @@ async def test_agreement_and_adjustments_are_in_the_setup_event_and_the_export(
     )
 
 
+@pytest.mark.ui_flow
 async def test_a_set_up_shown_again_keeps_the_arrangements() -> None:
     info = session_info(epa_window_start=date(2026, 3, 2))
     previous = SetupResult(
@@ -237,6 +238,7 @@ async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> Non
 
 
 # ---------------------------------------------------------------------------- the briefing
+@pytest.mark.ui_flow
 async def test_set_up_writes_the_briefing_for_the_mode_chosen() -> None:
     from discussion.paths import data_home
 
