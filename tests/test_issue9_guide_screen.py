@@ -43,6 +43,7 @@ async def test_first_question_is_the_warm_up_with_its_reason(home: Path) -> None
         assert screen.advice.reason in panel
 
 
+@pytest.mark.ui_flow
 async def test_f3_skips_for_now_and_the_question_comes_back(home: Path) -> None:
     screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
     async with app.run_test(size=(100, 40)) as pilot:
