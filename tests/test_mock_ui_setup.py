@@ -53,6 +53,7 @@ async def test_a_microphone_makes_spoken_answers_the_default() -> None:
     assert result.spoken_answers and result.voice and result.device == "Test microphone"
 
 
+@pytest.mark.ui_flow
 async def test_chosen_criteria_by_keys_and_none_chosen_is_refused() -> None:
     screen, host = _host(NO_DEVICES)
     async with host.run_test(size=(100, 30)) as pilot:
@@ -84,6 +85,7 @@ async def test_escape_goes_back_with_nothing() -> None:
     assert host.results == [None]
 
 
+@pytest.mark.ui_flow
 async def test_m_on_home_opens_the_mock_set_up_and_esc_comes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
