@@ -52,6 +52,7 @@ async def test_home_does_not_offer_to_resume_a_reopened_seal(sessions: Path, how
         assert "closed line" in problem
 
 
+@pytest.mark.ui_flow
 async def test_a_real_interruption_is_still_offered(sessions: Path) -> None:
     record = SessionRecord.create(make_info("Ivan", datetime(2026, 3, 4, 9, tzinfo=UTC)), sessions)
     record.release()  # killed: the lock file stays, no closed line
