@@ -168,6 +168,7 @@ def test_quitting_while_the_device_is_opening_exits_promptly() -> None:
     assert not stopper.is_alive()
 
 
+@pytest.mark.ui_flow
 def test_a_device_that_fails_slowly_is_reported_with_its_fix() -> None:
     """The failure arrives as a message and shows the fix with the notes-only choice."""
     SlowFailingRecorder.opening.clear()
