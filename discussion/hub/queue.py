@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from discussion.errors import UserError
 from discussion.hub.config import HubConfig
-from discussion.hub.errors import HubError, HubUnreachable
+from discussion.hub.errors import HubUnreachable
 from discussion.paths import data_home, ensure_folder
 from discussion.signing.keys import write_atomic
 
@@ -74,18 +75,77 @@ def enqueue(
     return item
 
 
-def items() -> list[QueueItem]:
-    """Every queued hand-in, oldest first."""
+@dataclass(frozen=True)
+class DamagedFile:
+    """A queue file that cannot be read as a hand-in: never retried, never dropped unsaid."""
+
+    path: Path
+    reason: str
+
+    @property
+    def message(self) -> str:
+        """What is wrong and the fix, for people."""
+        return (
+            f"{self.path} is damaged ({self.reason}): the hand-in it held cannot be retried; "
+            "hand that record in again (`discussion hub push FOLDER`, which removes this file "
+            "once the hub holds it), or delete the file if the hub already holds the record"
+        )
+
+
+def _load(path: Path) -> QueueItem:
+    """The item in `path`; ValueError saying what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg} at line {error.lineno}") from None
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    try:
+        item = QueueItem(**data)
+    except TypeError:
+        missing = sorted({"kind", "session_id", "folder", "queued_at"} - set(data))
+        unknown = sorted(set(data) - {f for f in QueueItem.__dataclass_fields__})
+        raise ValueError(
+            f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+        ) from None
+    if item.kind not in ("record", "judgement"):
+        raise ValueError(f"kind {item.kind!r} is neither record nor judgement")
+    if not (isinstance(item.session_id, str) and item.session_id and isinstance(item.folder, str)):
+        raise ValueError("session_id and folder must be text")
+    numbers = (item.queued_at, item.next_try_at, item.attempts)
+    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        raise ValueError("queued_at, next_try_at and attempts must be numbers")
+    if path.name != f"{item.kind}-{item.session_id}.json":
+        raise ValueError(f"it names {item.kind} {item.session_id}, not what its name says")
+    return item
+
+
+def _scan() -> tuple[list[QueueItem], list[DamagedFile]]:
     folder = data_home() / "hub" / "queue"
     if not folder.is_dir():
-        return []
-    found = []
+        return [], []
+    found: list[QueueItem] = []
+    damaged: list[DamagedFile] = []
     for path in sorted(folder.glob("*.json")):
         try:
-            found.append(QueueItem(**json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError, TypeError):
-            continue  # a damaged item is shown by status as a file, never dropped silently
-    return sorted(found, key=lambda item: item.queued_at)
+            found.append(_load(path))
+        except OSError as error:
+            damaged.append(DamagedFile(path, f"unreadable: {error.strerror or error}"))
+        except ValueError as error:
+            damaged.append(DamagedFile(path, str(error)))
+    return sorted(found, key=lambda item: item.queued_at), damaged
+
+
+def items() -> list[QueueItem]:
+    """Every queued hand-in, oldest first (a damaged file is in `damaged()`, not here)."""
+    return _scan()[0]
+
+
+def damaged() -> list[DamagedFile]:
+    """The queue files that cannot be read, by name: `hub status` names each and the fix."""
+    return _scan()[1]
 
 
 def remove(item: QueueItem) -> None:
@@ -100,6 +160,7 @@ class RetryOutcome:
     handed_in: list[str]
     still_queued: list[QueueItem]
     refused: list[tuple[QueueItem, str]]
+    damaged: list[DamagedFile] = field(default_factory=list)  # skipped, each with its fix
 
 
 def retry(config: HubConfig, *, everything: bool = False, now: float | None = None) -> RetryOutcome:
@@ -110,7 +171,8 @@ def retry(config: HubConfig, *, everything: bool = False, now: float | None = No
     done: list[str] = []
     waiting: list[QueueItem] = []
     refused: list[tuple[QueueItem, str]] = []
-    for item in items():
+    queued, broken = _scan()
+    for item in queued:
         if not everything and item.next_try_at > now:
             waiting.append(item)
             continue
@@ -124,7 +186,7 @@ def retry(config: HubConfig, *, everything: bool = False, now: float | None = No
                 enqueue(item.kind, item.session_id, Path(item.folder), error.message, now)
             )
             continue
-        except HubError as error:
+        except UserError as error:  # a HubError, or the record itself (e.g. its folder gone)
             item.last_error = error.message
             item.next_try_at = now + BACKOFF_MAX_S
             item.save()
@@ -132,7 +194,7 @@ def retry(config: HubConfig, *, everything: bool = False, now: float | None = No
             continue
         remove(item)
         done.append(item.session_id)
-    return RetryOutcome(done, waiting, refused)
+    return RetryOutcome(done, waiting, refused, broken)
 
 
 def mark_handed_in(session_id: str, folder: Path, manifest_sha256: str) -> Path:
@@ -148,6 +210,9 @@ def mark_handed_in(session_id: str, folder: Path, manifest_sha256: str) -> Path:
     for item in items():
         if (item.kind, item.session_id) == ("record", session_id):
             remove(item)
+    for bad in damaged():  # the hand-in a damaged file held is done now
+        if bad.path.name == f"record-{session_id}.json":
+            bad.path.unlink(missing_ok=True)
     return path
 
 

@@ -30,6 +30,7 @@ class HubStatus:
     index_error: str = ""
     queued: list[queue.QueueItem] = field(default_factory=list)
     handed_in: int = 0
+    damaged: list[queue.DamagedFile] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """For `hub status --json`."""
@@ -54,6 +55,9 @@ class HubStatus:
                 }
                 for i in self.queued
             ],
+            "damaged_queue_files": [
+                {"path": str(d.path), "reason": d.reason, "fix": d.message} for d in self.damaged
+            ],
         }
 
     def lines(self) -> list[str]:
@@ -66,7 +70,8 @@ class HubStatus:
             out.append("Index reachable." if self.index_ok else f"Index: {self.index_error}")
         out.append(f"Handed in from this laptop: {self.handed_in}.")
         if not self.queued:
-            out.append("Nothing queued.")
+            out.append("Nothing queued." if not self.damaged else "Nothing else queued.")
+        out.extend(f"Queue file {d.message}." for d in self.damaged)
         for item in self.queued:
             out.append(
                 f"Queued {item.kind} {item.session_id}: {item.attempts} tries, "
@@ -86,6 +91,7 @@ def hub_status(*, reach: bool = True) -> HubStatus:
         index=redact_dsn(config.dsn),
         queued=queue.items(),
         handed_in=queue.handed_in_count(),
+        damaged=queue.damaged(),
     )
     if not (reach and config.configured):
         return status
