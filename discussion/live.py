@@ -3,7 +3,9 @@
 `LiveSession` is the one place that turns recorder events into evidence-log events, so the
 `discussion record` command and the terminal app behave identically. It is Textual-free; a UI
 passes a `listener` that is called (from recorder threads) with every recorder event and every
-event appended to the log.
+event appended to the log. A screen submits what the assessor enters (`submit_note`,
+`submit`) to the session's record writer (discussion/record/writer.py), which makes it durable
+on its own thread and reports each outcome: the UI thread never waits for the disk.
 """
 
 from __future__ import annotations
@@ -52,9 +54,10 @@ from discussion.record import (
     TimeWarningData,
     resume,
 )
-from discussion.record.events import CriterionStatus, CriterionStatusData
+from discussion.record.events import CriterionStatus, CriterionStatusData, NoteAmendedData, NoteData
 from discussion.record.info import RECORDER_LOG
 from discussion.record.state import SessionState, apply_event, empty_state
+from discussion.record.writer import Done, RecordWriter, WriteOutcome
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,7 @@ class LiveSession:
         # The derived state, kept up to date event by event (see `state`).
         self._state = empty_state(record.info, owned=True)
         self._state_lock = threading.Lock()
+        self._writer: RecordWriter | None = None  # started by `start_writer` (a screen's mount)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -292,6 +296,70 @@ class LiveSession:
         self._notify(event)
         return event
 
+    # ------------------------------------------------------------------ the record writer
+    def start_writer(self, on_died: Callable[[str], None] | None = None) -> RecordWriter:
+        """Start (or return) the thread that saves submitted events; joined by `close`,
+        `release` and `stop_writer`. `on_died` is called (on that thread) if it dies."""
+        with self._lock:
+            if self._writer is None:
+                self._writer = RecordWriter(self._commit, on_died=on_died, name="record-writer")
+            elif on_died is not None:
+                self._writer._on_died = on_died
+        self._writer.start()
+        return self._writer
+
+    def submit_note(
+        self, text: str, criteria: list[str], first_keystroke_offset: float, done: Done
+    ) -> int:
+        """Queue a note (stamped at its first keystroke) behind everything submitted before;
+        returns at once with its key. `done` hears, from the writer thread, when it is on disk
+        (or why not yet)."""
+        raw = max(0.0, first_keystroke_offset)
+        data = NoteData(
+            text=text, criteria=criteria, raw_offset=raw, lag_s=self.record.info.reaction_lag_s
+        )
+        return self.start_writer().submit(data, None, done)
+
+    def submit_amend(self, note_seq: int, text: str, criteria: list[str], done: Done) -> int:
+        """Queue a correction of note `note_seq` (ValueError if it is not a saved note)."""
+        events = self.record.events
+        if not (0 <= note_seq < len(events)) or events[note_seq].type != "note":
+            raise ValueError(f"seq {note_seq} is not a note")
+        data = NoteAmendedData(amends=note_seq, text=text, criteria=criteria)
+        return self.start_writer().submit(data, self.offset_now(), done)
+
+    def submit(self, data: EventData, offset: float | None = None, done: Done | None = None) -> int:
+        """Queue any other event (a question asked, a status, a time mark) at `offset`
+        (default: now on the sample clock, taken now, not when the disk takes it)."""
+        when = self.offset_now() if offset is None else offset
+        return self.start_writer().submit(data, max(0.0, when), done)
+
+    def flush_writes(self, timeout: float | None = 10.0) -> bool:
+        """Block until everything submitted is on disk (False: not within `timeout`, or the
+        record refuses it for now)."""
+        writer = self._writer
+        return writer is None or writer.flush(timeout)
+
+    def stop_writer(self, timeout: float = 10.0) -> list[WriteOutcome]:
+        """Save what was submitted, stop the writer thread and join it (blocking); returns the
+        writes that could not be saved. A later submission starts a new writer."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is None:
+            return []
+        lost = writer.close(timeout)
+        for outcome in lost:
+            log.error("a %s event was not saved: %s", outcome.data.TYPE, outcome.error)
+        return lost
+
+    def _commit(self, items: list[tuple[EventData, float | None]]) -> list[Event]:
+        """On the writer thread: waiting recorder evidence first, then `items`, one sync."""
+        self._save_backlog()
+        events = self.record.append_many(items)
+        for event in events:
+            self._notify(event)
+        return events
+
     def amend(self, note_seq: int, text: str, criteria: list[str]) -> Event:
         """Correct a note: a new `note_amended` event; the original stays."""
         self._save_backlog()
@@ -338,6 +406,7 @@ class LiveSession:
         recorder evidence is still waiting for the disk.
         """
         self.stop_recording(reason="session closed")
+        self.stop_writer()
         self._save_backlog()
         self._detach_log()
         event = self.record.close(reason)
@@ -347,6 +416,7 @@ class LiveSession:
     def release(self) -> None:
         """Stop recording and let go of the session without closing it (it can be resumed)."""
         self.stop_recording(reason="session left open")
+        self.stop_writer()
         self._notify_all(self._evidence.retry(now=True))
         if self._evidence.unsaved:  # recovery rebuilds the segments from the files
             log.error("%d recorder event(s) never reached the record", self._evidence.unsaved)
@@ -368,6 +438,7 @@ class LiveSession:
                 + ": correct a detail with a logged correction instead"
             )
         self.stop_recording(reason="discarded before consent")
+        self.stop_writer(timeout=2.0)
         self._detach_log()
         # Deleted while the lock is still held, so no listing ever offers it as interrupted.
         shutil.rmtree(self.record.folder, ignore_errors=True)

@@ -58,6 +58,8 @@ def test_recording_started_is_logged_when_audio_arrives_before_start_returns(
     )
     live.start_recording()
     assert live.wait_until_recording(2)
+    # Logged by the recorder's writer thread; the log's readers never wait for its sync.
+    assert wait_until(lambda: of_type(live, "recording_started"), 2)
     started = of_type(live, "recording_started")
     assert [e.data["segment"] for e in started] == ["audio/segment-001.wav"]
     assert started[0].data["start_offset"] == 0.0

@@ -30,15 +30,15 @@ def test_append_returns_after_the_line_is_written_and_fsynced(
 ) -> None:
     record = _record(tmp_path)
     synced: list[int] = []
-    real_fsync = os.fsync
+    real_sync = os.fdatasync  # an append-only file: fdatasync flushes its data and new size
 
     def spy(fd: int) -> None:
         synced.append(fd)
-        real_fsync(fd)
+        real_sync(fd)
 
-    monkeypatch.setattr(os, "fsync", spy)
+    monkeypatch.setattr(os, "fdatasync", spy)
     event = record.add_note("first", ["1A"], 5.0)
-    assert synced, "append returned without fsync"
+    assert synced, "append returned without fdatasync"
     # Read through a separate descriptor: the full line is there, newline included.
     fd = os.open(record.folder / "events.jsonl", os.O_RDONLY)
     try:
@@ -107,16 +107,16 @@ def test_disk_full_raises_record_write_error_and_leaves_no_partial_line(
 
 def test_fsync_failure_is_a_write_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record = _record(tmp_path)
-    real_fsync = os.fsync
+    real_sync = os.fdatasync
     calls = {"n": 0}
 
     def failing(fd: int) -> None:
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError(errno.EIO, "Input/output error")
-        real_fsync(fd)
+        real_sync(fd)
 
-    monkeypatch.setattr(os, "fsync", failing)
+    monkeypatch.setattr(os, "fdatasync", failing)
     with pytest.raises(RecordWriteError, match="Input/output"):
         record.add_note("x", [], 0.0)
     assert len(scan_log((record.folder / "events.jsonl").read_bytes()).events) == 1

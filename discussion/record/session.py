@@ -344,11 +344,19 @@ class SessionRecord:
         Notes get their offset from their raw first-keystroke offset minus the lag, whatever
         `offset` says. `created` and `closed` cannot be appended here (see `close`).
         """
+        return self.log.append(*self._placed(data, offset))
+
+    def append_many(self, items: list[tuple[EventData, float | None]]) -> list[Event]:
+        """Append several events in order with one sync (group commit), as `append` places
+        each; all are durable on return, or none is written (`RecordWriteError`)."""
+        return self.log.append_many([self._placed(data, offset) for data, offset in items])
+
+    def _placed(self, data: EventData, offset: float | None) -> tuple[EventData, float]:
         if isinstance(data, CreatedData | ClosedData):
             raise ValueError(f"{data.TYPE} events are written by the record itself")
         if isinstance(data, NoteData):
             offset = max(0.0, data.raw_offset - data.lag_s)
-        return self.log.append(data, self._default_offset() if offset is None else offset)
+        return data, self._default_offset() if offset is None else offset
 
     def add_note(self, text: str, criteria: list[str], first_keystroke_offset: float) -> Event:
         """Record a note; its offset is the first keystroke's minus the configured lag."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
 from collections.abc import Callable, Sequence
 
 from textual import on, work
@@ -19,7 +20,9 @@ from discussion.bank import Question
 from discussion.guide import Advice
 from discussion.live import LiveSession
 from discussion.notes import format_clock, parse_note
-from discussion.record import RecordWriteError, SessionState
+from discussion.record import SessionState
+from discussion.record.events import NoteAmendedData, TimeWarningData
+from discussion.record.writer import WriterClosedError
 from discussion.settings import Settings
 from discussion.ui.catalog import Catalog
 from discussion.ui.commands import DiscussionCommands
@@ -27,12 +30,13 @@ from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.discussion_questions import QuestionsScreen
+from discussion.ui.screens.discussion_writes import NoteSaved, RecordWriterDied, WriteNotSaved
 from discussion.ui.screens.pause_reason import PauseReasonScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
 from discussion.ui.widgets.criteria_board import CriteriaBoard
 from discussion.ui.widgets.note_entry import NoteEntry
 from discussion.ui.widgets.question_panel import QuestionPanel
-from discussion.ui.widgets.recent_notes import RecentNotes
+from discussion.ui.widgets.recent_notes import RecentNotes, UnsavedNote
 from discussion.ui.widgets.recording_status import RecordingStatus
 
 log = logging.getLogger(__name__)
@@ -171,6 +175,7 @@ class DiscussionScreen(QuestionsScreen):
         self.warned: set[int] = set(self.state.time_warnings)
         self._pausing = False
         self._redraw_pending = False
+        self._unsaved: dict[int, UnsavedNote] = {}  # typed, not on disk yet (writer key)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -205,14 +210,19 @@ class DiscussionScreen(QuestionsScreen):
         if adjustments:  # recorded at set-up: a reminder as the discussion starts
             self.notify("; ".join(adjustments), title="Adjustments in place", timeout=30)
         self.query_one(NoteEntry).focus()
+        # Notes are saved on the record writer's thread: typing never waits for the disk.
+        self.live.start_writer(on_died=self._writer_died)
         # Everything loaded so far (catalog, widgets, the log) lives as long as the app: move
         # it out of the collector's sight, so a full collection while the assessor types scans
         # only what was made since (tens of ms otherwise, seen as a stalled note).
         gc.freeze()
 
     def on_unmount(self) -> None:
-        """Hand the frozen objects back to the collector (garbage among them is freed)."""
+        """Hand the frozen objects back to the collector (garbage among them is freed); the
+        record writer saves what is left and is joined off the UI thread (and by the session's
+        close or release, which wait for it)."""
         gc.unfreeze()
+        threading.Thread(target=self.live.stop_writer, name="record-writer-stop").start()
 
     # ------------------------------------------------------------------ drawing
     def redraw_soon(self) -> None:
@@ -251,7 +261,9 @@ class DiscussionScreen(QuestionsScreen):
         """The notes pane scrolls: many notes, newest at the bottom, kept in view."""
         notes = self.query_one(RecentNotes)
         shown = notes._shown
-        notes.show(self.state, max(self.settings.recent_notes, NOTES_KEPT))
+        notes.show(
+            self.state, max(self.settings.recent_notes, NOTES_KEPT), list(self._unsaved.values())
+        )
         if notes._shown is not shown:
             self.query_one("#notes-scroll", VerticalScroll).scroll_end(animate=False)
 
@@ -281,10 +293,7 @@ class DiscussionScreen(QuestionsScreen):
                 left = self.limit_minutes - minutes
                 message = f"{minutes} minutes gone, {left} left."
             self.notify(message, title="Time", severity="warning", timeout=10)
-            try:
-                self.live.time_warning(minutes)
-            except RecordWriteError as error:
-                self._alarm("write_error", f"time mark not logged: {error}")
+            self._submit(TimeWarningData(minutes=minutes), None, "time mark")
 
     # ------------------------------------------------------------------ notes
     @on(Input.Changed, "#note")
@@ -314,24 +323,87 @@ class DiscussionScreen(QuestionsScreen):
                 severity="warning",
             )
             criteria = []
+        offset = max(0.0, stamp - self.live.record.info.reaction_lag_s)
         try:
-            event = self.live.note(parsed.text, criteria, stamp)
-        except RecordWriteError as error:
-            # Nothing typed is lost: the text goes back in the box with its original stamp.
-            if entry is not None:
+            key = self.live.submit_note(parsed.text, criteria, stamp, self._written)
+        except WriterClosedError as error:
+            if entry is not None:  # nothing typed is lost: back in the box, original stamp
                 entry.restore(line, stamp)
-            self._alarm(
-                "note_not_saved", f"{error}. The note is still in the box: press Enter to retry."
-            )
+            self._alarm("note_not_saved", f"{error}: end the discussion and resume the session.")
             return
-        self.alarms.pop("note_not_saved", None)
-        # The screen's state is redrawn later: fold the new event now for the note's number.
-        saved = self.live.state().note(event.seq)
-        label = saved.label if saved is not None else "#?"  # "#3", or "mark 2" for a mark
-        self.query_one("#save-status", Label).update(
-            f"[green]✔ saved[/] {label} {format_clock(event.offset)}"
-        )
+        # On screen at once, "saving…"; saved once the writer says its sync completed.
+        self._unsaved[key] = UnsavedNote(key, line, parsed.text, criteria, offset)
+        self._show_notes()
+        self.query_one("#save-status", Label).update("[yellow]saving…[/]")
+        self._note_shown(key)
+
+    def _note_shown(self, key: int) -> None:
+        """The note `key` is on screen, not yet saved (a hook for the benchmark)."""
+
+    def _note_saved(self, key: int) -> None:
+        """The note `key` is shown as saved (a hook for the benchmark)."""
+
+    def on_note_saved(self, message: NoteSaved) -> None:
+        """A note is on disk: it is shown as saved (with its number) from now on."""
+        outcome = message.outcome
+        event = outcome.event
+        assert event is not None
+        self._unsaved.pop(outcome.key, None)
+        if not any(note.problem for note in self._unsaved.values()):
+            self.alarms.pop("note_not_saved", None)
+        self.state = self.live.state()  # folds the new event: the note's number
+        if isinstance(outcome.data, NoteAmendedData):
+            now = self.state.note(outcome.data.amends)  # a mark given text has a number now
+            name = "note" if now is None else now.label if now.is_mark else f"note #{now.number}"
+            self.notify(f"{name} amended (original kept)")
+        else:
+            saved = self.state.note(event.seq)
+            label = saved.label if saved is not None else "#?"  # "#3", or "mark 2" for a mark
+            waiting = f" · {len(self._unsaved)} saving…" if self._unsaved else ""
+            self.query_one("#save-status", Label).update(
+                f"[green]✔ saved[/] {label} {format_clock(event.offset)}{waiting}"
+            )
+        self._show_notes()
+        self._note_saved(outcome.key)
         self.redraw_soon()
+
+    def on_write_not_saved(self, message: WriteNotSaved) -> None:
+        """Not on disk: kept and retried in order (shown), or given up (back in the box)."""
+        outcome = message.outcome
+        error = outcome.error or "not saved"
+        unsaved = self._unsaved.get(outcome.key)
+        if outcome.retrying:
+            if unsaved is not None:
+                unsaved.problem = error
+            self._alarm(
+                "note_not_saved" if unsaved is not None else "write_error",
+                f"{error}. Kept in order and retried every second: free disk space.",
+            )
+        elif unsaved is not None:
+            del self._unsaved[outcome.key]
+            entry = self.query_one(NoteEntry)
+            if not entry.value:  # nothing typed is lost: back in the box
+                entry.restore(unsaved.line, unsaved.offset)
+                where = "It is back in the box: press Enter to retry."
+            else:
+                where = f"Type it again: {unsaved.line!r}."
+            self._alarm("note_not_saved", f"note not saved ({error}). {where}")
+        else:
+            self._alarm("write_error", f"{outcome.data.TYPE} not logged: {error}")
+        self._show_notes()
+
+    def _writer_died(self, message: str) -> None:
+        """On the dying writer thread: tell the screen."""
+        self.post_message(RecordWriterDied(message))
+
+    def on_record_writer_died(self, message: RecordWriterDied) -> None:
+        """An alarm, never silent; a new writer takes over what was waiting."""
+        self._alarm(
+            "record_writer",
+            f"{message.message}. A new writer took over; if this repeats, end the discussion "
+            "and resume the session.",
+        )
+        self.live.start_writer()
 
     def action_toggle_tag(self, index: int) -> None:
         """Add or remove the criterion at `index` on the board from the next note's tags."""
@@ -362,15 +434,10 @@ class DiscussionScreen(QuestionsScreen):
             parsed = parse_note(line, [c.id for c in self.component.criteria])
             note = self.state.note(seq)
             criteria = list(parsed.criteria) if parsed.criteria else (note.criteria if note else [])
-            try:
-                self.live.amend(seq, parsed.text, criteria)
-            except RecordWriteError as error:
+            try:  # "amended" is said once it is on disk (NoteSaved)
+                self.live.submit_amend(seq, parsed.text, criteria, self._written)
+            except (ValueError, WriterClosedError) as error:
                 self._alarm("note_not_saved", f"amendment not saved: {error}")
-                return
-            now = self.live.state().note(seq)  # folded: a mark given text has its number now
-            name = "note" if now is None else now.label if now.is_mark else f"note #{now.number}"
-            self.notify(f"{name} amended (original kept)")
-            self.refresh_all()
 
         self.app.push_screen(AmendNoteScreen(self.state), amended)
 
@@ -431,6 +498,7 @@ class DiscussionScreen(QuestionsScreen):
         """Stop the recorder on a thread (it joins the writer); dismiss on the UI thread."""
         while self._pausing:  # a pause or resume still under way is logged first
             await asyncio.sleep(0.05)
+        await asyncio.to_thread(self.live.flush_writes)  # the notes typed so far come first
         await asyncio.to_thread(self.live.stop_recording, reason="discussion ended")
         self.dismiss(True)
 

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from discussion.bank import Question
 from discussion.guide import STATUSES, Advice, Asked, Status, advise
 from discussion.live import LiveSession
-from discussion.record import RecordWriteError, SessionState
+from discussion.record import QuestionAskedData, SessionState
+from discussion.record.events import CriterionStatusData, EventData
+from discussion.record.writer import WriteOutcome, WriterClosedError
 from discussion.standard import Component
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.question_picker import QuestionPicker
@@ -51,6 +53,25 @@ class QuestionsScreen(TagKeysScreen):
 
     def _alarm(self, kind: str, message: str) -> None:
         raise NotImplementedError
+
+    def _written(self, outcome: WriteOutcome) -> None:
+        """On the record writer's thread: tell the screen (the handlers change it)."""
+        from discussion.ui.screens.discussion_writes import NoteSaved, WriteNotSaved
+
+        if not outcome.saved:
+            self.post_message(WriteNotSaved(outcome))
+        elif outcome.data.TYPE in ("note", "note_amended"):
+            self.post_message(NoteSaved(outcome))
+        # Anything else saved redraws through its EventLogged.
+
+    def _submit(self, data: EventData, offset: float | None, what: str) -> bool:
+        """Hand `data` to the record writer (returns at once); False if it was refused."""
+        try:
+            self.live.submit(data, offset, self._written)
+        except WriterClosedError as error:
+            self._alarm("write_error", f"{what} not logged ({error}): end and resume the session")
+            return False
+        return True
 
     # ------------------------------------------------------------------ the guide
     def _asked_ids(self) -> set[str]:
@@ -184,10 +205,8 @@ class QuestionsScreen(TagKeysScreen):
                 "No question selected: ctrl+n (F3) for the guide's next, ctrl+o (F4) to choose."
             )
             return
-        try:
-            self.live.ask(self.current.id, list(self.current.criteria))
-        except RecordWriteError as error:
-            self._alarm("write_error", f"question not logged: {error}")
+        asked = QuestionAskedData(question_id=self.current.id, criteria=list(self.current.criteria))
+        if not self._submit(asked, None, "question"):
             return
         self.skipped.discard(self.current.id)
         self.refresh_all()
@@ -212,10 +231,8 @@ class QuestionsScreen(TagKeysScreen):
         value = STATUS_VALUES.get(status)
         if value is None:
             return
-        try:
-            self.live.criterion_status(criterion, value, self.clock())
-        except RecordWriteError as error:
-            self._alarm("write_error", f"status of {criterion} not logged: {error}")
+        data = CriterionStatusData(criterion=criterion, status=value)
+        if not self._submit(data, self.clock(), f"status of {criterion}"):
             return
         self.notify(f"{criterion}: {status_text(value)}", timeout=3)
         self.refresh_all()
