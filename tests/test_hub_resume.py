@@ -1,5 +1,7 @@
 """A large hand-in killed with SIGKILL half-way resumes sending only the missing parts; the
-index survives a PostgreSQL restart during a push (the push finishes, one whole row)."""
+index survives a PostgreSQL restart during a push (the push finishes, one whole row); a large
+record altered after sealing, whose parts go up while it is verified, leaves nothing on the
+hub (its upload dropped, no object, no row)."""
 
 from __future__ import annotations
 
@@ -13,35 +15,38 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
+import pytest
 import soundfile
 from cli_inprocess import run_in_process
 from session_factory import make_session_info
 
 from discussion.hub.config import load_config
+from discussion.hub.errors import HubError
 from discussion.hub.multipart import PART_SIZE
 from discussion.hub.push import push_record
 from scripts.hub_servers import HubServers
 
+pytestmark = pytest.mark.slow  # each pushes tens of megabytes to a real store
 RATE = 16000
 SECONDS = 1800  # 57.6 MB of audio: seven 8 MiB parts
 
 
-def long_record(root: Path) -> Path:
-    """A sealed, signed record with SECONDS of (silent) audio."""
+def long_record(root: Path, seconds: int = SECONDS) -> Path:
+    """A sealed, signed record with `seconds` of (quiet noise) audio."""
     from discussion.record import RecordingStartedData, RecordingStoppedData, SessionRecord
 
     record = SessionRecord.create(make_session_info(), root)
     segment = "audio/segment-001.wav"
     (record.folder / "audio").mkdir(exist_ok=True)
-    frames = SECONDS * RATE
+    frames = seconds * RATE
     with soundfile.SoundFile(
         str(record.folder / segment), "w", RATE, 1, subtype="PCM_16", format="WAV"
     ) as wav:
         noise = np.random.default_rng(1).integers(-300, 300, 60 * RATE, dtype=np.int16)
-        for _ in range(SECONDS // 60):
+        for _ in range(seconds // 60):
             wav.write(noise)
     record.append(RecordingStartedData(segment=segment, start_offset=0.0, device="test"), 0.0)
-    record.append(RecordingStoppedData(segment=segment, frames=frames, reason="done"), SECONDS)
+    record.append(RecordingStoppedData(segment=segment, frames=frames, reason="done"), seconds)
     record.close("done")
     return record.folder
 
@@ -120,3 +125,23 @@ def test_postgresql_restarted_mid_push_the_push_finishes_with_one_whole_row(
         ).fetchall()
     assert len(rows) == 1
     assert rows[0][2] == sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_large_record_altered_after_sealing_leaves_nothing_on_the_hub(
+    hub_env: dict[str, str], hub_servers: HubServers, tmp_path: Path
+) -> None:
+    folder = long_record(tmp_path / "sessions", seconds=600)  # 19.2 MB: a multipart upload
+    assert run_in_process(["hub", "init"], env=dict(os.environ)).returncode == 0
+    audio = folder / "audio" / "segment-001.wav"
+    with audio.open("r+b") as wav:  # one sample changed, the size kept
+        wav.seek(audio.stat().st_size // 2)
+        wav.write(b"\x7f\x7f")
+    with pytest.raises(HubError) as refused:
+        push_record(folder, load_config())
+    assert "is not intact" in refused.value.message and "discussion verify" in refused.value.message
+    client = hub_servers.s3.client()
+    bucket = hub_env["DISCUSSION_HUB_BUCKET"]
+    assert client.list_objects_v2(Bucket=bucket).get("KeyCount") == 0  # type: ignore[attr-defined]
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []  # type: ignore[attr-defined]
+    with psycopg.connect(hub_env["DISCUSSION_HUB_DSN"]) as conn:
+        assert conn.execute("SELECT count(*) FROM hub_sessions").fetchone() == (0,)
