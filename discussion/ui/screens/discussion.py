@@ -359,9 +359,8 @@ class DiscussionScreen(QuestionsScreen):
         else:
             saved = self.state.note(event.seq)
             label = saved.label if saved is not None else "#?"  # "#3", or "mark 2" for a mark
-            waiting = f" · {len(self._unsaved)} saving…" if self._unsaved else ""
             self.query_one("#save-status", Label).update(
-                f"[green]✔ saved[/] {label} {format_clock(event.offset)}{waiting}"
+                f"[green]✔ saved[/] {label} {format_clock(event.offset)}"
             )
         self._show_notes()
         self._note_saved(outcome.key)
