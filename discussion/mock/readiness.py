@@ -3,7 +3,8 @@
     records = load_mock_records([folder_or_sessions_dir, ...])   # mock practice records only
     report = readiness(records, bank)
     report.criteria      # per criterion: questions practised, look-fors covered (self-ticked,
-                         # matched), seconds per answer, words per minute, questions to try
+                         # matched), seconds per answer, words per minute (spoken answers
+                         # only: a typed one has no speaking time), questions to try
     report.work_on       # the criteria to work on next, weakest first
     report.mocks         # one summary per mock, oldest first (the chart's series)
     report.series()      # [(label, matched %, self-ticked %)] for a terminal or SVG chart
@@ -66,6 +67,21 @@ class QuestionDone:
         return sum(a.end - a.start for a in self.answers)
 
     @property
+    def spoken(self) -> list[AnswerGivenData]:
+        """The answers said aloud: a typed one has no speaking time (no words per minute)."""
+        return [a for a in self.answers if a.ended_by != "typed"]
+
+    @property
+    def spoken_seconds(self) -> float:
+        """Time spent speaking (typed answers left out)."""
+        return sum(a.end - a.start for a in self.spoken)
+
+    @property
+    def spoken_words(self) -> int:
+        """Words said aloud (typed answers left out)."""
+        return sum(len(words(a.text)) for a in self.spoken)
+
+    @property
     def words(self) -> int:
         """Words said (or typed)."""
         return sum(len(words(a.text)) for a in self.answers)
@@ -85,6 +101,8 @@ class CriterionReadiness:
     answers: int = 0
     seconds: float = 0.0
     words: int = 0
+    spoken_seconds: float = 0.0
+    spoken_words: int = 0
     try_next: list[tuple[str, str]] = field(default_factory=list)  # (id, text) to practise
 
     @property
@@ -106,8 +124,10 @@ class CriterionReadiness:
 
     @property
     def words_per_minute(self) -> float | None:
-        """Speaking (or typing) rate over its answers."""
-        return self.words / (self.seconds / 60) if self.seconds > 0 else None
+        """Speaking rate over its spoken answers (None when all were typed)."""
+        if self.spoken_seconds <= 0:
+            return None
+        return self.spoken_words / (self.spoken_seconds / 60)
 
 
 @dataclass
@@ -124,6 +144,8 @@ class MockSummary:
     ticked: int
     seconds: float
     words: int
+    spoken_seconds: float = 0.0
+    spoken_words: int = 0
 
     @property
     def matched_pct(self) -> float:
@@ -137,8 +159,10 @@ class MockSummary:
 
     @property
     def words_per_minute(self) -> float | None:
-        """Speaking (or typing) rate over the mock's answers."""
-        return self.words / (self.seconds / 60) if self.seconds > 0 else None
+        """Speaking rate over the mock's spoken answers (None when all were typed)."""
+        if self.spoken_seconds <= 0:
+            return None
+        return self.spoken_words / (self.spoken_seconds / 60)
 
 
 @dataclass
@@ -242,6 +266,8 @@ def readiness(
             row.answers += len(item.answers)
             row.seconds += item.seconds
             row.words += item.words
+            row.spoken_seconds += item.spoken_seconds
+            row.spoken_words += item.spoken_words
         mocks.append(
             MockSummary(
                 label=record.label,
@@ -254,6 +280,8 @@ def readiness(
                 ticked=sum(len(d.ticked) for d in done),
                 seconds=sum(d.seconds for d in done),
                 words=sum(d.words for d in done),
+                spoken_seconds=sum(d.spoken_seconds for d in done),
+                spoken_words=sum(d.spoken_words for d in done),
             )
         )
     weak = sorted(
