@@ -5,7 +5,8 @@ transcribed as it is spoken, and its end found by a silence after some speech (o
                               config=ListenerConfig.from_settings(settings))
     listener.start()                  # on_mount: recording + the recogniser (AudioUnavailable)
     start_s = listener.begin_answer() # after the question was spoken (SpeechFinished)
-    ...                               # AnswerTextGrew(text) every couple of seconds
+    ...                               # AnswerTextGrew(text) every couple of seconds,
+    ...                               # ListenerLevel (the microphone's level) ~10 times a second
     listener.end_answer()             # the key; or a silence of `end_silence_s` after speech
     ...                               # AnswerEnded(start_s, end_s, text, words, reason)
     summary = listener.stop()         # on_unmount: the recording's StopSummary (or close())
@@ -125,6 +126,15 @@ class AnswerEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class ListenerLevel:
+    """The microphone's level (the recorder's `Level`, about every 100 ms), for a meter."""
+
+    rms_dbfs: float
+    peak_dbfs: float
+    offset: float
+
+
+@dataclass(frozen=True, slots=True)
 class ListenerAlarm:
     """The recorder's alarm (device lost, write error, silence, overflow), to show until cleared."""
 
@@ -151,6 +161,7 @@ ListenerEvent = (
     ListenerReady
     | AnswerTextGrew
     | AnswerEnded
+    | ListenerLevel
     | ListenerAlarm
     | ListenerAlarmCleared
     | ListenerFailed
@@ -305,6 +316,7 @@ class AnswerListener:
         """From the recorder's threads: levels end answers; alarms and failures are passed on."""
         if isinstance(event, Level):
             self._level(event)
+            self._emit(ListenerLevel(event.rms_dbfs, event.peak_dbfs, event.offset))
         elif isinstance(event, Started):
             with self._lock:
                 self._started_at = event.offset

@@ -14,7 +14,7 @@ without a voice the questions are only shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -52,6 +52,7 @@ class SpeakerLike(Protocol):
     """The voice (discussion.voice.Speaker)."""
 
     def say(self, text: str) -> None: ...
+    def prepare(self, texts: Iterable[str]) -> None: ...
     def stop(self) -> None: ...
     def close(self, timeout: float = ...) -> None: ...
 
@@ -72,7 +73,7 @@ class Answer:
     text: str
     start_s: float
     end_s: float
-    reason: str = "key"
+    reason: str = "key"  # "silence", "key", "stopped"; "typed": no speaking time (no wpm)
 
 
 @dataclass
@@ -159,9 +160,12 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         end_silence_s: float = 2.5,
         on_answer: Callable[[Answer], None] | None = None,
         tick_seconds: float = 0.25,
+        probes_of: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
         """`speaker_factory` None: questions as text only; `listener_factory` None: typed
-        answers. `on_answer` is called (UI thread) with each answer as given (the record)."""
+        answers. `on_answer` is called (UI thread) with each answer as given (the record).
+        `probes_of(question_id)`: the question's probes, which the voice makes ready while the
+        apprentice answers (so the follow-up starts at once)."""
         super().__init__()
         self.examiner = examiner
         self.length_min = length_min
@@ -174,6 +178,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         self.end_silence_s = end_silence_s
         self.on_answer = on_answer
         self.tick_seconds = tick_seconds
+        self.probes_of = probes_of
         self.speaker: SpeakerLike | None = None
         self.listener: ListenerLike | None = None
         self.prompt: Any = None
@@ -291,8 +296,22 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
             self.phase = "speaking"
             self._state("The examiner is asking… (ctrl+s to answer straight away)")
             self.speaker.say(self._spoken(prompt))
+            self._prepare_probes(prompt)
         else:
             self._listen()
+
+    def _prepare_probes(self, prompt: Any) -> None:
+        """Have the voice make the question's probes while it is answered (after the prompt's
+        own speech, which goes first): whichever the examiner picks then plays at once."""
+        if self.speaker is None or self.probes_of is None:
+            return
+        try:
+            probes = [p for p in self.probes_of(prompt.question_id) if p != prompt.text]
+        except Exception:  # no probes known: each is made when it is asked
+            self.log.error("the probes of %s could not be found", prompt.question_id)
+            return
+        if probes:
+            self.speaker.prepare(probes)
 
     @staticmethod
     def _spoken(prompt: Any) -> str:
@@ -342,7 +361,18 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
     def _heard(self, message: ListenerReported) -> None:
         event = message.event
         name = type(event).__name__
-        if name == "AnswerTextGrew" and self.phase == "answering":
+        if name == "ListenerLevel":
+            self.query_one(RecordingStatus).set_level(
+                float(event.rms_dbfs),  # type: ignore[attr-defined]
+                float(event.peak_dbfs),  # type: ignore[attr-defined]
+            )
+        elif name == "ListenerAlarm":
+            self.alarms[str(event.kind)] = str(event.message)  # type: ignore[attr-defined]
+            self.query_one(AlarmBanner).show(self.alarms)
+        elif name == "ListenerAlarmCleared":
+            self.alarms.pop(str(event.kind), None)  # type: ignore[attr-defined]
+            self.query_one(AlarmBanner).show(self.alarms)
+        elif name == "AnswerTextGrew" and self.phase == "answering":
             self.live_text = str(getattr(event, "text", ""))
             self.query_one(MockLiveAnswer).show(self.live_text, True)
         elif name == "AnswerEnded" and self.phase in ("answering", "waiting"):
@@ -388,7 +418,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
             return
         end = self.clock()
         start = self.started_at if self.started_at is not None else end
-        self._answered(Answer(self.prompt, text, start, end))
+        self._answered(Answer(self.prompt, text, start, end, reason="typed"))
 
     def action_repeat(self) -> None:
         """Say the question again (and show it: it is always on screen)."""

@@ -144,6 +144,7 @@ async def _run(
         end_silence_s=settings.mock_end_silence_s,
         on_answer=answered,
         tick_seconds=parts.tick_seconds,
+        probes_of=lambda qid: _practice_probes(catalog, qid),
     )
     done = await app.push_screen(screen, wait_for_dismiss=True)
     for listener in listeners:  # the recording ends before the record is sealed
@@ -151,6 +152,14 @@ async def _run(
     ticks = {q.question_id: q.ticked for q in done or []}
     folder = await asyncio.to_thread(record.finish, ticks)
     await _readiness(app, catalog, home, folder)
+
+
+def _practice_probes(catalog: Catalog, question_id: str) -> list[str]:
+    """The probes of a practice question (none for anything else: never an assessment text)."""
+    question = catalog.bank.get(question_id)
+    if question is None or question.set != "practice":
+        return []
+    return list(question.probes)
 
 
 def _open_record(catalog: Catalog, plan: Any, setup: MockSetup, home: Path | None) -> Any:

@@ -2,8 +2,11 @@
 a self-check list the apprentice ticks, with the automatic cue matches shown beside.
 
 The apprentice's ticks are theirs: the matches never tick a box. Dismissed with the ticked
-look-fors' indexes (from 0). The replay plays the answers' span of the mock's recording through
-`discussion.playback.Player`, which owns its thread and reports by posting `ReplayReported`.
+look-fors' indexes (from 0). The replay plays the answers' span of the mock's recording
+through `discussion.playback.Player`, which owns its thread and reports by posting
+`ReplayReported`. The mock's recording runs on meanwhile but no answer is being taken; a replay
+is silenced (its output closed) before the screen goes, so none of it can reach the microphone
+in the next answer.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ class ReplayReported(Message, bubble=False):
     def __init__(self, report: object) -> None:
         super().__init__()
         self.report = report
+
+
+class ReplayStopped(Message, bubble=False):
+    """The player's thread has ended and its output is closed: nothing more comes out."""
 
 
 class ReplayReady(Message, bubble=False):
@@ -108,6 +115,7 @@ class MockSelfCheckScreen(Screen[list[int]]):
         self.open_stream = open_stream
         self.player: Any = None
         self.playing = False
+        self.leaving = False
         self.span = (
             min((a.start_s for a in done.answers), default=0.0),
             max((a.end_s for a in done.answers), default=0.0),
@@ -147,7 +155,10 @@ class MockSelfCheckScreen(Screen[list[int]]):
         if problem:
             return f"No replay: {problem}"
         start, end = self.span
-        return f"r: hear your answers again ({format_clock(start)}–{format_clock(end)})"
+        return (
+            f"r: hear your answers again ({format_clock(start)}–{format_clock(end)}); no answer "
+            "is being taken while you listen"
+        )
 
     # ------------------------------------------------------------------ replay
     @work(thread=True, exit_on_error=False, group="check-open")
@@ -202,6 +213,8 @@ class MockSelfCheckScreen(Screen[list[int]]):
 
     def action_replay(self) -> None:
         """Play the answers from their start, or pause."""
+        if self.leaving:
+            return
         if self.player is None:
             self.notify(
                 "No replay for these answers."
@@ -218,5 +231,26 @@ class MockSelfCheckScreen(Screen[list[int]]):
 
     # ------------------------------------------------------------------ done
     def action_carry_on(self) -> None:
-        """Keep the ticks and go on."""
+        """Keep the ticks and go on (a replay is silenced first: the next answer may begin as
+        soon as this screen goes, and must not hear it)."""
+        if self.leaving:
+            return
+        self.leaving = True
+        if self.player is None:
+            self.dismiss(self.query_one(MockLookFors).ticked)
+            return
+        player, self.player = self.player, None
+        self.playing = False
+        self.query_one("#check-replay", Static).update("Stopping the replay…")
+        self._silence(player)
+
+    @work(thread=True, exit_on_error=False, group="check-stop")
+    def _silence(self, player: Any) -> None:
+        try:
+            player.stop(wait=True)  # joins its thread: the output is closed on return
+        finally:
+            self.post_message(ReplayStopped())
+
+    @on(ReplayStopped)
+    def _stopped(self, _message: ReplayStopped) -> None:
         self.dismiss(self.query_one(MockLookFors).ticked)

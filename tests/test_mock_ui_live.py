@@ -1,0 +1,277 @@
+"""The live mock screen's faults found when it was tried (issue 12), each through the real app in
+Pilot: the level meter shows the microphone while listening (not -∞ dB), the voice makes the
+question's probes ready while it is answered, typed answers are marked typed (no words per
+minute in the readiness report) and sit on the record's timeline, and a replay in the self-check
+is silenced before the next answer can begin.
+
+The listener is the real AnswerListener over a fake input stream (steady loud blocks at
+real-time pace) with a fake recogniser; the voice is a fake that finishes each utterance at once;
+the replay's output is playback_helpers' fake output.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from audio_helpers import FakeStreamFactory
+from playback_helpers import FakeOutputFactory
+from textual.pilot import Pilot
+from textual.widgets import DataTable, TextArea
+from ui_helpers import catalog
+
+from discussion.mock.listener import AnswerListener, ListenerConfig
+from discussion.mock.readiness import load_mock_records
+from discussion.settings import Settings
+from discussion.transcript.engine import FloatArray
+from discussion.transcript.model import EngineInfo, Segment, Word
+from discussion.ui.screens.mock_app import MockApp
+from discussion.ui.screens.mock_discussion import MockDiscussionScreen
+from discussion.ui.screens.mock_flow import MockParts
+from discussion.ui.screens.mock_readiness import MockReadinessScreen
+from discussion.ui.screens.mock_self_check import MockSelfCheckScreen
+from discussion.ui.screens.mock_setup import Devices, MockSetupScreen
+from discussion.ui.widgets.level_meter import LevelMeter
+from discussion.voice import SpeechFinished
+
+LOUD = 3000  # about -21 dBFS
+MIC_NO_VOICE = Devices("fake microphone", "", False, "no audio output")
+VOICE_NO_MIC = Devices(None, "no microphone found", True, "")
+
+
+class SteadyWords:
+    """A recogniser hearing one word per half second of sound."""
+
+    @property
+    def info(self) -> EngineInfo:
+        return EngineInfo(name="fake", version="0", model="steady words", model_sha256="0")
+
+    def transcribe(self, samples: FloatArray) -> Iterator[Segment]:
+        step = 8000
+        words = [
+            Word(start=i / 16000, end=i / 16000 + 0.5, word=f" word{n}", probability=1)
+            for n, i in enumerate(range(0, len(samples) - step + 1, step))
+            if np.abs(samples[i : i + step]).min() > 0.01
+        ]
+        if words:
+            yield Segment(start=words[0].start, end=words[-1].end, text="", words=words)
+
+
+class FakeSpeaker:
+    """The voice: each say() is over at once (SpeechFinished); prepare() calls are kept."""
+
+    def __init__(self, report: Callable[[object], None]) -> None:
+        self.report = report
+        self.said: list[str] = []
+        self.prepared: list[list[str]] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        self.report(SpeechFinished(text, False, time.monotonic()))
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        self.prepared.append(list(texts))
+
+    def stop(self) -> None:
+        pass
+
+    def close(self, timeout: float = 5.0) -> None:
+        pass
+
+
+class WatchedListener(AnswerListener):
+    """The real listener, noting at each begin_answer() whether any replay output is open."""
+
+    outputs: FakeOutputFactory | None = None
+    open_at_begin: list[bool]
+
+    def begin_answer(self) -> float:
+        outputs = self.outputs.outputs if self.outputs is not None else []
+        self.open_at_begin.append(any(not o.closed for o in outputs))
+        return super().begin_answer()
+
+
+def listener_factory(
+    outputs: FakeOutputFactory | None = None, made: list[WatchedListener] | None = None
+) -> Any:
+    def make(record: Any, _setup: object, report: Callable[[object], None]) -> AnswerListener:
+        listener = WatchedListener(
+            record.audio_path,
+            report,
+            config=ListenerConfig(end_silence_s=30.0, chunk_s=0.5),
+            engine_factory=SteadyWords,
+            stream_factory=FakeStreamFactory(value=LOUD),
+        )
+        listener.outputs, listener.open_at_begin = outputs, []
+        listener.start()
+        if made is not None:
+            made.append(listener)
+        return listener
+
+    return make
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def open_mock(pilot: Pilot[None], app: MockApp) -> MockDiscussionScreen:
+    assert await wait_until(pilot, lambda: isinstance(app.screen, MockSetupScreen), 10)
+    setup = app.screen
+    assert isinstance(setup, MockSetupScreen)
+    assert await wait_until(pilot, lambda: setup.devices is not None, 10)
+    await pilot.pause()
+    await pilot.press("ctrl+s")  # 15 minutes, all criteria
+    assert await wait_until(pilot, lambda: isinstance(app.screen, MockDiscussionScreen), 10)
+    screen = app.screen
+    assert isinstance(screen, MockDiscussionScreen)
+    assert await wait_until(pilot, lambda: screen.prompt is not None, 10)  # mounted, asking
+    return screen
+
+
+@pytest.mark.slow
+async def test_the_level_meter_shows_the_microphone_while_the_answer_is_heard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    parts = MockParts(probe=lambda: MIC_NO_VOICE, listener_factory=listener_factory(), seed=1)
+    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_mock(pilot, app)
+        assert screen.listener is not None
+        assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+        meter = screen.query_one(LevelMeter)
+        assert meter.display
+        assert await wait_until(pilot, lambda: meter.rms_dbfs > -30, 5), meter.rms_dbfs
+        assert meter.rms_dbfs == pytest.approx(20 * np.log10(LOUD / 32768), abs=1.0)
+        assert "-∞" not in str(meter.render())
+        await pilot.press("ctrl+o", "y")
+        await pilot.pause(0.5)
+
+
+@pytest.mark.slow
+async def test_the_voice_makes_the_questions_probes_ready_while_it_is_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    speakers: list[FakeSpeaker] = []
+
+    def speaker(report: Callable[[object], None]) -> FakeSpeaker:
+        speakers.append(FakeSpeaker(report))
+        return speakers[-1]
+
+    parts = MockParts(probe=lambda: VOICE_NO_MIC, speaker_factory=speaker, seed=1)
+    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_mock(pilot, app)
+        [voice] = speakers
+        first = screen.prompt
+        question = catalog().bank.get(first.question_id)
+        assert question is not None and question.probes
+        assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+        # The question was said, then its probes were given to the voice to make ready.
+        assert voice.said and voice.prepared == [list(question.probes)]
+        screen.query_one("#mock-answer", TextArea).insert("I am not sure.")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: screen.prompt.kind == "probe", 5)
+        assert voice.said[-1] == screen.prompt.text in voice.prepared[0]  # said ready-made
+        await pilot.press("ctrl+o", "y")
+        await pilot.pause(0.5)
+
+
+@pytest.mark.slow
+async def test_typed_answers_are_typed_on_the_records_timeline_with_no_words_per_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    no_devices = Devices(None, "no microphone found", False, "no audio output")
+    parts = MockParts(probe=lambda: no_devices, seed=1, tick_seconds=3600)  # the real clock
+    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_mock(pilot, app)
+        opened = time.monotonic()
+        for _ in range(2):
+            # Pasted at once: a typed answer has no speaking time to make a rate of.
+            screen.query_one("#mock-answer", TextArea).insert("word " * 40)
+            await pilot.pause(0.3)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        answered = time.monotonic() - opened
+        await pilot.press("ctrl+o", "y")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MockReadinessScreen), 10)
+        readiness = app.screen
+        assert isinstance(readiness, MockReadinessScreen)
+        question = catalog().bank.get(screen.done[0].question_id)
+        assert question is not None
+        row = readiness.report.criterion(question.primary)
+        assert row.practised and row.answers == 2 and row.words_per_minute is None
+        table = readiness.query_one(DataTable)
+        assert await wait_until(pilot, lambda: table.row_count > 0, 5)
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[0] == question.primary and cells[-1] == "–", cells
+    [record], _ = load_mock_records([tmp_path / "sessions"])
+    answers = record.state.answers
+    assert [a.ended_by for a in answers] == ["typed", "typed"]
+    # On the record's clock, as the events around them: after the mock's start (offset 0), in
+    # order, and no further from it than the time the mock has run.
+    assert 0 <= answers[0].start <= answers[0].end <= answers[1].start <= answers[1].end
+    assert answers[1].end <= answered + 1.0
+    assert 0.25 <= answers[0].end - answers[0].start <= answered  # first key to ctrl+s
+    events = record.state
+    assert events.mock is not None and events.mock.answers_by == "typing"
+
+
+@pytest.mark.slow
+async def test_a_replay_in_the_self_check_is_silenced_before_the_next_answer_begins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    outputs = FakeOutputFactory()
+    made: list[WatchedListener] = []
+    parts = MockParts(
+        probe=lambda: MIC_NO_VOICE,
+        listener_factory=listener_factory(outputs, made),
+        open_stream=outputs,
+        seed=1,
+    )
+    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_mock(pilot, app)
+        first = screen.prompt.question_id
+        while not isinstance(app.screen, MockSelfCheckScreen):  # the question and its probes
+            assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+            await pilot.pause(1.2)  # a second or so of (loud) answer
+            await pilot.press("ctrl+s")
+            assert await wait_until(
+                pilot,
+                lambda: screen.phase == "answering" or isinstance(app.screen, MockSelfCheckScreen),
+                5,
+            )
+        check = app.screen
+        assert isinstance(check, MockSelfCheckScreen)
+        assert await wait_until(pilot, lambda: bool(check.query("#check-replay")), 5)
+        assert "no answer is being taken" in str(check.query_one("#check-replay").render())
+        assert await wait_until(pilot, lambda: check.player is not None, 5)
+        await pilot.press("r")  # replay the answers
+        assert await wait_until(pilot, lambda: bool(outputs.outputs), 5)
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")  # carry on while it plays
+        assert await wait_until(pilot, lambda: screen.prompt.question_id != first, 5)
+        assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+        [listener] = made
+        # Every answer began with no replay output open: the last, after the replay, too.
+        assert len(listener.open_at_begin) >= 2
+        assert listener.open_at_begin == [False] * len(listener.open_at_begin)
+        assert all(o.closed for o in outputs.outputs)
+        await pilot.press("ctrl+o", "y")
+        await pilot.pause(0.5)
