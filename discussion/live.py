@@ -36,6 +36,7 @@ from discussion.audio import (
 from discussion.audio.stream import StreamFactory
 from discussion.errors import UserError
 from discussion.evidence_queue import EvidenceQueue
+from discussion.live_writes import LiveWrites
 from discussion.record import (
     AlarmClearedData,
     AlarmData,
@@ -54,10 +55,10 @@ from discussion.record import (
     TimeWarningData,
     resume,
 )
-from discussion.record.events import CriterionStatus, CriterionStatusData, NoteAmendedData, NoteData
+from discussion.record.events import CriterionStatus, CriterionStatusData
 from discussion.record.info import RECORDER_LOG
 from discussion.record.state import SessionState, apply_event, empty_state
-from discussion.record.writer import Done, RecordWriter, WriteOutcome
+from discussion.record.writer import RecordWriter
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,9 @@ DISCARDABLE_BEFORE_CONSENT = frozenset(
 )
 
 
-class LiveSession:
-    """Owns an open `SessionRecord` and, while recording, a `Recorder` writing its next segment."""
+class LiveSession(LiveWrites):
+    """Owns an open `SessionRecord` and, while recording, a `Recorder` writing its next segment;
+    its record writer (`LiveWrites`) saves what a screen submits."""
 
     def __init__(
         self,
@@ -116,6 +118,7 @@ class LiveSession:
         self._state = empty_state(record.info, owned=True)
         self._state_lock = threading.Lock()
         self._writer: RecordWriter | None = None  # started by `start_writer` (a screen's mount)
+        self._writer_stop = threading.Lock()  # a second `stop_writer` waits for the first's join
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -295,70 +298,6 @@ class LiveSession:
         event = self.record.add_note(text, criteria, first_keystroke_offset)
         self._notify(event)
         return event
-
-    # ------------------------------------------------------------------ the record writer
-    def start_writer(self, on_died: Callable[[str], None] | None = None) -> RecordWriter:
-        """Start (or return) the thread that saves submitted events; joined by `close`,
-        `release` and `stop_writer`. `on_died` is called (on that thread) if it dies."""
-        with self._lock:
-            if self._writer is None:
-                self._writer = RecordWriter(self._commit, on_died=on_died, name="record-writer")
-            elif on_died is not None:
-                self._writer._on_died = on_died
-        self._writer.start()
-        return self._writer
-
-    def submit_note(
-        self, text: str, criteria: list[str], first_keystroke_offset: float, done: Done
-    ) -> int:
-        """Queue a note (stamped at its first keystroke) behind everything submitted before;
-        returns at once with its key. `done` hears, from the writer thread, when it is on disk
-        (or why not yet)."""
-        raw = max(0.0, first_keystroke_offset)
-        data = NoteData(
-            text=text, criteria=criteria, raw_offset=raw, lag_s=self.record.info.reaction_lag_s
-        )
-        return self.start_writer().submit(data, None, done)
-
-    def submit_amend(self, note_seq: int, text: str, criteria: list[str], done: Done) -> int:
-        """Queue a correction of note `note_seq` (ValueError if it is not a saved note)."""
-        events = self.record.events
-        if not (0 <= note_seq < len(events)) or events[note_seq].type != "note":
-            raise ValueError(f"seq {note_seq} is not a note")
-        data = NoteAmendedData(amends=note_seq, text=text, criteria=criteria)
-        return self.start_writer().submit(data, self.offset_now(), done)
-
-    def submit(self, data: EventData, offset: float | None = None, done: Done | None = None) -> int:
-        """Queue any other event (a question asked, a status, a time mark) at `offset`
-        (default: now on the sample clock, taken now, not when the disk takes it)."""
-        when = self.offset_now() if offset is None else offset
-        return self.start_writer().submit(data, max(0.0, when), done)
-
-    def flush_writes(self, timeout: float | None = 10.0) -> bool:
-        """Block until everything submitted is on disk (False: not within `timeout`, or the
-        record refuses it for now)."""
-        writer = self._writer
-        return writer is None or writer.flush(timeout)
-
-    def stop_writer(self, timeout: float = 10.0) -> list[WriteOutcome]:
-        """Save what was submitted, stop the writer thread and join it (blocking); returns the
-        writes that could not be saved. A later submission starts a new writer."""
-        with self._lock:
-            writer, self._writer = self._writer, None
-        if writer is None:
-            return []
-        lost = writer.close(timeout)
-        for outcome in lost:
-            log.error("a %s event was not saved: %s", outcome.data.TYPE, outcome.error)
-        return lost
-
-    def _commit(self, items: list[tuple[EventData, float | None]]) -> list[Event]:
-        """On the writer thread: waiting recorder evidence first, then `items`, one sync."""
-        self._save_backlog()
-        events = self.record.append_many(items)
-        for event in events:
-            self._notify(event)
-        return events
 
     def amend(self, note_seq: int, text: str, criteria: list[str]) -> Event:
         """Correct a note: a new `note_amended` event; the original stays."""
