@@ -97,6 +97,7 @@ async def test_review_shows_the_verdict_moments_and_levels(sample: Path) -> None
         assert "00:00" in rendered and "00:10" in rendered  # the ruler
 
 
+@pytest.mark.ui_flow
 async def test_enter_on_a_note_plays_from_its_pre_roll(sample: Path) -> None:
     async with host(sample).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
