@@ -64,6 +64,7 @@ async def test_set_filter_cycles_and_hides_the_other_set() -> None:
         assert tree.set_filter == "all"
 
 
+@pytest.mark.ui_flow
 async def test_text_filter_narrows_the_tree_and_escape_clears_it() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
