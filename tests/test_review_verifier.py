@@ -194,6 +194,7 @@ async def test_each_criterion_has_its_own_colour_and_the_legend_names_them(recor
         assert all(c.id in text for c in criteria)
 
 
+@pytest.mark.ui_flow
 async def test_the_pre_roll_is_shown_and_changed_by_keys(record: Path) -> None:
     async with host(record).run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
