@@ -346,6 +346,7 @@ async def test_dead_sound_server_shows_the_fix_and_allows_notes_only(
 
 
 # ---------------------------------------------------------------------------- snapshots
+@pytest.mark.ui_flow
 def test_snapshot_setup(snap_compare: SnapCompare) -> None:
     assert snap_compare(ScreenHost(stub_screen), terminal_size=(80, 24), run_before=settle)
 
