@@ -295,6 +295,7 @@ async def test_a_declined_consent_shows_it_did_not_go_ahead_not_a_grade(
         assert "Nothing was assessed" in criteria and "UNDECIDED" not in criteria
 
 
+@pytest.mark.ui_flow
 async def test_a_tampered_record_says_it_is_not_intact(sessions: Path) -> None:
     wav = sessions / SAMPLE.name / "audio" / "segment-001.wav"
     data = bytearray(wav.read_bytes())
