@@ -218,6 +218,7 @@ async def test_search_counts_and_steps_through_the_matches(transcribed: Path) ->
         assert pane.hits == [] and pane.hit_text == "no matches"
 
 
+@pytest.mark.ui_flow
 async def test_a_note_selected_in_the_list_shows_its_words(transcribed: Path) -> None:
     # A line every 1.5 s as well: more than the pane shows at once, so it has to scroll.
     filler = [(t * 1.5, f"filler {t}", 0.9) for t in range(90) if int(t * 1.5) % 22 > 2]
