@@ -54,6 +54,7 @@ def test_review_screen_80x24(snap_compare: SnapCompare, record: Path) -> None:
     assert snap_compare(review(record), terminal_size=(80, 24), run_before=settle)
 
 
+@pytest.mark.ui_flow
 def test_review_screen_with_judgements_160x45(snap_compare: SnapCompare, record: Path) -> None:
     judge(record, "Kim Verifier", judgement=Judgement("1A", agree=True, comment="clear", refs="1"))
     judge(
