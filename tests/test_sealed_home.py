@@ -135,6 +135,7 @@ async def test_r_on_a_record_whose_closed_line_was_set_aside_says_not_recovered(
     assert log.read_bytes() == b"".join(lines[:-1])  # nothing appended
 
 
+@pytest.mark.ui_flow
 async def test_the_app_refuses_to_resume_a_record_whose_closed_line_was_set_aside(
     sessions: Path,
 ) -> None:
