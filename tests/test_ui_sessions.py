@@ -76,6 +76,7 @@ async def test_lists_every_session_and_filters_as_you_type(sessions: Path) -> No
         assert shown(app) == [("Dan Declined", "did not go ahead", "—")]
 
 
+@pytest.mark.ui_flow
 async def test_a_bad_date_is_named_and_the_list_stays(sessions: Path) -> None:
     app = ScreenHost(lambda: SessionsScreen(sessions))
     async with app.run_test(size=(120, 30)) as pilot:
