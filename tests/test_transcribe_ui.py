@@ -260,6 +260,7 @@ async def test_an_engine_that_cannot_be_used_is_said_before_any_run(tmp_path: Pa
         assert app.transcriptions.job(folder) is None and source.made == 0
 
 
+@pytest.mark.ui_flow
 async def test_the_sealed_dialog_offers_it_with_an_estimate_and_runs_it(tmp_path: Path) -> None:
     folder = bursts_record(tmp_path)
     engine = GateEngine()
