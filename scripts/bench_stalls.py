@@ -7,6 +7,10 @@ if it took longer than `threshold_s`; `report()` says, for the worst cases, wher
 fell (the deepest frames of the product and of Textual), which message the UI thread was
 handling, and how long the collector ran.
 
+Other threads named in `others` (e.g. the record writer, where a note's sync now runs) are
+sampled at the same moments: the report says where they were (a note slow to be *saved* while
+the UI thread idles shows as the writer in its sync).
+
 Sampling with `sys._current_frames()` is cheap (it takes the GIL briefly) and needs no extra
 package; a stall caused by CPU contention from other processes shows as samples spread over
 ordinary code, a real one as many samples in the same place.
@@ -33,6 +37,7 @@ class Sample:
     at: float
     stack: list[str]
     message: str
+    others: dict[str, str] = field(default_factory=dict)  # thread name: its innermost frame
 
 
 @dataclass
@@ -81,8 +86,10 @@ class StallWatch:
         interval_s: float = 0.005,
         threshold_s: float = 0.05,
         after_s: float = 0.01,
+        others: tuple[str, ...] = (),
     ) -> None:
         self.thread_id = thread_id if thread_id is not None else threading.get_ident()
+        self.others = others  # names of more threads to sample
         self.interval_s = interval_s
         self.threshold_s = threshold_s
         self.after_s = after_s  # no samples for the first part of a quick operation
@@ -140,17 +147,25 @@ class StallWatch:
             operation = self._current
             if operation is None or time.perf_counter() - operation.began < self.after_s:
                 continue
-            frame = sys._current_frames().get(self.thread_id)
+            frames = sys._current_frames()
+            frame = frames.get(self.thread_id)
             if frame is None:
                 continue
+            others: dict[str, str] = {}
+            if self.others:
+                for thread in threading.enumerate():
+                    other = frames.get(thread.ident or -1)
+                    if thread.name in self.others and other is not None:
+                        others[thread.name] = _describe(other)
             stack: list[str] = []
             walk: FrameType | None = frame
             while walk is not None:
                 stack.append(_describe(walk))
                 walk = walk.f_back
             stack.reverse()
-            operation.samples.append(Sample(time.perf_counter(), stack, _message_of(frame)))
-            del frame, walk
+            sample = Sample(time.perf_counter(), stack, _message_of(frame), others)
+            operation.samples.append(sample)
+            del frame, walk, frames
 
     def report(self, worst: int = 3, depth: int = 6) -> list[str]:
         """Lines describing the `worst` kept operations: time, collections, where the samples
@@ -185,6 +200,10 @@ class StallWatch:
             )
             for frame, count in own.most_common(2):
                 lines.append(f"    own code {count:3d}x {frame}")
+            for name in self.others:
+                where = Counter(s.others[name] for s in operation.samples if name in s.others)
+                for frame, count in where.most_common(2):
+                    lines.append(f"    {name} {count:3d}x {frame}")
         return lines
 
     def worst_summary(self) -> str:

@@ -307,3 +307,20 @@ def test_waiting_in_the_writer_never_blocks_a_reader_of_the_log(
     assert live.flush_writes(5)
     assert [n.text for n in live.state().notes] == ["slow"]
     live.release()
+
+
+def test_the_stall_watch_says_where_the_record_writer_was() -> None:
+    from scripts.bench_stalls import StallWatch
+
+    def in_sync() -> None:
+        time.sleep(0.3)  # a slow sync, as seen from the sampler
+
+    writer = threading.Thread(target=in_sync, name="record-writer")
+    with StallWatch(threshold_s=0.05, others=("record-writer",)) as watch:
+        writer.start()
+        watch.begin("note 0")
+        time.sleep(0.15)  # the UI thread waits meanwhile
+        watch.finish()
+        writer.join()
+    report = "\n".join(watch.report())
+    assert "record-writer" in report and "in_sync" in report, report
