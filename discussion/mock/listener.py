@@ -26,6 +26,7 @@ A thread that dies is reported (`ListenerFailed`; the recorder's own deaths come
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -436,6 +437,8 @@ class AnswerListener:
             with self._lock:
                 self._wake.wait(0.05 if tail is not None else 0.1)
             return
+        if tail is not None:
+            self._settle(answer)  # the speech is over: read only what the last read left open
         segments = self._transcribe(engine, answer.window_s, until)
         keep_until = until - cfg.commit_margin_s
         done: list[Word] = []
@@ -459,6 +462,17 @@ class AnswerListener:
             answer.text = text
             self._emit(AnswerTextGrew(answer.start_s, text))
 
+    def _settle(self, answer: _Answer) -> None:
+        """Commit the provisional words that end `commit_margin_s` clear of the audio read, and
+        move the window past them: once the speech is over, the last read need not be redone
+        from the start of its sentence (seconds of audio under load), only from there."""
+        clear_until = answer.read_until_s - self.config.commit_margin_s
+        kept = list(itertools.takewhile(lambda w: w.end <= clear_until, answer.provisional))
+        if kept:
+            answer.committed.extend(kept)
+            answer.provisional = answer.provisional[len(kept) :]
+            answer.window_s = max(answer.window_s, kept[-1].end)
+
     def _finish(self, answer: _Answer, end: tuple[float, EndReason], engine: Engine | None) -> None:
         """The rest of the answer's audio, then `AnswerEnded`; clears the answer."""
         cfg = self.config
@@ -471,6 +485,7 @@ class AnswerListener:
             speech_end = answer.last_sound_s if reason == "silence" else None
             need = end_s if speech_end is None else min(end_s, speech_end + cfg.speech_pad_s)
             if answer.read_until_s < need:
+                self._settle(answer)  # only the tail is read now: the rest was read already
                 until = self._file_end_s(wait_for=need)
                 tail_s = max(0.0, min(until, end_s) - answer.window_s)
                 rest = self._transcribe(engine, answer.window_s, min(until, end_s))
@@ -559,4 +574,6 @@ def _text(words: list[Word]) -> str:
 def _whisper() -> Engine:
     from discussion.transcript.engine import WhisperEngine
 
-    return WhisperEngine()
+    # Greedy (beam 1): several times lighter than the transcript's beam 5 on a busy CPU, so the
+    # answer's reads keep up with the speech; the text is a rehearsal aid, not the record's.
+    return WhisperEngine(beam_size=1)
