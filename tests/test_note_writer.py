@@ -324,3 +324,28 @@ def test_the_stall_watch_says_where_the_record_writer_was() -> None:
         writer.join()
     report = "\n".join(watch.report())
     assert "record-writer" in report and "in_sync" in report, report
+
+
+async def test_a_note_refused_for_good_goes_back_in_the_box_with_its_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discussion.record import SessionClosedError
+
+    clock = Clock(12.0)
+    screen, app = discussion_screen(notes_only_session(tmp_path), clock)
+
+    def refused(_items: object) -> list[Event]:
+        raise SessionClosedError("the session record is no longer open for writing")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(screen.live.record, "append_many", refused)
+        await pilot.press("3")
+        clock.now = 40.0
+        await pilot.press(*"a: kept anyway", "enter")
+        await _until(pilot, lambda: "note_not_saved" in screen.alarms)
+        entry = screen.query_one(NoteEntry)
+        assert entry.value == "3a: kept anyway"
+        assert entry.first_keystroke == 12.0  # its own moment, not the retry's
+        assert "press Enter to retry" in screen.alarms["note_not_saved"]
+        assert "kept anyway" not in _notes_text(screen)

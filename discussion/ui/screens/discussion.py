@@ -331,7 +331,7 @@ class DiscussionScreen(NoteWritesScreen):
             self._alarm("note_not_saved", f"{error}: end the discussion and resume the session.")
             return
         # On screen at once, "saving…"; saved once the writer says its sync completed.
-        self._unsaved[key] = UnsavedNote(key, line, parsed.text, criteria, offset)
+        self._unsaved[key] = UnsavedNote(key, line, parsed.text, criteria, offset, stamp)
         self._show_notes()
         self.query_one("#save-status", Label).update("[yellow]saving…[/]")
         self._note_shown(key)

@@ -102,7 +102,7 @@ class NoteWritesScreen(QuestionsScreen):
             del self._unsaved[outcome.key]
             entry = self.query_one(NoteEntry)
             if not entry.value:  # nothing typed is lost: back in the box
-                entry.restore(unsaved.line, unsaved.offset)
+                entry.restore(unsaved.line, unsaved.stamp)
                 where = "It is back in the box: press Enter to retry."
             else:
                 where = f"Type it again: {unsaved.line!r}."

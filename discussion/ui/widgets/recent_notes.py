@@ -20,7 +20,8 @@ class UnsavedNote:
     line: str  # as typed (tags included): what goes back in the box if it is given up
     text: str
     criteria: list[str]
-    offset: float  # its place on the recording (first keystroke)
+    offset: float  # its place on the recording (first keystroke minus the reaction lag)
+    stamp: float  # the first keystroke's moment itself (kept if it goes back in the box)
     problem: str = ""  # why it is not saved yet ("" while simply saving)
 
 
