@@ -259,7 +259,7 @@ def test_without_a_recogniser_answers_are_still_marked_and_the_fix_is_named(
     listener = AnswerListener(
         tmp_path / "mock.wav",
         events,
-        config=ListenerConfig(end_silence_s=0.5),
+        config=ListenerConfig(end_silence_s=0.5, chunk_s=0.5),
         engine_factory=missing,
         stream_factory=factory,
     )
@@ -269,7 +269,7 @@ def test_without_a_recogniser_answers_are_still_marked_and_the_fix_is_named(
         cpu, wall = time.process_time(), time.monotonic()
         listener.begin_answer()
         factory.streams[0].value = LOUD
-        time.sleep(3.0)  # past chunk_s: nothing to transcribe, so nothing to do
+        time.sleep(1.2)  # past two chunks: nothing to transcribe, so nothing to do
         factory.streams[0].value = 0
         ended = events.wait_for(AnswerEnded, 5)
         cpu, wall = time.process_time() - cpu, time.monotonic() - wall
