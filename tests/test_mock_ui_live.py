@@ -83,6 +83,14 @@ class FakeSpeaker:
         pass
 
 
+def speaker_factory(speakers: list[FakeSpeaker]) -> Callable[[Callable[[object], None]], Any]:
+    def make(report: Callable[[object], None]) -> FakeSpeaker:
+        speakers.append(FakeSpeaker(report))
+        return speakers[-1]
+
+    return make
+
+
 class WatchedListener(AnswerListener):
     """The real listener, noting at each begin_answer() whether any replay output is open."""
 
@@ -96,7 +104,9 @@ class WatchedListener(AnswerListener):
 
 
 def listener_factory(
-    outputs: FakeOutputFactory | None = None, made: list[WatchedListener] | None = None
+    outputs: FakeOutputFactory | None = None,
+    made: list[WatchedListener] | None = None,
+    value: int = LOUD,
 ) -> Any:
     def make(record: Any, _setup: object, report: Callable[[object], None]) -> AnswerListener:
         listener = WatchedListener(
@@ -104,7 +114,7 @@ def listener_factory(
             report,
             config=ListenerConfig(end_silence_s=30.0, chunk_s=0.5),
             engine_factory=SteadyWords,
-            stream_factory=FakeStreamFactory(value=LOUD),
+            stream_factory=FakeStreamFactory(value=value),
         )
         listener.outputs, listener.open_at_begin = outputs, []
         listener.start()
@@ -164,12 +174,7 @@ async def test_the_voice_makes_the_questions_probes_ready_while_it_is_answered(
 ) -> None:
     monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     speakers: list[FakeSpeaker] = []
-
-    def speaker(report: Callable[[object], None]) -> FakeSpeaker:
-        speakers.append(FakeSpeaker(report))
-        return speakers[-1]
-
-    parts = MockParts(probe=lambda: VOICE_NO_MIC, speaker_factory=speaker, seed=1)
+    parts = MockParts(probe=lambda: VOICE_NO_MIC, speaker_factory=speaker_factory(speakers), seed=1)
     app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_mock(pilot, app)
@@ -273,5 +278,44 @@ async def test_a_replay_in_the_self_check_is_silenced_before_the_next_answer_beg
         assert len(listener.open_at_begin) >= 2
         assert listener.open_at_begin == [False] * len(listener.open_at_begin)
         assert all(o.closed for o in outputs.outputs)
+        await pilot.press("ctrl+o", "y")
+        await pilot.pause(0.5)
+
+
+MIC_AND_VOICE = Devices("fake microphone", "", True, "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("speaking", [False, True], ids=["before speaking", "while speaking"])
+async def test_the_question_is_not_read_out_into_an_answer_being_spoken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speaking: bool
+) -> None:
+    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
+    speakers: list[FakeSpeaker] = []
+    made: list[WatchedListener] = []
+    parts = MockParts(
+        probe=lambda: MIC_AND_VOICE,
+        speaker_factory=speaker_factory(speakers),
+        listener_factory=listener_factory(made=made, value=LOUD if speaking else 0),
+        seed=1,
+    )
+    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_mock(pilot, app)
+        [voice], [listener] = speakers, made
+        assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+        assert await wait_until(pilot, lambda: listener.heard_speech == speaking, 5)
+        if speaking:
+            await pilot.pause(0.5)
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.3)
+        if speaking:  # refused, said why; the answer goes on
+            assert voice.said == [voice.said[0]] and screen.phase == "answering"
+            assert any("microphone would take it" in n.message for n in app._notifications)
+            assert listener.answering and len(listener.open_at_begin) == 1
+        else:  # the question again, then the answer starts afresh (the empty one dropped)
+            assert len(voice.said) == 2 and voice.said[1] == voice.said[0]
+            assert await wait_until(pilot, lambda: len(listener.open_at_begin) == 2, 5)
+            assert screen.phase == "answering" and screen.current.answers == []
         await pilot.press("ctrl+o", "y")
         await pilot.pause(0.5)

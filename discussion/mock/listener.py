@@ -78,6 +78,10 @@ class ListenerConfig:
     # decode after the end); if speech resumes, that read was just an early chunk.
     tail_after_s: float = 0.7
     speech_pad_s: float = 0.3  # audio kept after the last loud window (a word's soft end)
+    # Once the speech is over only the end is read again, with this much of the audio before it
+    # (what Whisper needs to spell the last words well; without it "tenants back" came out
+    # "Adam Spock").
+    tail_context_s: float = 3.0
     # The key: how long to wait for the recorder to put the last samples in the file.
     tail_wait_s: float = 0.6
 
@@ -246,6 +250,13 @@ class AnswerListener:
     def offset_seconds(self) -> float:
         """Now on the recording's sample clock."""
         return self._recorder.offset_seconds()
+
+    @property
+    def heard_speech(self) -> bool:
+        """True once the open answer has `min_speech_s` of speech (False with none open)."""
+        with self._lock:
+            answer = self._answer
+            return answer is not None and answer.speech_s >= self.config.min_speech_s
 
     @property
     def answering(self) -> bool:
@@ -463,10 +474,11 @@ class AnswerListener:
             self._emit(AnswerTextGrew(answer.start_s, text))
 
     def _settle(self, answer: _Answer) -> None:
-        """Commit the provisional words that end `commit_margin_s` clear of the audio read, and
-        move the window past them: once the speech is over, the last read need not be redone
-        from the start of its sentence (seconds of audio under load), only from there."""
-        clear_until = answer.read_until_s - self.config.commit_margin_s
+        """Commit the provisional words that end `commit_margin_s` + `tail_context_s` before
+        the end of the audio read, and move the window past them: once the speech is over, the
+        last read need not be redone from the start of its sentence (up to `max_window_s` of
+        audio, seconds of decoding under load), only its last few seconds."""
+        clear_until = answer.read_until_s - self.config.commit_margin_s - self.config.tail_context_s
         kept = list(itertools.takewhile(lambda w: w.end <= clear_until, answer.provisional))
         if kept:
             answer.committed.extend(kept)

@@ -184,6 +184,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         self.prompt: Any = None
         self.phase = "starting"  # speaking | answering | waiting | checking | over
         self.started_at: float | None = None  # typed: the answer's start
+        self.answer_start: float | None = None  # spoken: the open span's start (its events)
         self.live_text = ""
         self.done: list[QuestionDone] = []
         self.current = QuestionDone("")
@@ -322,7 +323,8 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         """Take the answer: the listener starts its span, or the typing box opens."""
         self.phase = "answering"
         if self.listener is not None:
-            self.listener.begin_answer()
+            begun = self.listener.begin_answer()
+            self.answer_start = float(begun) if isinstance(begun, int | float) else None
             self.query_one(MockLiveAnswer).show("", True)
             self._state(
                 f"Listening. Pause for {self.end_silence_s:g} s, or press ctrl+s, when you have "
@@ -361,6 +363,9 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
     def _heard(self, message: ListenerReported) -> None:
         event = message.event
         name = type(event).__name__
+        start = getattr(event, "start_s", None)
+        if start is not None and self.answer_start is not None and start != self.answer_start:
+            return  # an answer dropped (the question repeated before it was begun), not this one
         if name == "ListenerLevel":
             self.query_one(RecordingStatus).set_level(
                 float(event.rms_dbfs),  # type: ignore[attr-defined]
@@ -427,6 +432,20 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         if self.speaker is None:
             self.notify("The question is on the screen (no voice here).")
             return
+        if self.phase in ("answering", "waiting") and self.listener is not None:
+            # The microphone would take the examiner's voice into the answer: before any
+            # speech the answer starts again after the question; once speaking, no repeat.
+            if self.phase == "waiting" or getattr(self.listener, "heard_speech", True):
+                self.notify(
+                    "The question stays on the screen. It is not read out again while you "
+                    "answer: the microphone would take it into your answer.",
+                    timeout=8,
+                )
+                return
+            self.listener.end_answer()  # nothing said yet: dropped (not an answer)
+            self.phase = "speaking"
+            self.query_one(MockLiveAnswer).show("", False)
+            self._state("The examiner is asking again… (ctrl+s to answer straight away)")
         self.speaker.say(self._spoken(self.prompt))
 
     def action_end(self) -> None:
