@@ -14,6 +14,7 @@ import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from discussion.errors import UserError
 from discussion.hub.config import HubConfig
@@ -30,6 +31,9 @@ from discussion.hub.manifest import (
 from discussion.hub.multipart import PendingUpload
 from discussion.hub.store import MULTIPART_FROM, Store
 from discussion.sampling import SessionEntry
+
+if TYPE_CHECKING:
+    from discussion.record.events import Event
 
 VERIFICATION_JSONL = "verification.jsonl"
 
@@ -66,14 +70,15 @@ def _sealed_report(folder: Path) -> tuple[object, str, str, str, dict[str, str]]
     check = report.seal.check if report.seal is not None else None
     if report.seal is None or report.seal.status != "signed" or check is None:
         raise UserError(f"{folder} is sealed but not signed: only signed records are handed in")
-    from discussion.record.log import scan_log
-    from discussion.record.session import MAX_LOG_BYTES
-    from discussion.safe_files import read_bounded
-
-    events = scan_log(read_bounded(folder / "events.jsonl", MAX_LOG_BYTES)).events
-    closed = events[-1].payload
-    assert isinstance(closed, ClosedData) and closed.signature is not None
-    session_id = str(events[0].data["session_id"])
+    # verify read the whole chain: its two ends are all a hand-in needs (no second scan)
+    try:
+        last = _last_event(folder)
+        session_id = _created_session_id(folder)
+    except (OSError, ValueError, KeyError, UserError):
+        last = None
+    closed = last.payload if last is not None else None
+    if not isinstance(closed, ClosedData) or closed.signature is None:
+        raise HubError(f"{folder} changed while being handed in: push it again")
     return (
         report,
         session_id,
@@ -100,20 +105,35 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _last_event(folder: Path) -> Event | None:
+    """The log's last event, read from its tail (it checks its own hash)."""
+    from discussion.record.log import scan_tail
+    from discussion.safe_files import read_tail
+
+    tail, size = read_tail(str(folder / "events.jsonl"), 256 * 1024, follow_symlinks=False)
+    return scan_tail(tail, len(tail) == size).last
+
+
+def _created_session_id(folder: Path) -> str:
+    """The session id of the log's first (created) event."""
+    from discussion.record.events import parse_line
+
+    with (folder / "events.jsonl").open("rb") as log:
+        first = log.readline(1 << 20).rstrip(b"\n")
+    return str(parse_line(first).data["session_id"])
+
+
 def _claimed_seal(folder: Path) -> tuple[str, dict[str, str]] | None:
     """(session id, sealed files) as session.json and the log's last event claim them, read
     cheaply so the large files can go up while `verify` checks the claim; None when the last
     event is not a closed one (then `verify` says what is wrong before anything is sent)."""
     from discussion.record.events import ClosedData
-    from discussion.record.log import scan_tail
-    from discussion.safe_files import read_tail
 
     try:
-        tail, size = read_tail(str(folder / "events.jsonl"), 256 * 1024, follow_symlinks=False)
-        last = scan_tail(tail, len(tail) == size).last
+        last = _last_event(folder)
         if last is None or not isinstance(last.payload, ClosedData):
             return None
-        return _session_id(folder), dict(last.payload.files)
+        return _created_session_id(folder), dict(last.payload.files)
     except (OSError, ValueError, KeyError, TypeError, UserError):
         return None
 

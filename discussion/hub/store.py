@@ -314,6 +314,24 @@ def make_client(config: HubConfig) -> S3Client:
         max_pool_connections=16,
     )
     session = boto3.session.Session()
-    return session.client(
+    client = session.client(
         "s3", endpoint_url=config.endpoint, region_name=config.region or "us-east-1", config=options
     )
+    for operation in ("PutObject", "UploadPart"):
+        client.meta.events.register(f"before-sign.s3.{operation}", _checksum_signs_body)
+    return client
+
+
+def _checksum_signs_body(request: Any, **_: Any) -> None:
+    """A body sent with its sha256 (`x-amz-checksum-sha256`, a signed header the store checks
+    the body against) is not hashed a second time for the signature: over plain HTTP botocore
+    would (UNSIGNED-PAYLOAD, as it does itself over HTTPS when a checksum is sent)."""
+    from botocore.config import Config
+
+    if "x-amz-checksum-sha256" not in request.headers:
+        return
+    current = request.context.get("client_config")
+    if current is None:
+        return
+    s3: Any = {**(current.s3 or {}), "payload_signing_enabled": False}
+    request.context["client_config"] = current.merge(Config(s3=s3))
