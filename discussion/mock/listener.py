@@ -11,6 +11,8 @@ transcribed as it is spoken, and its end found by a silence after some speech (o
     ...                               # AnswerEnded(start_s, end_s, text, words, reason)
     summary = listener.stop()         # on_unmount: the recording's StopSummary (or close())
 
+The events are in discussion/mock/listener_events.py (importable from here too).
+
 Times are seconds on the recording's sample clock (the recorder's frames, from
 `timeline_start`), never the wall clock: a span [start_s, end_s] is where the answer is in the
 file (file second = offset - timeline_start), ready for replay and for the practice record.
@@ -33,7 +35,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import soundfile
@@ -49,13 +50,37 @@ from discussion.audio.events import (
     StopSummary,
 )
 from discussion.audio.stream import StreamFactory
+from discussion.mock.listener_events import (
+    AnswerEnded,
+    AnswerTextGrew,
+    EndReason,
+    ListenerAlarm,
+    ListenerAlarmCleared,
+    ListenerEvent,
+    ListenerFailed,
+    ListenerLevel,
+    ListenerReady,
+)
 from discussion.settings import Settings
 from discussion.transcript.engine import SAMPLERATE, Engine
 from discussion.transcript.model import TranscriptError, Word
 
+__all__ = [
+    "AnswerEnded",
+    "AnswerListener",
+    "AnswerTextGrew",
+    "EndReason",
+    "ListenerAlarm",
+    "ListenerAlarmCleared",
+    "ListenerConfig",
+    "ListenerEvent",
+    "ListenerFailed",
+    "ListenerLevel",
+    "ListenerReady",
+]
+
 log = logging.getLogger(__name__)
 
-EndReason = Literal["silence", "key", "stopped"]
 NOT_TRANSCRIBED = "the answers are recorded but not transcribed: type them instead"
 
 
@@ -89,88 +114,6 @@ class ListenerConfig:
     def from_settings(cls, settings: Settings) -> ListenerConfig:
         """The product's defaults with the `mock_end_silence_s` setting."""
         return cls(end_silence_s=settings.mock_end_silence_s)
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerReady:
-    """Recording is confirmed from `offset` and the recogniser is loaded (or failed: see the
-    `ListenerFailed` before this, `transcribing` False)."""
-
-    offset: float
-    transcribing: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerTextGrew:
-    """The current answer's text so far (the whole of it, not the new part)."""
-
-    start_s: float
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerEnded:
-    """An answer is over: its span on the sample clock, its words (times on the same clock).
-
-    reason: "silence" (`end_silence_s` of quiet after speech: `end_s` is where the quiet reached
-    that length), "key" (`end_answer()`: `end_s` is the clock then) or "stopped" (`stop()`).
-
-    For the latency figures only (time.monotonic(), not the record): `detected_at` when the end
-    was found (the level window or the key), `text_ready_at` when the last text was ready, and
-    `tail_s` the audio decoded after the end was found (0 when it was read during the silence).
-    """
-
-    start_s: float
-    end_s: float
-    text: str
-    words: tuple[Word, ...]
-    reason: EndReason
-    detected_at: float = 0.0
-    text_ready_at: float = 0.0
-    tail_s: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerLevel:
-    """The microphone's level (the recorder's `Level`, about every 100 ms), for a meter."""
-
-    rms_dbfs: float
-    peak_dbfs: float
-    offset: float
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerAlarm:
-    """The recorder's alarm (device lost, write error, silence, overflow), to show until cleared."""
-
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerAlarmCleared:
-    """The condition behind the alarm of this kind is over."""
-
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerFailed:
-    """Recording or transcription stopped: `message` is one line with the fix. The mock goes on
-    with typed answers."""
-
-    message: str
-
-
-ListenerEvent = (
-    ListenerReady
-    | AnswerTextGrew
-    | AnswerEnded
-    | ListenerLevel
-    | ListenerAlarm
-    | ListenerAlarmCleared
-    | ListenerFailed
-)
 
 
 @dataclass
