@@ -101,7 +101,7 @@ class ListenerConfig:
     # A quiet this long after speech has the answer read up to the speech's end at once, while
     # the silence runs on: if it reaches `end_silence_s`, the text is ready (nothing is left to
     # decode after the end); if speech resumes, that read was just an early chunk.
-    tail_after_s: float = 0.7
+    tail_after_s: float = 0.5
     speech_pad_s: float = 0.3  # audio kept after the last loud window (a word's soft end)
     # Once the speech is over only the end is read again, with this much of the audio before it
     # (what Whisper needs to spell the last words well; without it "tenants back" came out
@@ -366,13 +366,11 @@ class AnswerListener:
         if self._tail_due(answer) is not None:
             return True
         last = answer.last_sound_s
-        if (
-            last is not None
-            and answer.speech_s >= self.config.min_speech_s
-            and answer.last_level_s is not None
-            and answer.last_level_s - last >= self.config.tail_after_s
-        ):
-            return False  # a quiet whose speech is all read: more chunks would read silence
+        if last is not None and answer.last_level_s is not None and answer.last_level_s > last:
+            # A quiet after speech: no chunk now. The speech may be over, and a chunk begun now
+            # (a second or more of decoding on a busy machine) would hold up the tail read and
+            # so the text at the silence's end; if speech resumes, the chunk is read then.
+            return False
         return self._recorder.offset_seconds() - answer.read_until_s >= self.config.chunk_s + 0.4
 
     def _partial(self, answer: _Answer, engine: Engine, tail: float | None = None) -> None:
