@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +41,33 @@ def _frames(path: Path) -> int:
     return int(soundfile.info(str(path)).frames)
 
 
+def _wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll `condition` every 10 ms until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def test_clock_is_the_frame_count_from_the_timeline_start(tmp_path: Path) -> None:
     events = EventCollector()
     path = tmp_path / "segment-002.wav"
-    recorder = Recorder(path, timeline_start=100.0, on_event=events, stream_factory=Factory())
+    factory = Factory()
+    recorder = Recorder(path, timeline_start=100.0, on_event=events, stream_factory=factory)
     assert recorder.state.value == "idle"
     recorder.start()
     assert recorder.wait_until_recording(2)
     assert recorder.state == RecorderState.RECORDING
     assert events.wait_for(Started, 1).offset == 100.0
-    time.sleep(0.5)
+    stream = factory.streams[0]
+    _wait_until(lambda: stream.blocks * BLOCK >= 0.5 * 16000)  # half a second delivered
+    before = stream.blocks
     offset = recorder.offset_seconds()
-    assert 100.3 < offset < 100.7
+    after = stream.blocks
+    # the frames delivered (a block either side: one may be in flight, and the clock counts
+    # how far the next block has come), however late this thread ran on a busy machine
+    assert 100.0 + (before - 1) * BLOCK / 16000 <= offset <= 100.0 + (after + 1) * BLOCK / 16000
+    assert offset > 100.4
     events.wait_for(Level, 1)
     summary = recorder.stop()
     assert summary.frames == _frames(path) and summary.frames % BLOCK == 0
