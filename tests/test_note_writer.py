@@ -349,3 +349,18 @@ async def test_a_note_refused_for_good_goes_back_in_the_box_with_its_stamp(
         assert entry.first_keystroke == 12.0  # its own moment, not the retry's
         assert "press Enter to retry" in screen.alarms["note_not_saved"]
         assert "kept anyway" not in _notes_text(screen)
+
+
+async def test_threads_hand_over_the_gil_often_while_the_screen_is_up(
+    screen_app: tuple[DiscussionScreen, HostApp],
+) -> None:
+    import sys
+
+    _screen, app = screen_app
+    before = sys.getswitchinterval()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert sys.getswitchinterval() <= 0.0005 + 1e-9  # the writer's news is not held up
+        app.pop_screen()
+        await pilot.pause()
+        assert sys.getswitchinterval() == pytest.approx(before)
