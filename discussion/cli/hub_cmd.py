@@ -149,12 +149,18 @@ def run_sample(args: argparse.Namespace) -> int:
     """Draw an IQA sample from the hub's index."""
     import secrets
 
-    from discussion.sampling import draw_sample, parse_percent
+    from discussion.hub.index import open_index
+    from discussion.sampling import parse_percent
 
     percent = parse_percent(args.percent)
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     args.state = None
-    sample = draw_sample(_entries(args), percent, seed, per_assessor=args.per == "assessor")
+    with open_index(_config()) as index:
+        index.check_schema()
+        # The same draw as the local `sample` over the same sessions, without fetching every row.
+        sample = index.sample(
+            percent, seed, per_assessor=args.per == "assessor", wanted=build_filter(args)
+        )
     if args.json:
         print(json.dumps(sample.as_json(), ensure_ascii=False, indent=2))
         return 0
