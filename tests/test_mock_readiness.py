@@ -14,6 +14,7 @@ from discussion.bank import load_bank
 from discussion.errors import UserError
 from discussion.mock.readiness import load_mock_records, readiness
 from discussion.mock.readiness_render import render_html, render_markdown, svg_chart
+from discussion.record.events import AnswerGivenData
 
 BANK = load_bank()
 
@@ -130,3 +131,27 @@ def test_records_that_are_not_mocks_are_left_out_and_named(tmp_path: Path) -> No
     with pytest.raises(UserError):
         load_mock_records([tmp_path / "missing"])
     assert "<svg" in svg_chart(readiness([], BANK))
+
+
+def test_words_per_minute_counts_the_speaking_time_not_the_wait_or_the_ending_silence() -> None:
+    from discussion.mock.readiness import QuestionDone
+
+    def said(speaking_s: float | None) -> AnswerGivenData:
+        # 30 words over a 20 s span: 2 s before the first word, 2.5 s of silence to end it.
+        return AnswerGivenData(
+            question_id="P-1A-01",
+            prompt="question",
+            text="word " * 30,
+            start=10.0,
+            end=30.0,
+            ended_by="silence",
+            speaking_s=speaking_s,
+        )
+
+    question = BANK.in_set("practice")[0]
+    known = QuestionDone(question, [said(15.5)], set(), set())
+    assert known.spoken_seconds == pytest.approx(15.5)
+    older = QuestionDone(question, [said(None)], set(), set())  # a record made before the field
+    assert older.spoken_seconds == pytest.approx(20.0)
+    with pytest.raises(ValueError):
+        said(-1.0)

@@ -143,7 +143,14 @@ class PracticeRecord:
         return time.monotonic() - self._origin
 
     def answer(
-        self, prompt: Prompt, text: str, start_s: float, end_s: float, *, reason: str = "key"
+        self,
+        prompt: Prompt,
+        text: str,
+        start_s: float,
+        end_s: float,
+        *,
+        reason: str = "key",
+        speaking_s: float | None = None,
     ) -> None:
         """Log one answer (durable on return); a question's first answer logs it as asked."""
         question = _practice_question(self.bank, prompt.question_id)
@@ -164,6 +171,7 @@ class PracticeRecord:
             start=start,
             end=end,
             ended_by=reason,
+            speaking_s=None if speaking_s is None else round(max(0.0, speaking_s), 3),
         )
         self.record.append(data, start)
 

@@ -73,8 +73,9 @@ class QuestionDone:
 
     @property
     def spoken_seconds(self) -> float:
-        """Time spent speaking (typed answers left out)."""
-        return sum(a.end - a.start for a in self.spoken)
+        """Time spent speaking (typed answers left out): first word to last where the record
+        has it, else the answer's span (which also holds the wait and the ending silence)."""
+        return sum(a.end - a.start if a.speaking_s is None else a.speaking_s for a in self.spoken)
 
     @property
     def spoken_words(self) -> int:

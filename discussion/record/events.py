@@ -306,6 +306,9 @@ class AnswerGivenData(EventData):
     start: float = Field(ge=0, allow_inf_nan=False)
     end: float = Field(ge=0, allow_inf_nan=False)
     ended_by: str = ""  # "silence", "key", "typed"
+    # First word's start to last word's end of a spoken answer: its speaking time, without the
+    # wait before the first word and the silence that ended it (None: typed, or not known).
+    speaking_s: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
 
 class SelfCheckedData(EventData):

@@ -74,6 +74,14 @@ class Answer:
     start_s: float
     end_s: float
     reason: str = "key"  # "silence", "key", "stopped"; "typed": no speaking time (no wpm)
+    speaking_s: float | None = None  # first word's start to last word's end (spoken answers)
+
+
+def _speaking_s(words: Any) -> float | None:
+    """First word's start to last word's end of a heard answer (None: no words heard)."""
+    if not words:
+        return None
+    return max(0.0, float(words[-1].end) - float(words[0].start))
 
 
 @dataclass
@@ -388,6 +396,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
                     float(event.start_s),  # type: ignore[attr-defined]
                     float(event.end_s),  # type: ignore[attr-defined]
                     str(getattr(event, "reason", "key")),
+                    _speaking_s(getattr(event, "words", ())),
                 )
             )
         elif name in ("ListenerFailed", "AnswerFailed"):

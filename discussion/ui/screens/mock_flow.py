@@ -129,7 +129,12 @@ async def _run(
 
     def answered(answer: Answer) -> None:
         record.answer(
-            answer.prompt, answer.text, answer.start_s, answer.end_s, reason=answer.reason
+            answer.prompt,
+            answer.text,
+            answer.start_s,
+            answer.end_s,
+            reason=answer.reason,
+            speaking_s=answer.speaking_s,
         )
 
     screen = MockDiscussionScreen(
