@@ -305,8 +305,11 @@ class DiscussionScreen(NoteWritesScreen):
     # ------------------------------------------------------------------ notes
     @on(Input.Changed, "#note")
     def _note_changed(self, event: Input.Changed) -> None:
-        if not event.value:
-            self.query_one(NoteEntry).first_keystroke = None
+        # The box as it is now, not as the event saw it: a note put back after the write was
+        # refused arrives after the emptying's Changed, and keeps its own stamp.
+        entry = self.query_one(NoteEntry)
+        if not entry.value:
+            entry.first_keystroke = None
 
     @on(Input.Submitted, "#note")
     def _note_submitted(self) -> None:
