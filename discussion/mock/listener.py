@@ -527,6 +527,6 @@ def _text(words: list[Word]) -> str:
 def _whisper() -> Engine:
     from discussion.transcript.engine import WhisperEngine
 
-    # Greedy (beam 1): several times lighter than the transcript's beam 5 on a busy CPU, so the
-    # answer's reads keep up with the speech; the text is a rehearsal aid, not the record's.
-    return WhisperEngine(beam_size=1)
+    # Beam 5, as the transcript: greedy reads (beam 1) misheard "checked" and "promised" on a
+    # busy machine, which is what the cue matching needs; fewer reads keep the latency down.
+    return WhisperEngine(beam_size=5)
