@@ -170,6 +170,10 @@ class AnswerListener:
         self._emit_lock = threading.Lock()
         self._answer: _Answer | None = None
         self._stopping = False
+        # One stop at a time: the screen's unmount and a worker may both close the listener, and
+        # two PortAudio stops of one stream at once abort the process.
+        self._stop_lock = threading.Lock()
+        self._stopped: StopSummary | None = None
         self._started_at: float | None = None
         self._engine_done = False
         self._ready = threading.Event()
@@ -182,6 +186,7 @@ class AnswerListener:
         Raises `AudioUnavailable` (one line with the fix) when there is no microphone: the
         mock then takes typed answers.
         """
+        self._stopped = None
         self._recorder.start()
         self._thread = threading.Thread(target=self._guard, name="mock-transcriber", daemon=True)
         self._thread.start()
@@ -233,6 +238,12 @@ class AnswerListener:
 
     def stop(self, timeout: float = 5.0) -> StopSummary:
         """End an open answer ("stopped"), stop the thread and the recording; the summary."""
+        with self._stop_lock:
+            if self._stopped is None:
+                self._stopped = self._stop(timeout)
+            return self._stopped
+
+    def _stop(self, timeout: float) -> StopSummary:
         deadline = time.monotonic() + timeout
         now = self._recorder.offset_seconds()
         with self._lock:
