@@ -75,10 +75,15 @@ def _own_data_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """Every test (and every subprocess it starts) gets its own empty DISCUSSION_HOME, so no
-    test can read or change the real user data folder. Tests that need a home of their own
-    still set DISCUSSION_HOME themselves (or pass --home)."""
+    test can read or change the real user data folder, and no DISCUSSION_HUB_* or AWS_*
+    variable. Tests that need a home or a hub of their own set them themselves."""
     home = tmp_path_factory.mktemp("discussion-home")
     monkeypatch.setenv("DISCUSSION_HOME", str(home))
+    # A hub (or cloud keys) set in the developer's shell would change what the home screen
+    # shows and where a hand-in goes: every test starts without one (hub_env sets its own).
+    for name in list(os.environ):
+        if name.startswith(("DISCUSSION_HUB_", "AWS_")):
+            monkeypatch.delenv(name)
     return home
 
 
