@@ -3,13 +3,14 @@ retry the queue. Offered only while a hub is configured."""
 
 from __future__ import annotations
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from discussion.ui.commands import Command, CommandList
 
 
-class HubCommands(Provider):
+class HubCommands(CommandList):
     """Hub commands of the home screen (none while no hub is configured)."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def commands(self) -> list[Command]:
+        """Hand in, the hub's sessions, retry now; none without a hub."""
         from discussion.ui.screens.home import HomeScreen
         from discussion.ui.widgets.hub_status import HubStatusLine
 
@@ -33,16 +34,3 @@ class HubCommands(Provider):
             ),
             ("Retry hand-ins now", "Try every queued hand-in again now", line.retry_now),
         ]
-
-    async def discover(self) -> Hits:
-        """Shown before anything is typed."""
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        """Fuzzy-match the hub commands."""
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = max(matcher.match(name), matcher.match(help_text) * 0.5)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
