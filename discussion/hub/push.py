@@ -29,7 +29,7 @@ from discussion.hub.manifest import (
     sha256_hex,
 )
 from discussion.hub.multipart import PendingUpload
-from discussion.hub.store import MULTIPART_FROM, Store
+from discussion.hub.store import MULTIPART_FROM, Store, Stored, hex_to_b64
 from discussion.sampling import SessionEntry
 
 if TYPE_CHECKING:
@@ -141,129 +141,164 @@ def _claimed_seal(folder: Path) -> tuple[str, dict[str, str]] | None:
 def push_record(folder: Path, config: HubConfig) -> PushResult:
     """Hand in the record in `folder` (see the module docstring).
 
-    `verify` runs on a thread of its own while the large files' parts go up; their uploads
-    are completed (made objects) only once it passed, and dropped if it did not."""
-    with ThreadPoolExecutor(1, thread_name_prefix="hub-verify") as checking:
-        verified = checking.submit(_sealed_report, folder)
-        claimed = _claimed_seal(folder)
-        if claimed is None:
-            verified.result()  # raises what is wrong with the record
-        return _push(folder, config, verified, claimed)
-
-
-def _push(
-    folder: Path,
-    config: HubConfig,
-    verified: Future[tuple[object, str, str, str, dict[str, str]]],
-    claimed: tuple[str, dict[str, str]] | None,
-) -> PushResult:
-    from discussion.hub.multipart import abort_upload, finish_upload, send_parts
-
-    pending: dict[str, PendingUpload] = {}
+    The store's client is made first (it and `verify` both need the interpreter, and the
+    parts wait for the client, not for verify). Then `verify` runs on a thread of its own
+    while the index is checked and the large files' parts go up; the small files go up once
+    it passed, and the large files' uploads are completed (made objects) only then; they are
+    dropped if it did not pass."""
+    claimed = _claimed_seal(folder)
+    checked = None if claimed is not None else _sealed_report(folder)  # raises what is wrong
     try:
         store = Store(config)
         index = Index(config)
     except BaseException:
-        verified.result()  # a record that cannot be handed in says so first
+        if checked is None:
+            _sealed_report(folder)  # a record that cannot be handed in says so first
         raise
     try:
+        with ThreadPoolExecutor(3, thread_name_prefix="hub-push") as helpers:
+            verified: Future[_Sealed] = Future()
+            if checked is not None:
+                verified.set_result(checked)
+            else:
+                verified = helpers.submit(_sealed_report, folder)
+            return _push(folder, store, index, helpers, verified, claimed)
+    finally:
+        index.close()
+
+
+_Sealed = tuple[object, str, str, str, dict[str, str]]
+
+
+def _send_large(
+    store: Store, session_id: str, large: list[tuple[str, Path, str, int]]
+) -> dict[str, PendingUpload]:
+    """The large files' parts on the store, their uploads left open (see `_push`)."""
+    from discussion.hub.multipart import send_parts
+
+    return {
+        name: send_parts(store, f"{record_prefix(session_id)}{name}", path, digest, size)
+        for name, path, digest, size in large
+    }
+
+
+def _push(
+    folder: Path,
+    store: Store,
+    index: Index,
+    helpers: ThreadPoolExecutor,
+    verified: Future[_Sealed],
+    claimed: tuple[str, dict[str, str]] | None,
+) -> PushResult:
+    from discussion.hub.multipart import abort_upload, finish_upload
+
+    large: list[tuple[str, Path, str, int]] = []
+    sending: Future[dict[str, PendingUpload]] | None = None
+    try:
+        schema = helpers.submit(index.check_schema)  # connects: while the store is reached
         store.check()
-        index.check_schema()
         if claimed is not None:
             for name in record_files(folder):
                 path = folder / name
                 digest = claimed[1].get(name)
                 size = path.stat().st_size
                 if digest is not None and size >= MULTIPART_FROM:
-                    key = f"{record_prefix(claimed[0])}{name}"
-                    pending[name] = send_parts(store, key, path, digest, size)
+                    large.append((name, path, digest, size))
+            sending = helpers.submit(_send_large, store, claimed[0], large)
+        schema.result()
     except BaseException:
-        index.close()
         verified.result()  # a record that cannot be handed in says so first
         raise
     try:
         report, session_id, signer, public_key, sealed = verified.result()
         if claimed is not None and (
             claimed[0] != session_id
-            or any(sealed.get(name) != item.sha256 for name, item in pending.items())
+            or any(sealed.get(name) != digest for name, _p, digest, _s in large)
         ):
             raise HubError(f"{folder} changed while being handed in: push it again")
     except BaseException:
-        for item in pending.values():
-            abort_upload(store, item)
-        index.close()
+        if sending is not None and sending.exception() is None:
+            for item in sending.result().values():
+                abort_upload(store, item)
         raise
-    try:
-        objects: list[ManifestObject] = []
-        sent = 0
-        for name in record_files(folder):
-            path = folder / name
-            digest = sealed.get(name) or _hash(path)  # sealed files were just hashed by verify
-            if name in pending:
-                stored = finish_upload(store, pending[name])
-            else:
-                stored = store.put_file(f"{record_prefix(session_id)}{name}", path, digest)
-            sent += stored.sent
-            objects.append(
-                ManifestObject(
-                    path=name,
-                    key=stored.key,
-                    sha256=digest,
-                    size=stored.size,
-                    checksum=stored.checksum,
-                    version_id=stored.version_id,
-                )
+    # Verified: the small files go up while the large files' parts still do.
+    if sending is not None and sending.done():
+        sending.result()  # a part the store refused: nothing more is sent
+    stored: dict[str, Stored] = {}
+    names = record_files(folder)
+    digests: dict[str, str] = {}
+    sent_large = {item[0] for item in large}
+    for name in names:
+        digests[name] = sealed.get(name) or _hash(folder / name)  # sealed: hashed by verify
+        if name not in sent_large:
+            key = f"{record_prefix(session_id)}{name}"
+            stored[name] = store.put_file(key, folder / name, digests[name])
+    entry = _entry(folder)
+    pending = sending.result() if sending is not None else {}
+    objects: list[ManifestObject] = []
+    for name in names:
+        done = stored[name] if name in stored else finish_upload(store, pending[name])
+        objects.append(
+            ManifestObject(
+                path=name,
+                key=done.key,
+                sha256=digests[name],
+                size=done.size,
+                checksum=done.checksum,
+                version_id=done.version_id,
             )
-        seal_hash = str(getattr(report, "seal_hash", ""))
-        manifest = Manifest(
-            session_id=session_id,
-            folder_name=folder.name,
-            seal_hash=seal_hash,
-            signer=signer,
-            public_key=public_key,
-            objects=objects,
         )
-        content = manifest.content()
-        key = manifest_key(session_id)
-        there = store.head(key)
-        if there is not None:
-            old = Manifest.model_validate_json(store.get_bytes(key))
-            if old.files() != manifest.files():
-                raise HubConflict(
-                    f"the hub already holds session {session_id} with other files: nothing on "
-                    "the hub is overwritten (was the record changed after it was handed in?)"
-                )
-            content = old.content()
-            stored = store.existing(key, sha256_hex(content), str(there.checksum))
-        else:
-            stored = store.put_bytes(key, content, sha256_hex(content))
-        entry = _entry(folder)
-        row = {
-            "session_id": session_id,
-            "folder_name": folder.name,
-            "apprentice": entry.apprentice,
-            "assessor": entry.assessor,
-            "created_at": entry.created_at,
-            "day": entry.date,
-            "attempt": entry.attempt,
-            "kind": entry.kind,
-            "state": entry.state,
-            "grade": entry.grade,
-            "seal_hash": manifest.seal_hash,
-            "signer_key": public_key,
-            "manifest_key": key,
-            "manifest_sha256": sha256_hex(content),
-            "manifest_version": stored.version_id,
-            "bytes": sum(item.size for item in objects),
-        }
-        new = index.add_session(row, signer)
-    finally:
-        index.close()
+    manifest = Manifest(
+        session_id=session_id,
+        folder_name=folder.name,
+        seal_hash=str(getattr(report, "seal_hash", "")),
+        signer=signer,
+        public_key=public_key,
+        objects=objects,
+    )
+    content, written = _put_manifest(store, manifest)
+    row = {
+        "session_id": session_id,
+        "folder_name": folder.name,
+        "apprentice": entry.apprentice,
+        "assessor": entry.assessor,
+        "created_at": entry.created_at,
+        "day": entry.date,
+        "attempt": entry.attempt,
+        "kind": entry.kind,
+        "state": entry.state,
+        "grade": entry.grade,
+        "seal_hash": manifest.seal_hash,
+        "signer_key": public_key,
+        "manifest_key": written.key,
+        "manifest_sha256": sha256_hex(content),
+        "manifest_version": written.version_id,
+        "bytes": sum(item.size for item in objects),
+    }
+    new = index.add_session(row, signer)
     from discussion.hub.queue import mark_handed_in
 
     mark_handed_in(session_id, folder, sha256_hex(content))
     total = sum(item.size for item in objects)
+    sent = sum(item.sent for item in stored.values()) + sum(p.sent for p in pending.values())
     return PushResult(session_id, new, len(objects), total, sent, sha256_hex(content))
+
+
+def _put_manifest(store: Store, manifest: Manifest) -> tuple[bytes, Stored]:
+    """(content, stored) of the record's manifest: written now (`If-None-Match: *`, no HEAD
+    first), or the one a push before this one wrote, which must name the same files."""
+    content = manifest.content()
+    key = manifest_key(manifest.session_id)
+    written = store.put_new(key, content, sha256_hex(content))
+    if written is not None:
+        return content, written
+    there = store.get_bytes(key)
+    if Manifest.model_validate_json(there).files() != manifest.files():
+        raise HubConflict(
+            f"the hub already holds session {manifest.session_id} with other files: nothing on "
+            "the hub is overwritten (was the record changed after it was handed in?)"
+        )
+    return there, store.existing(key, sha256_hex(there), hex_to_b64(sha256_hex(there)))
 
 
 def _entry(folder: Path) -> SessionEntry:

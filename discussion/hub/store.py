@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from discussion.hub.config import ENV_ENDPOINT, HubConfig
 from discussion.hub.errors import HubConflict, HubError, HubUnreachable
@@ -198,6 +199,13 @@ class Store:
         """Put `data` at `key` unless something is there: an equal object is kept (and
         returned with sent=0), a different one is a HubConflict."""
         digest = sha256_hex or hashlib.sha256(data).hexdigest()
+        stored = self.put_new(key, data, digest)
+        return stored if stored is not None else self.existing(key, digest, hex_to_b64(digest))
+
+    def put_new(self, key: str, data: bytes, sha256_hex: str) -> Stored | None:
+        """Put `data` at `key` only if nothing is there (`If-None-Match: *`, one request, no
+        HEAD first); None when the store already holds the key, whatever it holds."""
+        digest = sha256_hex
         checksum = hex_to_b64(digest)
         try:
             reply = self.client.put_object(
@@ -210,7 +218,7 @@ class Store:
             )
         except Exception as error:
             if _code(error) == "PreconditionFailed" or _status(error) == 412:
-                return self.existing(key, digest, checksum)
+                return None
             raise self.translate(error, f"handing in {key}") from None
         stored = reply.get("ChecksumSHA256")
         if stored != checksum:
@@ -301,9 +309,26 @@ class Store:
         return found
 
 
+_LOADER_LOCK = threading.Lock()
+_loader: Any = None
+
+
+def _shared_loader(session: Any) -> Any:
+    """botocore's loader of its service models, one per process (the first session's):
+    reading and parsing S3's model is most of the cost of a client (about 0.1 s), and the
+    models do not change while the process runs. Only the loader is shared: each client still
+    gets a session of its own, so credentials are looked up afresh each time."""
+    global _loader
+    with _LOADER_LOCK:
+        if _loader is None:
+            _loader = session.get_component("data_loader")
+        return _loader
+
+
 def make_client(config: HubConfig) -> S3Client:
-    """A boto3 S3 client for the configuration (path-style addressing for a custom endpoint)."""
-    import boto3
+    """An S3 client (botocore's, as boto3 makes it) for the configuration (path-style
+    addressing for a custom endpoint), its credentials from boto3's usual sources."""
+    import botocore.session
     from botocore.config import Config
 
     options = Config(
@@ -313,10 +338,20 @@ def make_client(config: HubConfig) -> S3Client:
         s3={"addressing_style": "path"} if config.endpoint else {},
         max_pool_connections=16,
     )
-    session = boto3.session.Session()
-    client = session.client(
-        "s3", endpoint_url=config.endpoint, region_name=config.region or "us-east-1", config=options
-    )
+    core = botocore.session.Session()
+    core.register_component("data_loader", _shared_loader(core))
+    with _LOADER_LOCK:  # a loader filling its cache is not meant to be shared by two threads
+        # botocore's own session: boto3's would add its data folder to the shared loader's
+        # search path each time (and the hub uses none of boto3's additions)
+        client = cast(
+            "S3Client",
+            core.create_client(
+                "s3",
+                endpoint_url=config.endpoint,
+                region_name=config.region or "us-east-1",
+                config=options,
+            ),
+        )
     for operation in ("PutObject", "UploadPart"):
         client.meta.events.register(f"before-sign.s3.{operation}", _checksum_signs_body)
     return client
