@@ -163,3 +163,39 @@ async def test_sample_box_shows_the_same_sample_as_the_command(sessions: Path) -
         await pilot.press("backspace", "backspace", *"0")
         await pilot.pause()
         assert "Sample % '0': give a percentage more than 0" in status(app)
+
+
+async def test_a_wrong_box_is_named_and_the_list_still_refreshes(sessions: Path) -> None:
+    """A verifier mid-way through typing a date still sees new sessions (F5) and the other
+    boxes filter; the wrong box is marked and keeps its last good value until it is right."""
+    app = ScreenHost(lambda: SessionsScreen(sessions))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#filter-to")
+        await pilot.press(*"2026-03-4")  # not a date yet: To has no good value, so none
+        await pilot.pause()
+        to_box = app.screen.query_one("#filter-to")
+        assert to_box.has_class("-invalid")
+        assert "To '2026-03-4' is not a date: write it as YYYY-MM-DD." in status(app)
+        assert "Meanwhile the list uses that box's last good value: 5 of 5" in status(app)
+        assert app.screen.query_one("#sessions-status").has_class("-problem")
+        make_closed(sessions, "new01", date(2026, 3, 9), apprentice_name="Nia New")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Nia New" in [row[0] for row in shown(app)]  # the refresh is shown
+        assert "6 of 6 sessions" in status(app) and "To '2026-03-4'" in status(app)
+        await pilot.click("#filter-assessor")
+        await pilot.press(*"pat")
+        await pilot.pause()
+        assert shown(app) == [("Fay Fail", "closed", "fail")]  # the other boxes still filter
+        await pilot.click("#filter-to")
+        await pilot.press("end", "backspace", *"04")  # 2026-03-04: a date again
+        await pilot.pause()
+        assert not to_box.has_class("-invalid")
+        assert status(app) == "1 of 6 sessions shown."
+        await pilot.press("backspace")  # 2026-03-0: To keeps 2026-03-04 meanwhile
+        await pilot.click("#filter-assessor")
+        await pilot.press("end", *["backspace"] * 3)
+        await pilot.pause()
+        assert [row[0] for row in shown(app)] == ["Ada Pass", "Fay Fail"]
+        assert "To '2026-03-0'" in status(app) and "2 of 6 sessions shown." in status(app)

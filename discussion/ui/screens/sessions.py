@@ -39,6 +39,7 @@ STATE_STYLES = {
 }
 VERIFIED_TEXT = {"finished": "yes", "started": "in progress", "unreadable": "unreadable"}
 STATE_WORDS = "open, interrupted, closed, broken or did not go ahead"
+BOXES = ("assessor", "from", "to", "state", "sample")
 COLUMNS = ("Date", "Apprentice", "Assessor", "Attempt", "State", "Grade", "Verified", "Problem")
 
 
@@ -62,7 +63,7 @@ class SessionsScreen(Screen[None]):
     SessionsScreen #sessions-filters { height: 3; }
     SessionsScreen #sessions-filters Input { width: 1fr; }
     SessionsScreen #sessions-table { height: 1fr; }
-    SessionsScreen #sessions-status { height: 1; padding: 0 1; }
+    SessionsScreen #sessions-status { height: auto; max-height: 3; padding: 0 1; }
     SessionsScreen #sessions-status.-problem { color: $error; }
     """
 
@@ -89,6 +90,10 @@ class SessionsScreen(Screen[None]):
         # One draw per visit, so the sample stays put while the filters change; shown on screen
         # so `discussion sample --seed N --per assessor` gives the same.
         self.seed = secrets.randbelow(1_000_000)
+        # Each box's last value that could be read: what the list uses while the box is wrong.
+        self._good_dates: tuple[date | None, date | None] = (None, None)
+        self._good_state: State | None = None
+        self._good_percent: Fraction | None = None
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
@@ -144,68 +149,93 @@ class SessionsScreen(Screen[None]):
         self._apply()
 
     def _apply(self) -> None:
-        try:
-            wanted = self._filter()
-        except UserError as error:
-            self._say(error.message, problem=True)
-            return
+        """Show the entries as the boxes filter them. A box that cannot be read is named on
+        the status line and marked, and keeps its last good value meanwhile, so the other
+        boxes (and a refresh) still change the list."""
+        problems: dict[tuple[str, ...], str] = {}
+        wanted = self._filter(problems)
+        percent = self._percent(problems)
+        for box in BOXES:
+            bad = any(box in boxes for boxes in problems)
+            self.query_one(f"#filter-{box}", Input).set_class(bad, "-invalid")
         self.shown = wanted.apply(self.entries)
-        try:
-            percent = self._percent()
-        except UserError as error:
-            self._say(error.message, problem=True)
-            return
         total = len(self.entries)
         if percent is not None:
             from discussion.sampling import draw_sample
 
             sample = draw_sample(self.shown, percent, self.seed, per_assessor=True)
             self.shown = sample.sessions
-            self._show(self.shown)
-            self._say(
+            found = (
                 f"Sample: {len(sample.sessions)} of {sample.eligible} closed assessments "
                 f"({float(percent):g}% of each assessor's, rounded up, not yet verified "
                 f"first), seed {self.seed}."
             )
-            return
-        self._show(self.shown)
-        if not total:
-            self._say("No sessions yet.")
+        elif not total:
+            found = "No sessions yet."
         else:
-            self._say(f"{len(self.shown)} of {total} sessions shown.")
+            found = f"{len(self.shown)} of {total} sessions shown."
+        self._show(self.shown)
+        if problems:
+            kept = "that box's" if len(problems) == 1 else "those boxes'"
+            self._say(
+                f"{' '.join(problems.values())} Meanwhile the list uses {kept} last good "
+                f"value: {found}",
+                problem=True,
+            )
+        else:
+            self._say(found)
 
-    def _percent(self) -> Fraction | None:
-        """The Sample % box (None when empty); UserError naming the box when it is wrong."""
+    def _percent(self, problems: dict[tuple[str, ...], str]) -> Fraction | None:
+        """The Sample % box (None when empty); when it is wrong, its last good value, and
+        `problems` says why."""
         from discussion.sampling import parse_percent
 
         text = self.query_one("#filter-sample", Input).value.strip()
         if not text:
+            self._good_percent = None
             return None
         try:
-            return parse_percent(text)
+            self._good_percent = parse_percent(text)
         except UserError:
-            raise UserError(
+            problems[("sample",)] = (
                 f"Sample % {text!r}: give a percentage more than 0 and at most 100, e.g. 10."
-            ) from None
+            )
+        return self._good_percent
 
-    def _filter(self) -> SessionFilter:
-        """The filter the boxes describe; UserError naming the box when one cannot be read."""
+    def _filter(self, problems: dict[tuple[str, ...], str]) -> SessionFilter:
+        """The filter the boxes describe; a box that cannot be read adds its message to
+        `problems` (keyed by the boxes to mark) and counts with its last good value."""
         from discussion.sampling import STATES, SessionFilter
 
         def text(box: str) -> str:
             return self.query_one(f"#filter-{box}", Input).value.strip()
 
-        start, end = _day(text("from"), "From"), _day(text("to"), "To")
+        start, end = self._good_dates
+        try:
+            start = _day(text("from"), "From")
+        except UserError as error:
+            problems[("from",)] = error.message
+        try:
+            end = _day(text("to"), "To")
+        except UserError as error:
+            problems[("to",)] = error.message
         if start is not None and end is not None and start > end:
-            raise UserError(f"From {start} is after To {end}: give the earlier date first.")
+            problems[("from", "to")] = (
+                f"From {start} is after To {end}: give the earlier date first."
+            )
+            start, end = self._good_dates
+        self._good_dates = (start, end)
         state_text = " ".join(text("state").replace("-", " ").split()).lower()
         state: State | None = None
         if state_text:  # the whole word, or the start of only one ("dis", "int")
             matches = [s for s in STATES if s == state_text]
             matches = matches or [s for s in STATES if s.startswith(state_text)]
-            if len(matches) != 1:
-                raise UserError(f"State {state_text!r}: type one of {STATE_WORDS}.")
-            state = matches[0]
+            if len(matches) == 1:
+                state = matches[0]
+            else:
+                problems[("state",)] = f"State {state_text!r}: type one of {STATE_WORDS}."
+                state = self._good_state
+        self._good_state = state
         return SessionFilter(text("assessor") or None, start, end, state, assessor_part=True)
 
     def _show(self, entries: list[SessionEntry]) -> None:
