@@ -212,7 +212,9 @@ class Index:
 
     def sessions(self, tz: tzinfo | None = None) -> list[SessionEntry]:
         """Every handed-in session as the local list shows one, in folder-name order."""
-        rows = self.connect().execute(_SESSIONS + "ORDER BY s.folder_name, s.session_id")
+        # "C": by code point, as Python sorts the local list, not by the server's language.
+        order = 'ORDER BY s.folder_name COLLATE "C", s.session_id COLLATE "C"'
+        rows = self.connect().execute(_SESSIONS + order)
         return [_entry(row, tz) for row in rows.fetchall()]
 
     def sample(
