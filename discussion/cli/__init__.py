@@ -15,13 +15,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from discussion import installed_version
 from discussion.errors import UserError, os_error_message, os_fix
-from discussion.validation import describe
+
+if TYPE_CHECKING:
+    from pydantic_core import ValidationError
 
 # Order is the order shown in `--help`.
 COMMAND_MODULES = (
@@ -44,13 +44,6 @@ COMMAND_MODULES = (
     "discussion.cli.mock_cmd",
     "discussion.cli.readiness_cmd",
     "discussion.cli.hub_cmd",
-)
-
-# Commands parsed with only their own module imported (their names are their modules').
-_SINGLE_IMPORT = (
-    "discussion.cli.sessions_cmd",
-    "discussion.cli.sample_cmd",
-    "discussion.cli.verify_cmd",
 )
 
 log = logging.getLogger(__name__)
@@ -108,10 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     # No arguments: the terminal app, without importing every sub-command (the recorder's
     # numpy among them), which would delay its first frame; there is nothing to parse.
-    # `sessions` over 10,000 folders has a 2 s budget and `verify` one against sha256sum:
-    # each imports only its own module.
+    # A command (its name is its module's) imports only its own module: `grade` need not load
+    # numpy, `sessions` over 10,000 folders has a 2 s budget and `verify` one against sha256sum.
+    # Anything else (`--help`, a mistyped command) gets the parser of every command.
     only = f"discussion.cli.{argv[0]}_cmd" if argv else None
-    only = only if only in _SINGLE_IMPORT else None
+    only = only if only in COMMAND_MODULES else None
     args = build_parser(only).parse_args(argv) if argv else argparse.Namespace(command=None)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", _run_tui)
     try:
@@ -130,14 +124,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             _say(f"discussion: error: {os_error_message(error)}")
         return 2
-    except ValidationError as error:  # a model refused input no caller checked first
-        _say(f"discussion: error: {describe(error)}")
-        return 2
     except RecursionError:
         _say("discussion: error: the input is nested too deeply (hundreds of levels): check it")
         return 2
-    except Exception as error:  # last line of defence: no traceback on screen
-        return _internal_error(error)
+    except Exception as error:
+        refusal = _validation_error(error)
+        if refusal is not None:  # a model refused input no caller checked first
+            from discussion.validation import describe
+
+            _say(f"discussion: error: {describe(refusal)}")
+            return 2
+        return _internal_error(error)  # last line of defence: no traceback on screen
+
+
+def _validation_error(error: Exception) -> ValidationError | None:
+    """`error` when it is pydantic's ValidationError. pydantic is imported by the commands that
+    use it, not here (its import was a third of a light command's start): while it is not
+    loaded, no model can have raised one."""
+    if "pydantic_core" not in sys.modules:
+        return None
+    from pydantic_core import ValidationError
+
+    return error if isinstance(error, ValidationError) else None
 
 
 def _with_fix(error: UserError) -> str:
