@@ -1,7 +1,8 @@
 """Every object goes up with its sha256, which the store checks: the body is not hashed a
 second time for the request's signature (UNSIGNED-PAYLOAD, as botocore itself does over HTTPS
 with a checksum), and a body that does not match its checksum is still refused (real
-SeaweedFS, tests/hub_fixtures.py)."""
+SeaweedFS, tests/hub_fixtures.py); a store made after the keys changed signs with the new
+ones."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from discussion.hub.config import load_config
 from discussion.hub.store import Store, hex_to_b64
+from scripts.hub_servers import HubServers
 
 
 def test_bodies_go_up_with_their_checksum_and_a_wrong_one_is_refused(
@@ -39,3 +41,17 @@ def test_bodies_go_up_with_their_checksum_and_a_wrong_one_is_refused(
     # A request without a checksum of its own keeps its body signed.
     store.client.put_object(Bucket=store.bucket, Key="records/x/plain", Body=b"plain")
     assert signed[-1][1] not in (None, "UNSIGNED-PAYLOAD"), signed[-1]
+
+
+def test_a_store_made_after_the_keys_changed_uses_the_new_keys(
+    hub_env: dict[str, str], hub_servers: HubServers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The service model is loaded once per process; the credentials are looked up each time.
+    bucket = hub_env["DISCUSSION_HUB_BUCKET"]
+    Store(load_config()).init_bucket(1, "COMPLIANCE")  # the organisation's (Admin) keys
+    writer = hub_servers.environment(bucket, writer=True)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", writer["AWS_ACCESS_KEY_ID"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", writer["AWS_SECRET_ACCESS_KEY"])
+    with pytest.raises(ClientError) as refused:
+        Store(load_config()).client.create_bucket(Bucket=f"{bucket}-more")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"

@@ -141,11 +141,11 @@ def _claimed_seal(folder: Path) -> tuple[str, dict[str, str]] | None:
 def push_record(folder: Path, config: HubConfig) -> PushResult:
     """Hand in the record in `folder` (see the module docstring).
 
-    The store's client is made first (it and `verify` both need the interpreter, and the
-    parts wait for the client, not for verify). Then `verify` runs on a thread of its own
-    while the index is checked and the large files' parts go up; the small files go up once
-    it passed, and the large files' uploads are completed (made objects) only then; they are
-    dropped if it did not pass."""
+    The store's client is made and the large files' parts started first, then `verify`
+    runs on a thread of its own while they go up (all of these want the interpreter at
+    first, and the parts wait for nothing but the client). The small files go up once
+    verify passed, and the large files' uploads are completed (made objects) only then;
+    they are dropped if it did not pass."""
     claimed = _claimed_seal(folder)
     checked = None if claimed is not None else _sealed_report(folder)  # raises what is wrong
     try:
@@ -156,13 +156,8 @@ def push_record(folder: Path, config: HubConfig) -> PushResult:
             _sealed_report(folder)  # a record that cannot be handed in says so first
         raise
     try:
-        with ThreadPoolExecutor(3, thread_name_prefix="hub-push") as helpers:
-            verified: Future[_Sealed] = Future()
-            if checked is not None:
-                verified.set_result(checked)
-            else:
-                verified = helpers.submit(_sealed_report, folder)
-            return _push(folder, store, index, helpers, verified, claimed)
+        with ThreadPoolExecutor(4, thread_name_prefix="hub-push") as helpers:
+            return _push(folder, store, index, helpers, checked, claimed)
     finally:
         index.close()
 
@@ -187,16 +182,19 @@ def _push(
     store: Store,
     index: Index,
     helpers: ThreadPoolExecutor,
-    verified: Future[_Sealed],
+    checked: _Sealed | None,
     claimed: tuple[str, dict[str, str]] | None,
 ) -> PushResult:
     from discussion.hub.multipart import abort_upload, finish_upload
 
     large: list[tuple[str, Path, str, int]] = []
     sending: Future[dict[str, PendingUpload]] | None = None
+    verified: Future[_Sealed] | None = None  # None: not started (or `checked` already)
     try:
-        schema = helpers.submit(index.check_schema)  # connects: while the store is reached
-        store.check()
+        # The bucket and the index are checked while the parts start: a missing bucket or
+        # schema is still what the push says (after what is wrong with the record, if any).
+        reached = helpers.submit(store.check)
+        schema = helpers.submit(index.check_schema)
         if claimed is not None:
             for name in record_files(folder):
                 path = folder / name
@@ -205,12 +203,21 @@ def _push(
                 if digest is not None and size >= MULTIPART_FROM:
                     large.append((name, path, digest, size))
             sending = helpers.submit(_send_large, store, claimed[0], large)
+        if checked is None:
+            verified = helpers.submit(_sealed_report, folder)
+        reached.result()
         schema.result()
     except BaseException:
-        verified.result()  # a record that cannot be handed in says so first
+        # a record that cannot be handed in says so first
+        if verified is not None:
+            verified.result()
+        elif checked is None:
+            _sealed_report(folder)
         raise
     try:
-        report, session_id, signer, public_key, sealed = verified.result()
+        outcome = verified.result() if verified is not None else checked
+        assert outcome is not None  # one of the two is always there
+        report, session_id, signer, public_key, sealed = outcome
         if claimed is not None and (
             claimed[0] != session_id
             or any(sealed.get(name) != digest for name, _p, digest, _s in large)
