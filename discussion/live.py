@@ -10,7 +10,6 @@ on its own thread and reports each outcome: the UI thread never waits for the di
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import shutil
 import threading
@@ -20,34 +19,24 @@ from pathlib import Path
 
 from discussion.audio import (
     Alarm,
-    AlarmCleared,
     AudioUnavailable,
     Failed,
-    GapEnded,
-    Paused,
     Recorder,
     RecorderConfig,
     RecorderEvent,
     RecorderState,
-    Resumed,
-    Started,
     StopSummary,
 )
 from discussion.audio.stream import StreamFactory
 from discussion.errors import UserError
 from discussion.evidence_queue import EvidenceQueue
+from discussion.live_evidence import evidence_of
 from discussion.live_writes import LiveWrites
 from discussion.record import (
-    AlarmClearedData,
-    AlarmData,
-    AudioGapData,
     ConsentRecordedData,
     Event,
     EventData,
     QuestionAskedData,
-    RecordingPausedData,
-    RecordingResumedData,
-    RecordingStartedData,
     RecordingStoppedData,
     RecordWriteError,
     SessionInfo,
@@ -56,9 +45,9 @@ from discussion.record import (
     resume,
 )
 from discussion.record.events import CriterionStatus, CriterionStatusData
-from discussion.record.info import RECORDER_LOG
 from discussion.record.state import SessionState, apply_event, empty_state
 from discussion.record.writer import RecordWriter
+from discussion.recorder_log import attach_recorder_log, detach_recorder_log
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +101,7 @@ class LiveSession(LiveWrites):
         # where the timeline stood when this process took the session over.
         self._fallback_origin = time.monotonic()
         self._fallback_base = record.timeline_end_offset()
-        self._log_handler = _attach_recorder_log(record.folder)
+        self._log_handler = attach_recorder_log(record.folder)
         record.set_clock(self.offset_now)
         # The derived state, kept up to date event by event (see `state`).
         self._state = empty_state(record.info, owned=True)
@@ -257,6 +246,11 @@ class LiveSession(LiveWrites):
         return recorder is not None and recorder.wait_until_recording(timeout)
 
     @property
+    def recording(self) -> bool:
+        """A recorder is running (consent given now is on the recording)."""
+        return self.recorder is not None
+
+    @property
     def recorder_state(self) -> RecorderState:
         """What the recorder is doing (IDLE when none runs)."""
         recorder = self.recorder
@@ -342,9 +336,15 @@ class LiveSession(LiveWrites):
         """Stop recording, then seal the record (`closed` event, file hashes, chain head).
 
         Raises `RecordWriteError` (nothing sealed; call again once space is freed) while
-        recorder evidence is still waiting for the disk.
+        recorder evidence or something submitted is still waiting for the disk: it stays
+        queued, and is never sealed out of the record.
         """
         self.stop_recording(reason="session closed")
+        if not self.flush_writes():
+            raise RecordWriteError(
+                f"{self.unsaved_writes()} entered item(s) are not saved in {self.record.folder} "
+                "yet: free disk space, then close again"
+            )
         self.stop_writer()
         self._save_backlog()
         self._detach_log()
@@ -453,26 +453,7 @@ class LiveSession(LiveWrites):
 
     def _on_recorder_event(self, event: RecorderEvent, segment: Path) -> None:
         """Called from the threads of the recorder writing `segment`: log evidence, pass all on."""
-        data: EventData | None = None
-        offset = getattr(event, "offset", None)
-        if isinstance(event, Started):
-            data = RecordingStartedData(
-                segment=self._relative(segment),
-                start_offset=event.offset,
-                device="" if self.device is None else str(self.device),
-            )
-        elif isinstance(event, GapEnded):
-            data = AudioGapData(cause=event.cause, duration_s=event.duration_s)
-            offset = event.offset - event.duration_s
-        elif isinstance(event, Alarm):
-            data = AlarmData(kind=event.kind, message=event.message)
-        elif isinstance(event, AlarmCleared):
-            data = AlarmClearedData(kind=event.kind)
-        elif isinstance(event, Paused):
-            data = RecordingPausedData(reason=self._pause_reason)
-        elif isinstance(event, Resumed):
-            data = RecordingResumedData()
-        elif isinstance(event, Failed):
+        if isinstance(event, Failed):
             # Not on this thread: the restart stops (joins) the recorder that is calling us.
             threading.Thread(
                 target=self._restart_after_failure,
@@ -480,33 +461,16 @@ class LiveSession(LiveWrites):
                 name="live-restart",
                 daemon=True,
             ).start()
-        if data is not None:  # kept and retried in order if the record refuses it
-            news = self._evidence.add(data, max(0.0, offset or 0.0))
-        else:
-            news = self._evidence.retry()
+        device = "" if self.device is None else str(self.device)
+        evidence = evidence_of(
+            event, segment=self._relative(segment), device=device, pause_reason=self._pause_reason
+        )
+        # Kept and retried in order if the record refuses it.
+        news = self._evidence.add(*evidence) if evidence is not None else self._evidence.retry()
         self._notify(event)
         self._notify_all(news)
 
     def _detach_log(self) -> None:
-        handler = self._log_handler
+        handler, self._log_handler = self._log_handler, None
         if handler is not None:
-            logging.getLogger("discussion").removeHandler(handler)
-            with contextlib.suppress(OSError):  # a full disk refuses the last flush
-                handler.close()
-            self._log_handler = None
-
-
-def _attach_recorder_log(folder: Path) -> logging.Handler | None:
-    """Send the recorder's log lines to `recorder.log` in the session folder (no personal data)."""
-    try:
-        handler = logging.FileHandler(folder / RECORDER_LOG, encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("discussion")
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    with contextlib.suppress(OSError):
-        (folder / RECORDER_LOG).chmod(0o600)
-    return handler
+            detach_recorder_log(handler)

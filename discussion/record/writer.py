@@ -77,17 +77,19 @@ class RecordWriter:
         retry_interval_s: float = 1.0,
         max_batch: int = 256,
         name: str = "record-writer",
+        first_key: int = 0,
     ) -> None:
         self._commit = commit
-        self._on_died = on_died
+        self.on_died = on_died  # may be re-pointed (the screen on top hears of a death)
         self.retry_interval_s = retry_interval_s
         self.max_batch = max_batch
         self.name = name
         self._cond = threading.Condition()
         self._pending: list[_Write] = []  # oldest first; removed only once saved or given up
-        self._next_key = 0
+        self._next_key = first_key  # a writer taking over goes on from its predecessor's keys
         self._retry_at = 0.0  # while failing: no attempt before this (monotonic)
         self._failing = False
+        self._failures = 0  # attempts the record refused (a flush waits for the next one)
         self._closing = False
         self._thread: threading.Thread | None = None
         self.deaths = 0
@@ -109,6 +111,24 @@ class RecordWriter:
         """The thread is running."""
         thread = self._thread
         return thread is not None and thread.is_alive()
+
+    @property
+    def closing(self) -> bool:
+        """`close` was called: nothing more is accepted (a new writer takes new work)."""
+        with self._cond:
+            return self._closing
+
+    @property
+    def next_key(self) -> int:
+        """The key the next submission would get."""
+        with self._cond:
+            return self._next_key
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the thread to end (after `close`: everything it held is written or given up)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     @property
     def waiting(self) -> int:
@@ -135,11 +155,15 @@ class RecordWriter:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything submitted so far is on disk (False: not within `timeout`,
-        or the record refuses it for now)."""
+        or the record refused it again). A failing backlog is retried at once."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
+            failures = self._failures
+            if self._failing:  # the cause may be fixed (space freed): try now, not in a second
+                self._retry_at = 0.0
+                self._cond.notify_all()
             while self._pending:
-                if self._failing and self._pending[0].told_waiting:
+                if self._failures > failures:
                     return False
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
@@ -175,9 +199,10 @@ class RecordWriter:
             self.deaths += 1
             message = f"the record writer stopped ({type(error).__name__}: {error})"
             log.exception("%s", message)
-            if self._on_died is not None:
+            on_died = self.on_died
+            if on_died is not None:
                 try:
-                    self._on_died(message)
+                    on_died(message)
                 except Exception:
                     log.exception("reporting the record writer's death failed")
 
@@ -222,6 +247,7 @@ class RecordWriter:
     def _failed(self, batch: list[_Write], message: str, *, give_up: bool) -> None:
         with self._cond:
             self._failing = True
+            self._failures += 1
             self._retry_at = time.monotonic() + self.retry_interval_s
             untold = [w for w in self._pending if not w.told_waiting]
             for write in untold:
