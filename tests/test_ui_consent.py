@@ -87,9 +87,8 @@ async def test_notes_only_consent_is_logged(notes_only: LiveSession) -> None:
         assert isinstance(screen, ConsentScreen)
         assert "not audio recorded" in str(screen.query_one("#consent-notice", Static).render())
         assert "Notes-only" in str(screen.query_one("#consent-status", Label).render())
-        await pilot.press("a")
-        await pilot.pause()
-        assert app.results == [True]
+        await pilot.press("a")  # saved on the record writer's thread: dismissed once on disk
+        assert await wait_for(pilot, lambda: app.results == [True], 5)
         [consent] = consents(notes_only)
         assert consent.recording is False
         assert consent.statement == screen.notice
@@ -105,8 +104,7 @@ async def test_decline_asks_then_dismisses_false(notes_only: LiveSession) -> Non
         await pilot.pause()
         assert isinstance(app.screen, ConsentScreen) and app.results == []
         await pilot.press("d", "y")
-        await pilot.pause()
-        assert app.results == [False]
+        assert await wait_for(pilot, lambda: app.results == [False], 5)
         assert consents(notes_only) == []
 
 

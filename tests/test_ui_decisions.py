@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from ui_helpers import catalog
 from ui_live_helpers import HostApp, notes_only_session
 
@@ -14,6 +17,14 @@ from discussion.ui.screens.decisions import DecisionsScreen
 
 def _result(app: HostApp) -> object:
     return app.result
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Decisions are saved on the record writer's thread: wait for what follows a save."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        await pilot.pause(0.02)
 
 
 @pytest.fixture
@@ -35,7 +46,7 @@ async def test_decide_all_then_go_to_grade(home: Path) -> None:
         await pilot.pause()
         assert _result(app) == "not dismissed"
         await pilot.press(*"clear example of both kinds", "f2")  # 1A met, resting on its note
-        await pilot.pause()
+        await until(pilot, lambda: not screen.deciding)  # saved on the record writer's thread
         state = load_state(live.folder)
         decision = state.criteria["1A"].decision
         assert decision is not None and decision.met
@@ -44,6 +55,7 @@ async def test_decide_all_then_go_to_grade(home: Path) -> None:
         for _ in range(10):  # the other ten: not met
             await pilot.press(*"no evidence heard", "f3")
             await pilot.pause()
+        await until(pilot, lambda: not screen.deciding)
         tally = load_state(live.folder).tally()
         assert tally.achieved == ["1A"]
         assert len(tally.not_met) == 10
@@ -76,7 +88,7 @@ async def test_all_notes_lets_an_untagged_note_support_a_decision(home: Path) ->
             await pilot.press("down")
         await pilot.press("f4", "tab", "down", "space")  # show all notes, tick the only one
         await pilot.press("tab", *"targets explained with an example", "f2")
-        await pilot.pause()
+        await until(pilot, lambda: not screen.deciding)
         decision = load_state(live.folder).criteria["5A"].decision
         assert decision is not None and decision.met
         assert decision.note_seqs == [untagged.seq]

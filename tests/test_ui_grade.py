@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from discussion.live import LiveSession
@@ -88,6 +92,14 @@ def bar(screen: GradeScreen) -> str:
     return str(screen.query_one("#grade-bar", Static).render())
 
 
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Results are saved on the record writer's thread: wait for what follows a save."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        await pilot.pause(0.02)
+
+
 @pytest.mark.slow  # a long Pilot flow: make test runs it, test-fast keeps a shorter one
 async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> None:
     live = make_live(home)
@@ -108,8 +120,7 @@ async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> Non
         await pilot.pause()
         assert "FAIL" in bar(screen)
         await pilot.press("space", "ctrl+r")
-        await pilot.pause()
-        assert not form.touched
+        await until(pilot, lambda: not form.touched)
         assert "Saved to the record: Practical Observation attempt 1" in screen.notice_text
         saved = load_state(live.folder).component_results
         assert [(r.component, r.attempt, r.achieved, r.modes) for r in saved] == [
@@ -117,7 +128,7 @@ async def test_entering_observation_by_keys_updates_the_grade(home: Path) -> Non
         ]
         # the showcase: attempt 2, every pass criterion: the grade is a pass
         await pilot.press("s", "2", "a", "ctrl+r")
-        await pilot.pause()
+        await until(pilot, lambda: "saving" not in bar(screen) and "unsaved" not in bar(screen))
         assert "PASS" in bar(screen) and "unsaved" not in bar(screen)
         assert screen.result is not None and screen.result.grade == "pass"
     live.release()
@@ -163,7 +174,7 @@ async def test_observation_asks_for_the_modes_first_and_offers_only_theirs(home:
         assert "P11" in offered_prompts(form)
         assert "P11" not in form.achieved() and form.achieved() == OBS_PASS
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await until(pilot, lambda: len(load_state(live.folder).component_results) == 1)
         (saved,) = load_state(live.folder).component_results
         assert saved.modes == ["face-to-face", "non-face-to-face"] and "P11" not in saved.achieved
     live.release()
@@ -184,9 +195,10 @@ async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
     async with Host(screen).run_test(size=(80, 24)) as pilot:
         # attempt 2 after a passed attempt 1
         await pilot.press("o", "f", "a", "ctrl+r", "2", "f", "a", "ctrl+r")
-        await pilot.pause()
-        status = str(screen.query_one("#observation-status", Static).render())
-        assert "Not saved" in status and "already passed" in status
+        status = screen.query_one("#observation-status", Static)
+        await until(pilot, lambda: "Not saved" in str(status.render()))
+        assert "already passed" in str(status.render())  # checked with the one being saved
+        await until(pilot, lambda: not screen.saving.waiting())
         assert len(load_state(live.folder).component_results) == 1
     live.release()
 
@@ -287,8 +299,8 @@ async def test_import_saves_results_and_reports_errors_inline(home: Path) -> Non
         assert "no such file" in str(screen.query_one("#import-status", Static).render())
         box.value = str(good)
         await pilot.press("enter")
-        await pilot.pause()
-        assert "Imported and saved 1" in str(screen.query_one("#import-status", Static).render())
+        status_box = screen.query_one("#import-status", Static)
+        await until(pilot, lambda: "Imported and saved 1" in str(status_box.render()))
         form = screen.query_one("#form-observation", ComponentResultForm)
         assert form.achieved() == OBS_PASS and not form.touched
     assert len(load_state(live.folder).component_results) == 1
@@ -366,22 +378,29 @@ async def test_a_result_that_cannot_be_written_stays_on_screen(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = make_live(home)
+    full = True
+    log_fd = live.record.log._fd
+    real_write = os.write
 
-    def full_disk(*_args: object, **_kwargs: object) -> object:
-        raise RecordWriteError("No space left on device")
+    def write(fd: int, data: bytes) -> int:
+        if fd == log_fd and full:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
 
     screen = GradeScreen(live, STANDARD)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
-        monkeypatch.setattr(live, "append", full_disk)
+        monkeypatch.setattr(os, "write", write)
         await pilot.press("o", "f", "a", "ctrl+r")
-        await pilot.pause()
+        await until(pilot, lambda: "NOT saved yet" in screen.notice_text)
+        assert "No space left" in screen.notice_text and "free disk space" in screen.notice_text
         form = screen.query_one("#form-observation", ComponentResultForm)
-        assert form.touched and form.achieved()  # the ticks are kept for a retry
-        assert "NOT saved" in screen.notice_text and "No space left" in screen.notice_text
-        monkeypatch.undo()
-        await pilot.press("ctrl+r")
+        assert form.touched and form.achieved()  # the ticks are kept
+        await pilot.press("ctrl+s")  # not sealed while a result waits for the disk
         await pilot.pause()
-        assert not form.touched
+        assert "Wait before closing" in screen.notice_text
+        full = False  # space freed: the writer's next retry saves it
+        await until(pilot, lambda: not form.touched)
+        assert "Saved to the record" in screen.notice_text
     assert len(load_state(live.folder).component_results) == 1
     live.release()
 
@@ -439,8 +458,8 @@ async def test_a_set_up_detail_is_corrected_as_a_logged_event(home: Path) -> Non
         assert "say why" in problem
         app.screen.query_one("#correct-reason", Input).value = "surname cut short at set-up"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen is screen and "Correction logged" in screen.notice_text
+        await until(pilot, lambda: app.screen is screen)
+        assert "Correction logged" in screen.notice_text
     state = load_state(live.folder)
     assert state.info.apprentice_name == "Alex Exampleton"
     (correction,) = state.corrections

@@ -4,11 +4,14 @@ The app starts the recording before showing this screen, so the notice and the a
 answer are on the audio. "Apprentice agreed" appends a `consent_recorded` event (its offset is on
 the recording's sample clock) and dismisses with True; "Apprentice declined" asks to confirm,
 appends a `consent_declined` event (the moment of the answer, and the notice read) and
-dismisses with False: the discussion does not go ahead and is not an attempt.
+dismisses with False: the discussion does not go ahead and is not an attempt. Either answer is
+saved on the record writer's thread (`RecordSaves`): the screen says it is saving, and moves on
+only once the answer is on disk; while the record refuses it, it says so with the fix.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,13 +20,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, Static
 
 from discussion.audio import Level, RecorderState, Started
-from discussion.errors import UserError
 from discussion.live import LiveSession
-from discussion.record import RecordError
-from discussion.record.events import ConsentDeclinedData
+from discussion.record.events import ConsentDeclinedData, ConsentRecordedData
 from discussion.standard import Standard
 from discussion.ui.messages import RecorderReported
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.record_saves import RETRY_FIX, RecordSaves
 from discussion.ui.widgets.level_meter import LevelMeter
 from discussion.ui.widgets.screen_header import ScreenHeader
 
@@ -68,6 +70,9 @@ def consent_notice(has_audio: bool, max_minutes: int) -> str:
     )
 
 
+LEAD = "Read this to the apprentice, then record the answer:"
+
+
 class ConsentScreen(Screen[bool | None]):
     """The consent notice, the recording status and level, and the apprentice's answer.
 
@@ -109,6 +114,7 @@ class ConsentScreen(Screen[bool | None]):
     ConsentScreen #consent-status.-error { color: $error; }
     ConsentScreen #consent-meter { width: 1fr; }
     ConsentScreen #consent-lead { padding: 1 1 0 1; color: $text-muted; }
+    ConsentScreen #consent-lead.-error { color: $error; text-style: bold; }
     ConsentScreen #consent-notice {
         border: round $primary; padding: 0 1; margin: 0 1; height: auto;
     }
@@ -122,6 +128,7 @@ class ConsentScreen(Screen[bool | None]):
         self.standard = standard
         self.notice = consent_notice(live.has_audio, standard.discussion_conduct.max_minutes)
         self.recorded = False
+        self.answering: tuple[int, bool] | None = None  # the answer being saved (key, agreed)
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
@@ -130,11 +137,12 @@ class ConsentScreen(Screen[bool | None]):
             if self.live.has_audio:
                 yield LevelMeter(id="consent-meter")
         with VerticalScroll():
-            yield Static("Read this to the apprentice, then record the answer:", id="consent-lead")
+            yield Static(LEAD, id="consent-lead")
             yield Static(self.notice, id="consent-notice")
             with Horizontal(id="consent-buttons"):
                 yield Button("Apprentice agreed (a)", variant="success", id="consent-agreed")
                 yield Button("Apprentice declined (d)", variant="error", id="consent-declined")
+        yield RecordSaves(self.live)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -165,7 +173,7 @@ class ConsentScreen(Screen[bool | None]):
     @on(Button.Pressed, "#consent-agreed")
     def action_agreed(self) -> None:
         """Log the consent at this moment of the recording, then begin the discussion."""
-        if self.recorded:
+        if self.recorded or self.answering is not None:
             return
         if self.live.has_audio and self.live.recorder_state is not RecorderState.RECORDING:
             self.notify(
@@ -174,19 +182,62 @@ class ConsentScreen(Screen[bool | None]):
                 severity="warning",
             )
             return
-        try:
-            self.live.consent(self.notice)
-        except (OSError, RecordError, UserError) as error:
-            self.notify(f"Consent could not be saved: {error}", severity="error", timeout=15)
+        data = ConsentRecordedData(recording=self.live.recording, statement=self.notice)
+        self._answer(data, agreed=True)
+
+    def _answer(self, data: ConsentRecordedData | ConsentDeclinedData, *, agreed: bool) -> None:
+        """Hand the answer to the record writer; the screen waits (saying so) until it is saved."""
+        key = self.query_one(RecordSaves).submit(data)
+        self.answering = (key, agreed)
+        self._lead(f"Saving the {'consent' if agreed else 'decline'}…")
+        for button in self.query(Button):
+            button.disabled = True
+
+    def _lead(self, text: str, *, error: bool = False) -> None:
+        lead = self.query_one("#consent-lead", Static)
+        lead.update(Text(text))
+        lead.set_class(error, "-error")
+
+    def on_record_saves_settled(self, message: RecordSaves.Settled) -> None:
+        """The answer is on disk: go on. Refused for now: said, with the fix (it is retried).
+        Given up: agreeing can be tried again; a decline still ends the session."""
+        outcome = message.outcome
+        if self.answering is None or outcome.key != self.answering[0]:
             return
-        self.recorded = True
-        self.dismiss(True)
+        agreed = self.answering[1]
+        what = "consent" if agreed else "decline"
+        if outcome.retrying:
+            self._lead(f"The {what} is NOT saved yet: {outcome.error}. {RETRY_FIX}", error=True)
+            self.app.bell()
+            return
+        self.answering = None
+        if outcome.saved:
+            self.recorded = True
+            self.dismiss(agreed)
+            return
+        if not agreed:  # closing then seals the session as declined
+            self.notify(
+                f"The decline could not be logged ({outcome.error}); the session is still "
+                "closed as declined.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            self.recorded = True
+            self.dismiss(False)
+            return
+        self._lead(f"Consent NOT saved ({outcome.error}): press a to try again.", error=True)
+        for button in self.query(Button):
+            button.disabled = False
 
     def action_back_to_setup(self) -> None:
         """Confirm, then go back to set-up with the details kept (nothing consented yet)."""
+        if self.answering is not None:  # the answer is already on its way to the record
+            self.notify("The answer is being saved: it can no longer be undone.", timeout=5)
+            return
 
         def answered(back: bool | None) -> None:
-            if back and not self.recorded:
+            if back and not self.recorded and self.answering is None:
                 self.recorded = True  # no consent can be logged after this
                 self.dismiss(None)
 
@@ -204,23 +255,15 @@ class ConsentScreen(Screen[bool | None]):
     @on(Button.Pressed, "#consent-declined")
     def action_declined(self) -> None:
         """Confirm, then end without a discussion."""
+        if self.recorded or self.answering is not None:
+            return
 
         def answered(declined: bool | None) -> None:
-            if not declined or self.recorded:
+            if not declined or self.recorded or self.answering is not None:
                 return
-            try:  # the record says when and to what; closing then seals it as not held
-                self.live.append(
-                    ConsentDeclinedData(recording=self.live.has_audio, statement=self.notice)
-                )
-            except (OSError, RecordError, UserError) as error:
-                self.notify(
-                    f"The decline could not be logged ({error}); the session is still closed "
-                    "as declined.",
-                    severity="warning",
-                    timeout=15,
-                )
-            self.recorded = True
-            self.dismiss(False)
+            # The record says when and to what; closing then seals it as not held.
+            data = ConsentDeclinedData(recording=self.live.has_audio, statement=self.notice)
+            self._answer(data, agreed=False)
 
         what = "recording" if self.live.has_audio else "notes"
         self.app.push_screen(

@@ -3,11 +3,14 @@
 session.json is written once and never edited; a correction is one more event in the chain,
 with the previous value and the reason, and the record shows the corrected value and that it
 was corrected. The value is checked as a new session's would be (`SessionInfo.corrected`).
+The correction is saved on the record writer's thread (`RecordSaves`): the screen says it is
+being logged and closes once it is on disk; while the record refuses it, it says so with the fix.
 """
 
 from __future__ import annotations
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,9 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
-from discussion.errors import UserError
 from discussion.live import LiveSession
-from discussion.record import DetailsCorrectedData, RecordError, SessionInfo
+from discussion.record import DetailsCorrectedData, SessionInfo
+from discussion.ui.screens.record_saves import RETRY_FIX, RecordSaves
 from discussion.ui.widgets.toggles import Choice
 from discussion.validation import describe
 
@@ -65,6 +68,7 @@ class CorrectDetailsScreen(ModalScreen[bool]):
     def __init__(self, live: LiveSession) -> None:
         super().__init__()
         self.live = live
+        self.logging: int | None = None  # the key of the correction being saved
 
     def compose(self) -> ComposeResult:
         info = self.live.state().info
@@ -81,6 +85,7 @@ class CorrectDetailsScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Log correction (ctrl+s)", variant="primary", id="correct-save")
                 yield Button("Cancel (esc)", id="correct-cancel")
+        yield RecordSaves(self.live)
 
     @property
     def field(self) -> str:
@@ -113,7 +118,9 @@ class CorrectDetailsScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#correct-save")
     def action_save(self) -> None:
-        """Check the value, then log the correction."""
+        """Check the value, then hand the correction to the record writer."""
+        if self.logging is not None:
+            return
         box = self.query_one("#correct-problem", Static)
         problem = self.problem()
         if problem is not None:
@@ -128,14 +135,40 @@ class CorrectDetailsScreen(ModalScreen[bool]):
                 "reason": self.query_one("#correct-reason", Input).value.strip(),
             }
         )
-        try:
-            self.live.append(data)
-        except (OSError, RecordError, UserError) as error:
-            box.update(f"Not logged: the record could not be written ({error})")
+        self.logging = self.query_one(RecordSaves).submit(data)
+        box.update("Logging the correction…")
+        self._editable(False)
+
+    def _editable(self, editable: bool) -> None:
+        for widget in (*self.query(Input), *self.query(Button), self.query_one(RadioSet)):
+            widget.disabled = not editable
+
+    def on_record_saves_settled(self, message: RecordSaves.Settled) -> None:
+        """On disk: closed. Refused for now: said, with the fix (retried). Given up: the
+        values stay, ctrl+s tries again."""
+        outcome = message.outcome
+        if outcome.key != self.logging:
             return
-        self.dismiss(True)
+        box = self.query_one("#correct-problem", Static)
+        if outcome.retrying:
+            box.update(Text(f"Not logged yet: {outcome.error}. {RETRY_FIX}"))
+            return
+        self.logging = None
+        if outcome.saved:
+            self.dismiss(True)
+            return
+        self._editable(True)
+        box.update(Text(f"Not logged: the record could not be written ({outcome.error}). "
+                        "ctrl+s tries again."))  # fmt: skip
 
     @on(Button.Pressed, "#correct-cancel")
     def action_cancel(self) -> None:
-        """Back without logging anything."""
+        """Back without logging anything (not once the correction is on its way)."""
+        if self.logging is not None:
+            problem = self.query_one(RecordSaves).problem
+            waiting = f"Not logged yet: {problem}. {RETRY_FIX} " if problem else ""
+            self.query_one("#correct-problem", Static).update(
+                Text(f"{waiting}The correction is on its way: this closes once it is logged.")
+            )
+            return
         self.dismiss(False)

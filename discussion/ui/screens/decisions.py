@@ -1,7 +1,13 @@
-"""After the discussion: decide each criterion, met or not met, with a rationale and its notes."""
+"""After the discussion: decide each criterion, met or not met, with a rationale and its notes.
+
+A decision is saved on the record writer's thread (`RecordSaves`): the screen moves on at once,
+shows the criterion as saving until its sync completed, and says so (with the fix) while the
+record refuses it; the grade waits until every decision is on disk.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +20,10 @@ from textual.widgets.selection_list import Selection
 from discussion.arrangements import adjustments_in_place
 from discussion.live import LiveSession
 from discussion.notes import format_clock
-from discussion.record import RecordWriteError, SessionState
+from discussion.record import SessionState
+from discussion.record.events import CriterionDecidedData
 from discussion.standard import Standard
+from discussion.ui.screens.record_saves import RETRY_FIX, RecordSaves
 from discussion.ui.widgets.criteria_board import status_text
 from discussion.ui.widgets.toggles import TickList
 
@@ -71,6 +79,7 @@ class DecisionsScreen(Screen[bool]):
         self.state: SessionState = live.state()  # updated in place, event by event
         self.selected = self.component.criteria[0].id
         self.all_notes = False
+        self.deciding: dict[int, CriterionDecidedData] = {}  # submitted, not on disk yet
         # A second reassessment: distinction criteria are decided but do not count (rules.toml).
         attempt = self.state.info.attempt
         self.capped_note = (
@@ -89,6 +98,7 @@ class DecisionsScreen(Screen[bool]):
                 yield Input(
                     placeholder="rationale: why it is met or not met (required)", id="rationale"
                 )
+        yield RecordSaves(self.live)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -108,11 +118,19 @@ class DecisionsScreen(Screen[bool]):
 
     # ------------------------------------------------------------------ drawing
     def _undecided(self) -> list[str]:
+        """Criteria with no decision, saved or being saved."""
+        saving = {d.criterion for d in self.deciding.values()}
         return [
             c.id
             for c in self.component.criteria
-            if (e := self.state.criteria.get(c.id)) is None or e.decision is None
+            if c.id not in saving
+            and ((e := self.state.criteria.get(c.id)) is None or e.decision is None)
         ]
+
+    def _saving(self, criterion_id: str) -> CriterionDecidedData | None:
+        """The latest decision on `criterion_id` submitted and not on disk yet."""
+        found = [d for d in self.deciding.values() if d.criterion == criterion_id]
+        return found[-1] if found else None
 
     def _refresh_criteria(self) -> None:
         self.state = self.live.state()
@@ -126,6 +144,8 @@ class DecisionsScreen(Screen[bool]):
                 if decision is None
                 else ("[green]met[/]" if decision.met else "[red]not met[/]")
             )
+            if (saving := self._saving(criterion.id)) is not None:
+                status = f"[yellow]{'met' if saving.met else 'not met'}…[/]"
             level = "D" if criterion.level == "distinction" else "P"
             options.append(
                 Option(
@@ -148,6 +168,15 @@ class DecisionsScreen(Screen[bool]):
         )
         if self.capped_note:
             progress += f" · {self.capped_note}"
+        if self.deciding:
+            count = len(self.deciding)
+            what = f"{count} decision{'s' if count != 1 else ''}"
+            problem = self.query_one(RecordSaves).problem
+            if problem:  # plain text: an error may hold brackets
+                shown = Text(f"⚠ {what} NOT saved yet: {problem}. {RETRY_FIX}", "bold red")
+                self.query_one("#progress", Static).update(shown)
+                return
+            progress = f"saving {what}… · {progress}"
         self.query_one("#progress", Static).update(progress)
 
     def _select(self, criterion_id: str) -> None:
@@ -163,6 +192,8 @@ class DecisionsScreen(Screen[bool]):
         verdict = ""
         if decision is not None:
             verdict = f"\nDecided: {'MET' if decision.met else 'NOT MET'} · {decision.rationale}"
+        if (saving := self._saving(criterion_id)) is not None:
+            verdict = f"\nSaving: {'MET' if saving.met else 'NOT MET'} · {saving.rationale}"
         if criterion_id in self.state.statuses:  # the assessor's own mark during the discussion
             marked = status_text(self.state.status_of(criterion_id))
             verdict = f"\nMarked during the discussion: {marked}{verdict}"
@@ -171,6 +202,8 @@ class DecisionsScreen(Screen[bool]):
         )
         tagged = set(evidence.note_seqs) if evidence else set()
         chosen = set(decision.note_seqs) if decision else tagged
+        if saving is not None:
+            chosen = set(saving.note_seqs)
         # A marked moment is a bookmark, not evidence: never a row a decision can rest on.
         marks = sum(1 for n in self.state.notes if n.is_mark)
         notes = [
@@ -192,7 +225,8 @@ class DecisionsScreen(Screen[bool]):
         )
         left_out = f"{marks} mark{'s' if marks != 1 else ''} left out: not evidence"
         notes_list.border_subtitle = left_out if self.all_notes and marks else ""
-        self.query_one("#rationale", Input).value = decision.rationale if decision else ""
+        rationale = saving or decision
+        self.query_one("#rationale", Input).value = rationale.rationale if rationale else ""
 
     @on(OptionList.OptionHighlighted, "#criteria")
     def _criterion_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -206,7 +240,8 @@ class DecisionsScreen(Screen[bool]):
         self._select(self.selected)
 
     def action_decide(self, met: bool) -> None:
-        """Record the decision on the selected criterion; move to the next undecided one."""
+        """Submit the decision on the selected criterion (saved on the writer's thread); move
+        to the next undecided one at once."""
         rationale = self.query_one("#rationale", Input).value.strip()
         if not rationale:
             self.notify("Write the rationale first: it is what a verifier reads.", severity="error")
@@ -220,12 +255,10 @@ class DecisionsScreen(Screen[bool]):
                 severity="warning",
                 timeout=8,
             )
-        try:
-            self.live.decide(self.selected, met, rationale, seqs)
-        except RecordWriteError as error:
-            self.notify(f"Decision NOT saved: {error}", severity="error", timeout=15)
-            return
-        self.notify(f"{self.selected}: {'met' if met else 'not met'} (saved)", timeout=2)
+        data = CriterionDecidedData(
+            criterion=self.selected, met=met, rationale=rationale, note_seqs=seqs
+        )
+        self.deciding[self.query_one(RecordSaves).submit(data)] = data
         self._refresh_criteria()
         undecided = self._undecided()
         if undecided:
@@ -235,10 +268,62 @@ class DecisionsScreen(Screen[bool]):
         else:
             self._select(self.selected)
 
+    def on_record_saves_settled(self, message: RecordSaves.Settled) -> None:
+        """A decision's save: shown as saved; refused for now (kept, said); or given up (back
+        in the form, to decide again)."""
+        outcome = message.outcome
+        data = self.deciding.get(outcome.key)
+        if data is None or not isinstance(outcome.data, CriterionDecidedData):
+            return
+        verdict = "met" if data.met else "not met"
+        if outcome.retrying:
+            self.notify(
+                f"{data.criterion}: decision NOT saved yet ({outcome.error}). {RETRY_FIX}",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+        else:
+            del self.deciding[outcome.key]
+            if outcome.saved:
+                self.notify(f"{data.criterion}: {verdict} (saved)", timeout=2)
+            else:  # nothing is lost: the decision is back in the form
+                self.notify(
+                    f"{data.criterion}: decision NOT saved ({outcome.error}). It is back in "
+                    "the form: press the key again to save it.",
+                    severity="error",
+                    timeout=20,
+                    markup=False,
+                )
+                self._back_in_the_form(data)
+        self._refresh_criteria()
+        rationale = self.query_one("#rationale", Input).value.strip()
+        if outcome.saved and data.criterion == self.selected and rationale == data.rationale:
+            self._select(self.selected)  # "Decided", unless the assessor is typing anew
+
+    def _back_in_the_form(self, data: CriterionDecidedData) -> None:
+        self._select(data.criterion)
+        self._highlight(data.criterion)
+        notes_list = self.query_one("#notes", SelectionList)
+        notes_list.deselect_all()
+        for seq in data.note_seqs:
+            notes_list.select(seq)
+        self.query_one("#rationale", Input).value = data.rationale
+
     def action_to_grade(self) -> None:
-        """Go on to the grade; refused while a criterion is undecided."""
+        """Go on to the grade; refused while a criterion is undecided or a decision is still
+        being saved."""
         undecided = self._undecided()
         if undecided:
             self.notify(f"Still to decide: {' '.join(undecided)}", severity="error")
+            return
+        if self.deciding:
+            problem = self.query_one(RecordSaves).problem
+            self.notify(
+                f"Wait: {len(self.deciding)} decision(s) still being saved"
+                + (f" ({problem}). {RETRY_FIX}" if problem else "."),
+                severity="error",
+                markup=False,
+            )
             return
         self.dismiss(True)

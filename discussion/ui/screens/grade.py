@@ -3,7 +3,9 @@
 Opened with the `LiveSession` of the discussion just held (its decisions are made on the
 decisions screen), or read-only on a closed session (`GradeScreen.for_closed`). The overall
 grade is the grading engine's, recomputed after every change, unsaved entries included (and
-said so). Results are saved as `component_result` events only on ctrl+r or by importing a file.
+said so). Results are saved as `component_result` events only on ctrl+r or by importing a file,
+on the record writer's thread (`RecordSaves`): the bar says what is being saved; a result the
+record refuses stays queued and is retried (said, with the fix); one given up stays in its form.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from typing import Literal
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane, Tabs
 
@@ -29,29 +30,24 @@ from discussion.outcome import (
     check_results,
     grade_session,
     latest_component_results,
-    parse_component_results,
     undecided,
 )
-from discussion.record import ComponentResultData, Event, RecordWriteError, SessionState, load_state
+from discussion.record import ComponentResultData, Event, SessionState, load_state
 from discussion.record.session import read_log
 from discussion.standard import Standard
 from discussion.ui.messages import EventLogged, RecorderReported
+from discussion.ui.screens.grade_bindings import GRADE_BINDINGS
 from discussion.ui.screens.grade_confirm import GradeConfirm
 from discussion.ui.screens.grade_export import GradeExport
+from discussion.ui.screens.grade_import import GradeImport, read_import
+from discussion.ui.screens.grade_saving import ResultBatch, ResultBatches
 from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.screens.record_saves import RETRY_FIX, RecordSaves
 from discussion.ui.widgets.component_result_form import ComponentResultForm
 from discussion.ui.widgets.grade_summary import GRADE_STYLE, GradeSummary
 from discussion.ui.widgets.screen_header import ScreenHeader
 
 log = logging.getLogger(__name__)
-
-IMPORT_HELP = (
-    "Import Showcase and Observation results from a JSON file in the grade input format "
-    "(`discussion grade --schema`), e.g.\n"
-    '{"attempts": [{"component": "observation", "attempt": 1, "achieved": ["P1", "P2"], '
-    '"modes": ["face-to-face"]}]}\n'
-    "The file's results are saved to the record at once; a discussion entry is refused."
-)
 
 
 class GradeScreen(Screen[bool]):
@@ -59,39 +55,7 @@ class GradeScreen(Screen[bool]):
 
     TITLE = "Grade"
 
-    BINDINGS = [
-        Binding("ctrl+s", "close_session", "Close and seal", id="grade.close",
-                tooltip="Seal the record (every discussion criterion must be decided)"),
-        Binding("ctrl+r", "save_result", "Save result", id="grade.save",
-                tooltip="Save the Showcase or Observation result shown to the record"),
-        Binding("e", "export", "Export", id="grade.export",
-                tooltip="Write the assessment record (md, html or csv) to a file"),
-        Binding("escape", "back", "Back", id="grade.back",
-                tooltip="Back to the decisions, without closing the session"),
-        Binding("d", "correct_details", "Correct details", show=False, id="grade.correct",
-                tooltip="Correct a set-up detail (name, ULN...): logged as a correction"),
-        Binding("g", "show_tab('result')", "Result", show=False, id="grade.tab_result",
-                tooltip="The discussion's result and the overall grade with its reasons"),
-        Binding("s", "show_tab('showcase')", "Showcase", show=False, id="grade.tab_showcase",
-                tooltip="Enter the Apprentice Showcase result"),
-        Binding("o", "show_tab('observation')", "Observation", show=False,
-                id="grade.tab_observation", tooltip="Enter the Practical Observation result"),
-        Binding("i", "show_tab('import')", "Import", show=False, id="grade.tab_import",
-                tooltip="Import Showcase and Observation results from a JSON file"),
-        Binding("1", "set_attempt(1)", "Attempt 1", show=False, id="grade.attempt1",
-                tooltip="The result shown is of the first assessment"),
-        Binding("2", "set_attempt(2)", "Attempt 2", show=False, id="grade.attempt2",
-                tooltip="The result shown is of the first reassessment"),
-        Binding("3", "set_attempt(3)", "Attempt 3", show=False, id="grade.attempt3",
-                tooltip="The result shown is of the second reassessment (capped at Pass)"),
-        Binding("a", "tick_all_pass", "All pass", show=False, id="grade.all_pass",
-                tooltip="Tick every pass criterion that applies"),
-        Binding("f", "toggle_mode('face-to-face')", "Face-to-face", show=False,
-                id="grade.mode_f2f", tooltip="Observation: face-to-face interactions observed"),
-        Binding("v", "toggle_mode('non-face-to-face')", "Non-face-to-face", show=False,
-                id="grade.mode_nf2f",
-                tooltip="Observation: non-face-to-face interactions observed"),
-    ]  # fmt: skip
+    BINDINGS = GRADE_BINDINGS
 
     DEFAULT_CSS = """
     GradeScreen #grade-bar { height: 1; padding: 0 1; background: $panel; }
@@ -124,6 +88,7 @@ class GradeScreen(Screen[bool]):
         self.sealed_here = False
         self.result: GradeResult | None = None
         self.grade_error: str | None = None
+        self.saving = ResultBatches()  # handed to the record writer, not all settled
         info = self.state.info
         self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
 
@@ -153,10 +118,10 @@ class GradeScreen(Screen[bool]):
                         component, saved, attempts, read_only=self.read_only, id=f"form-{cid}"
                     )
             if not self.read_only:
-                with TabPane("Import (i)", id="import"), Vertical():
-                    yield Static(IMPORT_HELP, id="import-help", markup=False)
-                    yield Input(placeholder="path of the JSON file, then enter", id="import-path")
-                    yield Static(id="import-status")
+                with TabPane("Import (i)", id="import"):
+                    yield GradeImport()
+        if self.live is not None and not self.read_only:
+            yield RecordSaves(self.live)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -213,6 +178,8 @@ class GradeScreen(Screen[bool]):
             bar.append(f" · undecided: {' '.join(pending)}", "bold yellow")
         if unsaved:
             bar.append(f" · {unsaved} unsaved", "bold yellow")
+        if waiting := self.saving.waiting():
+            bar.append(f" · saving {len(waiting)}…", "bold yellow")
         self.query_one("#grade-bar", Static).update(bar)
 
     def notice(self, text: str, kind: Literal["error", "ok", "info"] = "info") -> None:
@@ -323,16 +290,62 @@ class GradeScreen(Screen[bool]):
             return
         entry = form.entry()
         try:
-            check_results(self.state, [entry], self.standard)
-            self.live.append(entry)
-        except RecordWriteError as error:
-            form.show_error(f"the record could not be written ({error.message}); ctrl+r retries")
-            self.notice(f"{form.label()} NOT saved: {error.message}", "error")
-            return
+            check_results(self.state, [*self.saving.waiting(), entry], self.standard)
         except UserError as error:
             form.show_error(error.message)
             return
-        self._saved([entry])
+        self._submit([entry], None)
+        self.notice(f"Saving {form.label()}…")
+
+    def _submit(self, entries: list[ComponentResultData], path: str | None) -> None:
+        saves = self.query_one(RecordSaves)
+        component = entries[0].component if path is None else ""
+        batch = self.saving.add(ResultBatch({}, path, component, total=len(entries)))
+        for entry in entries:
+            batch.entries[saves.submit(entry)] = entry
+        self._refresh()
+
+    def on_record_saves_settled(self, message: RecordSaves.Settled) -> None:
+        """A result's save: shown once on disk; refused for now, said with the fix (it is
+        retried); given up, said (the form keeps it, ctrl+r or the import tries again)."""
+        outcome = message.outcome
+        if (found := self.saving.settle(outcome)) is None:
+            return
+        batch, entry = found
+        if outcome.retrying:
+            name = f"{self.standard.component(entry.component).name} attempt {entry.attempt}"
+            self.notice(f"{name} NOT saved yet: {outcome.error}. {RETRY_FIX}", "error")
+            if batch.path is not None:
+                self.query_one(GradeImport).show(
+                    f"Not all saved yet: {outcome.error}. {RETRY_FIX}", error=True
+                )
+            return
+        if batch.settled:
+            self._batch_settled(batch)
+        self._refresh()
+
+    def _batch_settled(self, batch: ResultBatch) -> None:
+        if batch.path is None and batch.error is not None:
+            for form in self.forms():
+                if form.component.id == batch.component:
+                    form.show_error(
+                        f"the record could not be written ({batch.error}); ctrl+r retries"
+                    )
+            self.notice(f"NOT saved: {batch.error}. ctrl+r retries.", "error")
+            return
+        if batch.path is not None:
+            tab = self.query_one(GradeImport)
+            if batch.error is not None:
+                tab.show(
+                    f"Saved {len(batch.saved)} of {batch.total}: the record could not be "
+                    f"written ({batch.error}); fix it and import again",
+                    error=True,
+                )
+            else:
+                tab.show(f"Imported and saved {len(batch.saved)} result(s) from {batch.path}.")
+                tab.clear()
+        if batch.saved:
+            self._saved(batch.saved)
 
     def _saved(self, entries: list[ComponentResultData]) -> None:
         self.state = self._load_state()
@@ -345,56 +358,22 @@ class GradeScreen(Screen[bool]):
         self.notice(f"Saved to the record: {names}.", "ok")
         self._refresh()
 
-    @on(Input.Submitted, "#import-path")
-    def _import(self, event: Input.Submitted) -> None:
-        status = self.query_one("#import-status", Static)
+    def on_grade_import_requested(self, message: GradeImport.Requested) -> None:
+        """Read the file; save its results (the tab says how it went)."""
+        tab = self.query_one(GradeImport)
+        path = Path(message.path.strip()).expanduser()
         try:
-            results = self._read_import(Path(event.value.strip()).expanduser())
+            results = read_import(path, self.standard, self.state, self.saving.waiting())
         except UserError as error:
-            status.update(Text(f"Not imported: {error.message}"))
-            status.add_class("error")
+            tab.show(f"Not imported: {error.message}", error=True)
             return
-        assert self.live is not None
-        saved: list[ComponentResultData] = []
-        try:
-            for result in results:
-                self.live.append(result)
-                saved.append(result)
-        except RecordWriteError as error:
-            status.update(
-                Text(f"Saved {len(saved)} of {len(results)}: the record could not be written "
-                     f"({error.message}); fix it and import again")
-            )  # fmt: skip
-            status.add_class("error")
-            if saved:
-                self._saved(saved)
-            return
-        status.remove_class("error")
-        status.update(Text(f"Imported and saved {len(saved)} result(s) from {event.value}."))
-        event.input.value = ""
+        tab.show(f"Saving {len(results)} result(s) from {message.path}…")
         self.query_one(Tabs).focus()  # letter keys switch tabs again
-        self._saved(saved)
-
-    def _read_import(self, path: Path) -> list[ComponentResultData]:
-        if not str(path).strip() or str(path) == ".":
-            raise UserError("type the path of a JSON file first")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UserError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise UserError(f"{path} is a folder, not a JSON file") from None
-        except UnicodeDecodeError:
-            raise UserError(f"{path}: not UTF-8 text") from None
-        except OSError as error:
-            raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
-        results = parse_component_results(text, self.standard)
-        check_results(self.state, results, self.standard)
-        return results
+        self._submit(results, message.path)
 
     def action_back(self) -> None:
         """Back without closing; unsaved entries are discarded only when confirmed."""
-        if self.closing:
+        if self.closing or self._refused_while_saving("going back"):
             return
         if isinstance(self.focused, Input):  # leave the text box first, not the screen
             self.query_one(Tabs).focus()
@@ -422,6 +401,8 @@ class GradeScreen(Screen[bool]):
         """Refuse while criteria are undecided; else confirm, then seal in a worker."""
         if self.read_only or self.live is None or self.closing:
             return
+        if self._refused_while_saving("closing"):
+            return
         self.state = self._load_state()
         pending = undecided(self.state, self.standard)
         if pending:
@@ -434,6 +415,18 @@ class GradeScreen(Screen[bool]):
             return
         self.app.push_screen(GradeConfirm("Close and seal this session?", self._close_body(),
                                           "Close and seal"), self._confirmed)  # fmt: skip
+
+    def _refused_while_saving(self, what: str) -> bool:
+        """Refuse `what` while results are on their way to the record (nothing is lost)."""
+        if not (waiting := self.saving.waiting()):
+            return False
+        problem = self.query_one(RecordSaves).problem
+        self.notice(
+            f"Wait before {what}: {len(waiting)} result(s) still being saved"
+            + (f" ({problem}). {RETRY_FIX}" if problem else "."),
+            "error",
+        )
+        return True
 
     def _close_body(self) -> Text:
         tally = self.state.tally()
