@@ -9,6 +9,8 @@ its sync has completed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol, cast
+
 from textual.message import Message
 from textual.widgets import Label
 
@@ -44,18 +46,32 @@ class RecordWriterDied(Message, bubble=False):
         self.message = message
 
 
+class NoteWritesHost(Protocol):
+    """What the screen these handlers are part of (`DiscussionScreen`) draws for them."""
+
+    def _show_notes(self) -> None: ...
+
+    def redraw_soon(self) -> None:
+        """Redraw once queued messages are handled."""
+        ...
+
+
+if TYPE_CHECKING:
+    from discussion.ui.screens.discussion import DiscussionScreen
+
+    def _the_screen_is_a_host(screen: DiscussionScreen) -> NoteWritesHost:
+        return screen  # mypy checks that the discussion screen provides what is drawn here
+
+
 class NoteWritesScreen(QuestionsScreen):
     """What the discussion screen does with the record writer's news (see the module doc)."""
 
     alarms: dict[str, str]
     _unsaved: dict[int, UnsavedNote]
 
-    def _show_notes(self) -> None:
-        raise NotImplementedError
-
-    def redraw_soon(self) -> None:
-        """Redraw once queued messages are handled (the screen does it)."""
-        raise NotImplementedError
+    @property
+    def _host(self) -> NoteWritesHost:
+        return cast(NoteWritesHost, self)  # always a DiscussionScreen (checked above)
 
     def _note_shown(self, key: int) -> None:
         """The note `key` is on screen, not yet saved (a hook for the benchmark)."""
@@ -82,9 +98,9 @@ class NoteWritesScreen(QuestionsScreen):
             self.query_one("#save-status", Label).update(
                 f"[green]✔ saved[/] {label} {format_clock(event.offset)}"
             )
-        self._show_notes()
+        self._host._show_notes()
         self._note_saved(outcome.key)
-        self.redraw_soon()
+        self._host.redraw_soon()
 
     def on_write_not_saved(self, message: WriteNotSaved) -> None:
         """Not on disk: kept and retried in order (shown), or given up (back in the box)."""
@@ -109,7 +125,7 @@ class NoteWritesScreen(QuestionsScreen):
             self._alarm("note_not_saved", f"note not saved ({error}). {where}")
         else:
             self._alarm("write_error", f"{outcome.data.TYPE} not logged: {error}")
-        self._show_notes()
+        self._host._show_notes()
 
     def _writer_died(self, message: str) -> None:
         """On the dying writer thread: tell the screen."""
