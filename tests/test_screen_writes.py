@@ -20,7 +20,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TabbedContent
 from ui_helpers import catalog
 from ui_live_helpers import HostApp, notes_only_session
 
@@ -250,6 +250,29 @@ async def test_consent_is_shown_saving_until_its_sync_completed(
         disk.release()
         await _until(pilot, lambda: app.result is True)
     assert not disk.timed_out, "a sync waited on the UI thread"
+
+
+async def test_a_slow_disk_leaves_the_grade_screen_answering_keys(
+    live: LiveSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = GradeScreen(live, STANDARD)
+    async with HostApp(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        disk = HeldDisk(monkeypatch)
+        await pilot.press("o", "f", "a", "ctrl+r")
+        await pilot.pause()
+        assert "saving 1…" in str(screen.query_one("#grade-bar", Static).render())
+        assert "Saving Practical Observation" in screen.notice_text
+        await pilot.press("s", "a")  # another tab, another entry, while the sync is held
+        await pilot.pause()
+        assert screen.query_one(TabbedContent).active == "showcase"
+        await pilot.press("escape")  # not back to the decisions while a result is unsaved
+        await pilot.pause()
+        assert "Wait before going back" in screen.notice_text
+        disk.release()
+        await _until(pilot, lambda: "Saved to the record" in screen.notice_text)
+    assert not disk.timed_out, "a sync waited on the UI thread"
+    assert [r.component for r in load_state(live.folder).component_results] == ["observation"]
 
 
 # ---------------------------------------------------------------------- a full disk
