@@ -42,9 +42,10 @@ from discussion.ui.screens.grade_export import GradeExport
 from discussion.ui.screens.grade_import import GradeImport, read_import
 from discussion.ui.screens.grade_saving import ResultBatch, ResultBatches
 from discussion.ui.screens.grade_sealed import GradeSealed
+from discussion.ui.screens.grade_texts import close_body, grade_bar
 from discussion.ui.screens.record_saves import RETRY_FIX, RecordSaves
 from discussion.ui.widgets.component_result_form import ComponentResultForm
-from discussion.ui.widgets.grade_summary import GRADE_STYLE, GradeSummary
+from discussion.ui.widgets.grade_summary import GradeSummary
 from discussion.ui.widgets.screen_header import ScreenHeader
 
 log = logging.getLogger(__name__)
@@ -161,25 +162,15 @@ class GradeScreen(Screen[bool]):
         self._draw_bar(len(drafts))
 
     def _draw_bar(self, unsaved: int) -> None:
-        bar = Text()
-        if self.result is None:
-            bar.append("Grade cannot be computed", "bold red")
-        else:
-            bar.append("Grade as it stands: ")
-            bar.append(self.result.grade.upper(), GRADE_STYLE[self.result.grade])
-        if self.state.not_held is not None:  # not an attempt: say so before anything else
-            bar.append(" · the discussion did not go ahead", "bold magenta")
-        if self.chain_head:
-            bar.append(f" · SEALED {self.chain_head[:12]}…", "bold green")
-        elif self.read_only:
-            bar.append(f" · {self.state.status.upper()}, not sealed · read-only", "bold yellow")
-        pending = undecided(self.state, self.standard)
-        if pending:
-            bar.append(f" · undecided: {' '.join(pending)}", "bold yellow")
-        if unsaved:
-            bar.append(f" · {unsaved} unsaved", "bold yellow")
-        if waiting := self.saving.waiting():
-            bar.append(f" · saving {len(waiting)}…", "bold yellow")
+        bar = grade_bar(
+            self.state,
+            self.standard,
+            self.result,
+            chain_head=self.chain_head,
+            read_only=self.read_only,
+            unsaved=unsaved,
+            saving=len(self.saving.waiting()),
+        )
         self.query_one("#grade-bar", Static).update(bar)
 
     def notice(self, text: str, kind: Literal["error", "ok", "info"] = "info") -> None:
@@ -413,8 +404,10 @@ class GradeScreen(Screen[bool]):
             self.notice(message, "error")
             self.app.bell()
             return
-        self.app.push_screen(GradeConfirm("Close and seal this session?", self._close_body(),
-                                          "Close and seal"), self._confirmed)  # fmt: skip
+        body = close_body(self.state, self.result, [form.label() for form in self.drafts()])
+        self.app.push_screen(
+            GradeConfirm("Close and seal this session?", body, "Close and seal"), self._confirmed
+        )
 
     def _refused_while_saving(self, what: str) -> bool:
         """Refuse `what` while results are on their way to the record (nothing is lost)."""
@@ -427,25 +420,6 @@ class GradeScreen(Screen[bool]):
             "error",
         )
         return True
-
-    def _close_body(self) -> Text:
-        tally = self.state.tally()
-        info = self.state.info
-        body = Text()
-        body.append(f"{info.apprentice_name}, attempt {info.attempt}\n", "bold")
-        body.append(f"Met: {' '.join(tally.achieved) or 'none'}\n")
-        body.append(f"Not met: {' '.join(tally.not_met) or 'none'}\n")
-        if self.result is not None:
-            body.append(f"Grade as it stands: {self.result.grade.upper()}\n")
-        body.append(
-            "\nSealing stops the recording and fixes the record: nothing can be added or "
-            "changed afterwards.\n"
-        )
-        drafts = self.drafts()
-        if drafts:
-            names = ", ".join(form.label() for form in drafts)
-            body.append(f"\nNOT saved, will not be in the record: {names}\n", "bold red")
-        return body
 
     def _confirmed(self, yes: bool | None) -> None:
         if not yes:
