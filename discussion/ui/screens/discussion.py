@@ -143,7 +143,7 @@ class DiscussionScreen(NoteWritesScreen):
     DiscussionScreen #entry-row { height: 3; }
     DiscussionScreen #tags { width: auto; min-width: 8; padding: 1 1 0 1; color: $accent; }
     DiscussionScreen NoteEntry { width: 1fr; }
-    DiscussionScreen #save-status { width: 19; padding: 1 0 0 1; }
+    DiscussionScreen #save-status { width: 19; height: 3; padding: 1 0 0 1; }
     """
 
     def __init__(
@@ -178,6 +178,9 @@ class DiscussionScreen(NoteWritesScreen):
         self._redraw_pending = False
         self._unsaved: dict[int, UnsavedNote] = {}  # typed, not on disk yet (writer key)
         self._switch_interval = sys.getswitchinterval()  # given back on unmount
+        self._advice_asked_for: tuple[object, ...] | None = None  # inputs of `self.advice`
+        self._alarms_shown: dict[str, str] | None = None  # what the banner shows
+        self._tags_shown: str | None = None  # what the tags label shows
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -248,7 +251,13 @@ class DiscussionScreen(NoteWritesScreen):
         alarms); widgets whose text is unchanged are not touched."""
         self.state = self.live.state()
         self._advised_at = int(self.clock() // 30)
-        advice = self.update_advice()
+        # The guide is asked again only when what it reads changed (a note changes nothing it
+        # reads) or a half-minute passed: not on each note's redraw.
+        asked_for = (self._advice_inputs(), self._advised_at)
+        if asked_for != self._advice_asked_for:
+            self._advice_asked_for = asked_for
+            self.update_advice()
+        advice = self.advice
         self.query_one(CriteriaBoard).show(
             self.component,
             self.state,
@@ -260,18 +269,31 @@ class DiscussionScreen(NoteWritesScreen):
             self.current, self._asked(self.current), advice, self.current_reason
         )
         self._show_notes()
-        self.query_one(AlarmBanner).show(self.alarms)
-        self.query_one("#tags", Label).update(tags_label(self.tags, self._other_criteria()))
+        if self.alarms != self._alarms_shown:  # an unchanged banner costs no layout
+            self._alarms_shown = dict(self.alarms)
+            self.query_one(AlarmBanner).show(self.alarms)
+        tags = tags_label(self.tags, self._other_criteria())
+        if tags != self._tags_shown:
+            self._tags_shown = tags
+            self.query_one("#tags", Label).update(tags)
         self._tick()
+
+    def _advice_inputs(self) -> tuple[object, ...]:
+        """What the guide's advice depends on, besides the time (see `_advise`)."""
+        state = self.state
+        return (
+            tuple((cid, view.status) for cid, view in state.statuses.items()),
+            tuple((q.question_id, q.offset) for q in state.questions),
+            frozenset(self.skipped),
+            None if self.current is None else self.current.id,
+            state.info.attempt,
+        )
 
     def _show_notes(self) -> None:
         """The notes pane scrolls: many notes, newest at the bottom, kept in view."""
         notes = self.query_one(RecentNotes)
-        shown = notes._shown
-        notes.show(
-            self.state, max(self.settings.recent_notes, NOTES_KEPT), list(self._unsaved.values())
-        )
-        if notes._shown is not shown:
+        count = max(self.settings.recent_notes, NOTES_KEPT)
+        if notes.show(self.state, count, list(self._unsaved.values())):
             self.query_one("#notes-scroll", VerticalScroll).scroll_end(animate=False)
 
     def _tick(self) -> None:
@@ -344,7 +366,8 @@ class DiscussionScreen(NoteWritesScreen):
         # On screen at once, "saving…"; saved once the writer says its sync completed.
         self._unsaved[key] = UnsavedNote(key, line, parsed.text, criteria, offset, stamp)
         self._show_notes()
-        self.query_one("#save-status", Label).update("[yellow]saving…[/]")
+        # The label's size is fixed: a new text needs no layout of the screen.
+        self.query_one("#save-status", Label).update("[yellow]saving…[/]", layout=False)
         self._note_shown(key)
 
     def action_toggle_tag(self, index: int) -> None:
@@ -463,5 +486,6 @@ class DiscussionScreen(NoteWritesScreen):
 
     def _alarm(self, kind: str, message: str) -> None:
         self.alarms[kind] = message
+        self._alarms_shown = dict(self.alarms)
         self.query_one(AlarmBanner).show(self.alarms)
         self.app.bell()

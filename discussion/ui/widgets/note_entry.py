@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 from textual import events
+from textual.geometry import Region
 from textual.widgets import Input
 
 from discussion.ui.tag_keys import SCREEN_FIRST_KEYS
@@ -22,9 +24,28 @@ class NoteEntry(Input):
     """
 
     def __init__(self, clock: Callable[[], float], **kwargs: object) -> None:
+        self._typing = False  # in the value's watcher: the box alone is redrawn
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.first_keystroke: float | None = None
+
+    def _watch_value(self, value: str) -> None:
+        # Input records the text's width as its scrollable size, which asks for a layout of
+        # the whole screen on every keystroke; the box's own size never changes (its height
+        # and width are set by the screen), so the box alone is redrawn.
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """As Input's, but a change of the text never lays out the screen."""
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout and not self._typing, recompose=recompose
+        )
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """The tag keys that are characters (Esc then a place, ¡ ™ …) reach the screen first."""
