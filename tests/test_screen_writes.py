@@ -373,6 +373,34 @@ async def test_the_record_writer_dying_is_said_and_a_new_one_saves(
     assert writer.deaths == 1
 
 
+async def test_after_a_correction_the_grade_screen_hears_of_the_writer_dying(
+    live: LiveSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = GradeScreen(live, STANDARD)
+    app = HostApp(screen)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("d")  # the correction's modal takes the writer's news while up
+        await pilot.pause()
+        app.screen.query_one("#correct-value", Input).value = "Alex Exampleton"
+        app.screen.query_one("#correct-reason", Input).value = "surname cut short"
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: app.screen is screen)
+        writer = live.start_writer()
+        broke = {"done": False}
+        real_step = writer._step
+
+        def step_once_broken() -> bool:
+            if not broke["done"]:
+                broke["done"] = True
+                raise MemoryError("simulated")
+            return real_step()
+
+        monkeypatch.setattr(writer, "_step", step_once_broken)
+        await pilot.press("o", "f", "a", "ctrl+r")
+        await _until(pilot, lambda: "record writer stopped" in _notices(app))
+        await _until(pilot, lambda: len(load_state(live.folder).component_results) == 1)
+
+
 # ---------------------------------------------------------------------- the session's writer
 def test_a_writer_being_stopped_is_followed_in_order_by_a_new_one(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch

@@ -12,13 +12,15 @@ what to fix. The writer's death is an error on screen; a new writer takes over w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.message import Message
 from textual.widget import Widget
 
 from discussion.live import LiveSession
 from discussion.record.events import EventData
-from discussion.record.writer import WriteOutcome, WriterClosedError
+from discussion.record.writer import RecordWriter, WriteOutcome, WriterClosedError
 
 # What the assessor is told to do while the record refuses an entry.
 RETRY_FIX = "It is kept and retried every second: free disk space."
@@ -59,10 +61,19 @@ class RecordSaves(Widget):
         self.pending: dict[int, EventData] = {}  # submitted, not on disk yet (UI thread only)
         self.problem: str | None = None  # why the record refuses what is pending, if it does
         self._given_up = -1  # keys for writes the writer refused to take (always negative)
+        self._writer: RecordWriter
+        self._previous: Callable[[str], None] | None = None
 
     def on_mount(self) -> None:
         """Start the writer (or take over the running one): this screen hears of its death."""
-        self.live.start_writer(on_died=self._died)
+        self._writer = self.live.start_writer()
+        self._previous = self._writer.on_died  # the screen below (a modal on top of it)
+        self._writer.on_died = self._died
+
+    def on_unmount(self) -> None:
+        """The screen below hears of the writer's death again."""
+        if self._writer.on_died == self._died:
+            self._writer.on_died = self._previous
 
     @property
     def saving(self) -> bool:
@@ -109,4 +120,4 @@ class RecordSaves(Widget):
             severity="error",
             timeout=20,
         )
-        self.live.start_writer(on_died=self._died)
+        self._writer = self.live.start_writer(on_died=self._died)
