@@ -140,10 +140,9 @@ async def test_consent_is_logged_on_the_recording_clock(pulse: Path, sessions: P
             assert await wait_for(pilot, lambda: "● recording" in str(status.render()), 10)
             await pilot.pause(0.5)  # some audio before the answer
             before = live.offset_now()
-            await pilot.press("a")
-            await pilot.pause()
+            await pilot.press("a")  # stamped now, saved on the record writer's thread
             after = live.offset_now()
-            assert app.results == [True]
+            assert await wait_for(pilot, lambda: app.results == [True], 5)
         live.close("test over")
         closed = True
         events = read_log(live.folder).events
