@@ -48,9 +48,9 @@ sys.path.insert(0, str(REPO / "tests"))
 import audio_helpers as ah  # noqa: E402
 
 from discussion.mock.listener import (  # noqa: E402
+    Alarm,
     AnswerEnded,
     AnswerListener,
-    ListenerAlarm,
     ListenerConfig,
     ListenerEvent,
 )
@@ -285,7 +285,7 @@ def bench_mock_run(work: Path, results: dict[str, float]) -> None:
     gap_frames = sum(round(g.duration_s * RATE) for g in summary.gaps)
     real = (stopped_offset - started_offset) * RATE - gap_frames - summary.unwritten_frames
     expected = (stopped - started) * RATE
-    alarms = waiter.collector.of_type(ListenerAlarm)
+    alarms = waiter.collector.of_type(Alarm)
     results["mock.question_to_voice_ms"] = round(max(heard_ms), 1)
     results["mock.question_to_voice_p50_ms"] = round(statistics.median(heard_ms), 1)
     results["mock.question_to_speech_started_p50_ms"] = round(statistics.median(started_ms), 1)

@@ -8,51 +8,30 @@ configured silence, and the examiner's follow-up is shown with why it was chosen
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import audio_helpers as ah
 import numpy as np
 import pytest
 import soundfile as sf
-from textual.pilot import Pilot
+from mock_ui_helpers import SIZE, end_mock, mock_app, open_mock, wait_until
 from ui_helpers import catalog
 
 from discussion.mock.cues import match_look_fors
 from discussion.settings import Settings
-from discussion.ui.screens.mock_app import MockApp
-from discussion.ui.screens.mock_discussion import MockDiscussionScreen
 from discussion.ui.screens.mock_flow import MockParts
-from discussion.ui.screens.mock_setup import MockSetupScreen
+from discussion.ui.widgets.mock_answers_so_far import MockAnswersSoFar
 from discussion.ui.widgets.mock_prompt import MockPrompt
-
-
-async def wait_until(pilot: Pilot[None], condition: object, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        await pilot.pause(0.1)
-    return bool(condition())  # type: ignore[operator]
 
 
 async def test_a_spoken_mock_hears_the_answer_and_follows_up_on_what_it_left_out(
     pulse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path / "home"))
     settings = Settings(voice_engine="espeak-ng", mock_end_silence_s=1.5)
-    app = MockApp(catalog(), settings=settings, cursor_blink=False, parts=MockParts(seed=1))
-    async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: isinstance(app.screen, MockSetupScreen), 10)
-        setup = app.screen
-        assert isinstance(setup, MockSetupScreen)
-        # The device probe (a thread) finds the sink's monitor and the voice.
-        assert await wait_until(pilot, lambda: setup.devices is not None, 20)
-        await pilot.pause()
-        await pilot.press("ctrl+s")  # 15 minutes, all criteria, spoken (a microphone was found)
-        assert await wait_until(pilot, lambda: isinstance(app.screen, MockDiscussionScreen), 10)
-        screen = app.screen
-        assert isinstance(screen, MockDiscussionScreen)
+    app = mock_app(monkeypatch, tmp_path / "home", MockParts(seed=1), settings)
+    async with app.run_test(size=SIZE) as pilot:
+        # The device probe (a thread) finds the sink's monitor and the voice: spoken answers.
+        screen = await open_mock(pilot, app, devices_timeout=20)
         assert screen.listener is not None, "spoken answers: the listener records"
         question = catalog().bank.get(screen.prompt.question_id)
         assert question is not None and question.cues
@@ -79,10 +58,11 @@ async def test_a_spoken_mock_hears_the_answer_and_follows_up_on_what_it_left_out
         assert target is not None and not matched[target - 1].covered  # aimed at a gap
         shown = str(screen.query_one(MockPrompt).render())
         assert "Why this follow-up" in shown and screen.prompt.why in shown
+        # What was said to the question stays in view while the follow-up is answered.
+        assert given.text in str(screen.query_one(MockAnswersSoFar).render())
         start = given.start_s
         listener = screen.listener
-        await pilot.press("ctrl+o", "y")  # end the mock here
-        await pilot.pause(1.0)
+        await end_mock(pilot, 1.0)  # end the mock here
     # The mock's own recording holds the examiner's voice before the answer started.
     wavs = list((tmp_path / "home").rglob("segment-001.wav"))
     assert listener is not None and len(wavs) == 1

@@ -1,8 +1,9 @@
 """The live mock screen's faults found when it was tried (issue 12), each through the real app in
 Pilot: the level meter shows the microphone while listening (not -∞ dB), the voice makes the
 question's probes ready while it is answered, typed answers are marked typed (no words per
-minute in the readiness report) and sit on the record's timeline, and a replay in the self-check
-is silenced before the next answer can begin.
+minute in the readiness report) and sit on the record's timeline, a replay in the self-check
+is silenced before the next answer can begin, and what was said to a question stays in view
+while its follow-ups are answered.
 
 The listener is the real AnswerListener over a fake input stream (steady loud blocks at
 real-time pace) with a fake recogniser; the voice is a fake that finishes each utterance at once;
@@ -19,23 +20,22 @@ from typing import Any
 import numpy as np
 import pytest
 from audio_helpers import FakeStreamFactory
+from mock_ui_helpers import SIZE, end_mock, mock_app, open_mock, wait_until
 from playback_helpers import FakeOutputFactory
-from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 from ui_helpers import catalog
 
 from discussion.mock.listener import AnswerListener, ListenerConfig
 from discussion.mock.readiness import load_mock_records
-from discussion.settings import Settings
+from discussion.notes import format_clock
 from discussion.transcript.engine import FloatArray
 from discussion.transcript.model import EngineInfo, Segment, Word
-from discussion.ui.screens.mock_app import MockApp
-from discussion.ui.screens.mock_discussion import MockDiscussionScreen
 from discussion.ui.screens.mock_flow import MockParts
 from discussion.ui.screens.mock_readiness import MockReadinessScreen
 from discussion.ui.screens.mock_self_check import MockSelfCheckScreen
-from discussion.ui.screens.mock_setup import Devices, MockSetupScreen
+from discussion.ui.screens.mock_setup import Devices
 from discussion.ui.widgets.level_meter import LevelMeter
+from discussion.ui.widgets.mock_answers_so_far import MockAnswersSoFar
 from discussion.voice import SpeechFinished
 
 LOUD = 3000  # about -21 dBFS
@@ -125,37 +125,13 @@ def listener_factory(
     return make
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
-
-
-async def open_mock(pilot: Pilot[None], app: MockApp) -> MockDiscussionScreen:
-    assert await wait_until(pilot, lambda: isinstance(app.screen, MockSetupScreen), 10)
-    setup = app.screen
-    assert isinstance(setup, MockSetupScreen)
-    assert await wait_until(pilot, lambda: setup.devices is not None, 10)
-    await pilot.pause()
-    await pilot.press("ctrl+s")  # 15 minutes, all criteria
-    assert await wait_until(pilot, lambda: isinstance(app.screen, MockDiscussionScreen), 10)
-    screen = app.screen
-    assert isinstance(screen, MockDiscussionScreen)
-    assert await wait_until(pilot, lambda: screen.prompt is not None, 10)  # mounted, asking
-    return screen
-
-
 @pytest.mark.slow
 async def test_the_level_meter_shows_the_microphone_while_the_answer_is_heard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     parts = MockParts(probe=lambda: MIC_NO_VOICE, listener_factory=listener_factory(), seed=1)
-    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         assert screen.listener is not None
         assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
@@ -164,19 +140,17 @@ async def test_the_level_meter_shows_the_microphone_while_the_answer_is_heard(
         assert await wait_until(pilot, lambda: meter.rms_dbfs > -30, 5), meter.rms_dbfs
         assert meter.rms_dbfs == pytest.approx(20 * np.log10(LOUD / 32768), abs=1.0)
         assert "-∞" not in str(meter.render())
-        await pilot.press("ctrl+o", "y")
-        await pilot.pause(0.5)
+        await end_mock(pilot)
 
 
 @pytest.mark.slow
 async def test_the_voice_makes_the_questions_probes_ready_while_it_is_answered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     speakers: list[FakeSpeaker] = []
     parts = MockParts(probe=lambda: VOICE_NO_MIC, speaker_factory=speaker_factory(speakers), seed=1)
-    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         [voice] = speakers
         first = screen.prompt
@@ -190,19 +164,17 @@ async def test_the_voice_makes_the_questions_probes_ready_while_it_is_answered(
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: screen.prompt.kind == "probe", 5)
         assert voice.said[-1] == screen.prompt.text in voice.prepared[0]  # said ready-made
-        await pilot.press("ctrl+o", "y")
-        await pilot.pause(0.5)
+        await end_mock(pilot)
 
 
 @pytest.mark.slow
 async def test_typed_answers_are_typed_on_the_records_timeline_with_no_words_per_minute(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     no_devices = Devices(None, "no microphone found", False, "no audio output")
     parts = MockParts(probe=lambda: no_devices, seed=1, tick_seconds=3600)  # the real clock
-    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         opened = time.monotonic()
         for _ in range(2):
@@ -240,7 +212,6 @@ async def test_typed_answers_are_typed_on_the_records_timeline_with_no_words_per
 async def test_a_replay_in_the_self_check_is_silenced_before_the_next_answer_begins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     outputs = FakeOutputFactory()
     made: list[WatchedListener] = []
     parts = MockParts(
@@ -249,8 +220,8 @@ async def test_a_replay_in_the_self_check_is_silenced_before_the_next_answer_beg
         open_stream=outputs,
         seed=1,
     )
-    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         first = screen.prompt.question_id
         while not isinstance(app.screen, MockSelfCheckScreen):  # the question and its probes
@@ -278,8 +249,7 @@ async def test_a_replay_in_the_self_check_is_silenced_before_the_next_answer_beg
         assert len(listener.open_at_begin) >= 2
         assert listener.open_at_begin == [False] * len(listener.open_at_begin)
         assert all(o.closed for o in outputs.outputs)
-        await pilot.press("ctrl+o", "y")
-        await pilot.pause(0.5)
+        await end_mock(pilot)
 
 
 MIC_AND_VOICE = Devices("fake microphone", "", True, "")
@@ -290,7 +260,6 @@ MIC_AND_VOICE = Devices("fake microphone", "", True, "")
 async def test_the_question_is_not_read_out_into_an_answer_being_spoken(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, speaking: bool
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path))
     speakers: list[FakeSpeaker] = []
     made: list[WatchedListener] = []
     parts = MockParts(
@@ -299,8 +268,8 @@ async def test_the_question_is_not_read_out_into_an_answer_being_spoken(
         listener_factory=listener_factory(made=made, value=LOUD if speaking else 0),
         seed=1,
     )
-    app = MockApp(catalog(), settings=Settings(), cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         [voice], [listener] = speakers, made
         assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
@@ -317,5 +286,59 @@ async def test_the_question_is_not_read_out_into_an_answer_being_spoken(
             assert len(voice.said) == 2 and voice.said[1] == voice.said[0]
             assert await wait_until(pilot, lambda: len(listener.open_at_begin) == 2, 5)
             assert screen.phase == "answering" and screen.current.answers == []
-        await pilot.press("ctrl+o", "y")
-        await pilot.pause(0.5)
+        await end_mock(pilot)
+
+
+@pytest.mark.slow
+async def test_a_follow_up_is_answered_with_what_was_said_to_the_question_in_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_devices = Devices(None, "no microphone found", False, "no audio output")
+    app = mock_app(monkeypatch, tmp_path, MockParts(probe=lambda: no_devices, seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mock(pilot, app)
+        question = catalog().bank.get(screen.prompt.question_id)
+        assert question is not None and len(question.probes) >= 2
+        so_far = screen.query_one(MockAnswersSoFar)
+        assert not so_far.display  # a new question: nothing said to it yet
+        said = ["I am not sure.", "I would ask my team leader."]
+        for count, text in enumerate(said, start=1):
+            screen.query_one("#mock-answer", TextArea).insert(text)
+            await pilot.pause()
+            await pilot.press("ctrl+s")  # typed: taken, and the follow-up asked, at once
+            await pilot.pause()
+            assert len(screen.current.answers) == count
+            assert screen.prompt.kind == "probe"  # nothing covered: a follow-up each time
+            assert screen.query_one("#mock-answer", TextArea).text == ""  # ready for it
+            shown = str(so_far.render())
+            assert so_far.display and all(t in shown for t in said[:count]), shown
+        assert "to the question" in shown and "to follow-up 1" in shown
+        assert shown.index(said[0]) < shown.index(said[1])
+        screen.query_one("#mock-answer", TextArea).insert("That is all.")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # two follow-ups: the self-check, then the next question
+        assert await wait_until(pilot, lambda: isinstance(app.screen, MockSelfCheckScreen), 5)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: screen.prompt.question_id != question.id, 5)
+        assert not so_far.display  # the next question starts with nothing said to it
+        await end_mock(pilot)
+
+
+@pytest.mark.slow
+async def test_a_spoken_answer_stays_in_view_while_its_follow_up_is_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = MockParts(probe=lambda: MIC_NO_VOICE, listener_factory=listener_factory(), seed=1)
+    app = mock_app(monkeypatch, tmp_path, parts)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mock(pilot, app)
+        assert await wait_until(pilot, lambda: screen.phase == "answering", 5)
+        assert await wait_until(pilot, lambda: "word0" in screen.live_text, 10)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: screen.prompt.kind == "probe", 10)
+        [given] = screen.current.answers
+        assert given.text.startswith("word0")
+        shown = str(screen.query_one(MockAnswersSoFar).render())
+        assert f"to the question ({format_clock(given.end_s - given.start_s)}): " in shown
+        assert given.text in shown, shown
+        await end_mock(pilot)

@@ -6,39 +6,25 @@ so it starts without synthesis.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import audio_helpers as ah
 import pytest
-from textual.pilot import Pilot
+from mock_ui_helpers import SIZE, end_mock, mock_app, open_mock, wait_until
 from ui_helpers import catalog
 
 from discussion.mock.cues import match_look_fors
 from discussion.settings import Settings
-from discussion.ui.screens.mock_app import MockApp
-from discussion.ui.screens.mock_discussion import MockDiscussionScreen
 from discussion.ui.screens.mock_flow import MockParts
-from discussion.ui.screens.mock_setup import MockSetupScreen
 from discussion.ui.widgets.level_meter import LevelMeter
 from discussion.voice import Speaker, SpeechStarted
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 @pytest.mark.slow
 async def test_the_meter_shows_the_spoken_answer_and_the_follow_up_was_made_ready(
     pulse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DISCUSSION_HOME", str(tmp_path / "home"))
     voice = ah.EventCollector()
 
     def speaker(report: Callable[[object], None]) -> Speaker:
@@ -52,18 +38,9 @@ async def test_the_meter_shows_the_spoken_answer_and_the_follow_up_was_made_read
 
     settings = Settings(mock_end_silence_s=1.5)
     parts = MockParts(seed=1, speaker_factory=speaker)
-    app = MockApp(catalog(), settings=settings, cursor_blink=False, parts=parts)
-    async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: isinstance(app.screen, MockSetupScreen), 10)
-        setup = app.screen
-        assert isinstance(setup, MockSetupScreen)
-        assert await wait_until(pilot, lambda: setup.devices is not None, 20)
-        await pilot.pause()
-        await pilot.press("ctrl+s")  # spoken answers, the voice on
-        assert await wait_until(pilot, lambda: isinstance(app.screen, MockDiscussionScreen), 10)
-        screen = app.screen
-        assert isinstance(screen, MockDiscussionScreen)
-        assert await wait_until(pilot, lambda: screen.prompt is not None, 10)
+    app = mock_app(monkeypatch, tmp_path / "home", parts, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mock(pilot, app, devices_timeout=20)  # spoken answers, the voice on
         assert screen.listener is not None
         question = catalog().bank.get(screen.prompt.question_id)
         assert question is not None and question.cues
@@ -88,5 +65,4 @@ async def test_the_meter_shows_the_spoken_answer_and_the_follow_up_was_made_read
         assert probe_started()[0].prepared, (
             "the follow-up was synthesised when asked, not while answering"
         )
-        await pilot.press("ctrl+o", "y")
-        await pilot.pause(1.0)
+        await end_mock(pilot, 1.0)

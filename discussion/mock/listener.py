@@ -6,12 +6,13 @@ transcribed as it is spoken, and its end found by a silence after some speech (o
     listener.start()                  # on_mount: recording + the recogniser (AudioUnavailable)
     start_s = listener.begin_answer() # after the question was spoken (SpeechFinished)
     ...                               # AnswerTextGrew(text) every couple of seconds,
-    ...                               # ListenerLevel (the microphone's level) ~10 times a second
+    ...                               # Level (the recorder's: the microphone) ~10 times a second
     listener.end_answer()             # the key; or a silence of `end_silence_s` after speech
     ...                               # AnswerEnded(start_s, end_s, text, words, reason)
     summary = listener.stop()         # on_unmount: the recording's StopSummary (or close())
 
-The events are in discussion/mock/listener_events.py (importable from here too).
+The events are in discussion/mock/listener_events.py (importable from here too); reading the
+answer back from the growing file is discussion/mock/answer_reading.py.
 
 Times are seconds on the recording's sample clock (the recorder's frames, from
 `timeline_start`), never the wall clock: a span [start_s, end_s] is where the answer is in the
@@ -28,16 +29,12 @@ A thread that dies is reported (`ListenerFailed`; the recorder's own deaths come
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import soundfile
 
 from discussion.audio import Recorder, RecorderConfig
 from discussion.audio.events import (
@@ -50,15 +47,13 @@ from discussion.audio.events import (
     StopSummary,
 )
 from discussion.audio.stream import StreamFactory
+from discussion.mock.answer_reading import AnswerWords, WavReader, text_of
 from discussion.mock.listener_events import (
     AnswerEnded,
     AnswerTextGrew,
     EndReason,
-    ListenerAlarm,
-    ListenerAlarmCleared,
     ListenerEvent,
     ListenerFailed,
-    ListenerLevel,
     ListenerReady,
 )
 from discussion.settings import Settings
@@ -66,16 +61,16 @@ from discussion.transcript.engine import SAMPLERATE, Engine
 from discussion.transcript.model import TranscriptError, Word
 
 __all__ = [
+    "Alarm",
+    "AlarmCleared",
     "AnswerEnded",
     "AnswerListener",
     "AnswerTextGrew",
     "EndReason",
-    "ListenerAlarm",
-    "ListenerAlarmCleared",
+    "Level",
     "ListenerConfig",
     "ListenerEvent",
     "ListenerFailed",
-    "ListenerLevel",
     "ListenerReady",
 ]
 
@@ -126,11 +121,10 @@ class _Answer:
     last_level_s: float | None = None
     end: tuple[float, EndReason] | None = None  # asked to end at this offset
     detected_at: float = 0.0  # time.monotonic() when `end` was set (latency figures only)
-    committed: list[Word] = field(default_factory=list)
-    provisional: list[Word] = field(default_factory=list)
-    window_s: float = 0.0  # audio from here on is not committed yet
-    read_until_s: float = 0.0  # audio transcribed up to here
-    text: str = ""
+    read: AnswerWords = field(init=False)  # its words so far, and how far its audio is read
+
+    def __post_init__(self) -> None:
+        self.read = AnswerWords(window_s=self.start_s, read_until_s=self.start_s)
 
 
 class AnswerListener:
@@ -152,7 +146,6 @@ class AnswerListener:
         self.path = path
         self.config = config or ListenerConfig()
         self._on_event = on_event
-        self._timeline_start = timeline_start
         self._engine_factory = engine_factory or _whisper
         self._recorder = Recorder(
             path,
@@ -162,9 +155,10 @@ class AnswerListener:
             config=recorder_config,
             stream_factory=stream_factory,
         )
-        self._rate = self._recorder.config.samplerate
-        if self._rate != SAMPLERATE or self._recorder.config.channels != 1:
+        rate = self._recorder.config.samplerate
+        if rate != SAMPLERATE or self._recorder.config.channels != 1:
             raise ValueError(f"the recogniser needs mono {SAMPLERATE} Hz (the recorder's default)")
+        self._wav = WavReader(path, timeline_start, rate, self.config.tail_wait_s)
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._emit_lock = threading.Lock()
@@ -219,7 +213,7 @@ class AnswerListener:
         with self._lock:
             while self._answer is not None and self._transcriber_alive():
                 self._wake.wait(0.05)  # the previous answer's AnswerEnded goes out first
-            self._answer = _Answer(start_s=start, window_s=start, read_until_s=start)
+            self._answer = _Answer(start_s=start)
             self._wake.notify_all()
         return start
 
@@ -279,18 +273,17 @@ class AnswerListener:
                 log.exception("mock listener event handler failed on %r", event)
 
     def _recorder_event(self, event: RecorderEvent) -> None:
-        """From the recorder's threads: levels end answers; alarms and failures are passed on."""
+        """From the recorder's threads: levels end answers; levels and alarms are passed on as
+        they are, a failure as the listener's (the mock goes on with typed answers)."""
         if isinstance(event, Level):
             self._level(event)
-            self._emit(ListenerLevel(event.rms_dbfs, event.peak_dbfs, event.offset))
+            self._emit(event)
         elif isinstance(event, Started):
             with self._lock:
                 self._started_at = event.offset
                 self._wake.notify_all()
-        elif isinstance(event, Alarm):
-            self._emit(ListenerAlarm(event.kind, event.message))
-        elif isinstance(event, AlarmCleared):
-            self._emit(ListenerAlarmCleared(event.kind))
+        elif isinstance(event, Alarm | AlarmCleared):
+            self._emit(event)
         elif isinstance(event, Failed):
             self._emit(ListenerFailed(f"the recording stopped: {event.message}; {NOT_TRANSCRIBED}"))
 
@@ -369,7 +362,7 @@ class AnswerListener:
         if answer.last_level_s - last < cfg.tail_after_s:
             return None
         need = last + cfg.speech_pad_s
-        return need if answer.read_until_s < need else None
+        return need if answer.read.read_until_s < need else None
 
     def _chunk_due(self, answer: _Answer, engine: Engine | None) -> bool:
         if engine is None:  # no recogniser: only the end of the answer is work
@@ -382,19 +375,17 @@ class AnswerListener:
             # (a second or more of decoding on a busy machine) would hold up the tail read and
             # so the text at the silence's end; if speech resumes, the chunk is read then.
             return False
-        return self._recorder.offset_seconds() - answer.read_until_s >= self.config.chunk_s + 0.4
+        new_s = self._recorder.offset_seconds() - answer.read.read_until_s
+        return new_s >= self.config.chunk_s + 0.4
 
     def _partial(self, answer: _Answer, engine: Engine, tail: float | None = None) -> None:
-        """Transcribe the uncommitted audio so far; commit the sentences clear of its end.
-
-        Whisper reads a sentence best whole: the window moves on only at the end of a segment
-        (a pause) that ends `commit_margin_s` before the audio read; a run-on longer than
-        `max_window_s` is cut at a word instead, so no read grows without bound. `tail`: a
-        quiet began, read at least up to there (the speech's end) now, however little is new.
-        """
+        """Transcribe the uncommitted audio so far; commit the sentences clear of its end
+        (`AnswerWords.take`). `tail`: a quiet began, read at least up to there (the speech's
+        end) now, however little is new."""
         cfg = self.config
-        until = self._file_end_s(wait_for=tail)
-        if (tail is None and until - answer.read_until_s < cfg.chunk_s) or (
+        read = answer.read
+        until = self._wav.end_s(wait_for=tail)
+        if (tail is None and until - read.read_until_s < cfg.chunk_s) or (
             tail is not None and until < tail
         ):
             with self._lock:
@@ -402,58 +393,34 @@ class AnswerListener:
             return
         if tail is not None:
             self._settle(answer)  # the speech is over: read only what the last read left open
-        segments = self._transcribe(engine, answer.window_s, until)
-        keep_until = until - cfg.commit_margin_s
-        done: list[Word] = []
-        for index, segment in enumerate(segments):
-            if not segment or segment[-1].end > keep_until:
-                if until - answer.window_s > cfg.max_window_s:
-                    rest = [w for s in segments[index:] for w in s]
-                    done.extend(w for w in rest if w.end <= keep_until)
-                break
-            done.extend(segment)
-        words = [w for s in segments for w in s]
-        answer.committed.extend(done)
-        answer.provisional = words[len(done) :]
-        if done:
-            answer.window_s = done[-1].end
-        elif not words:
-            answer.window_s = max(answer.window_s, keep_until)  # silence: no need to read again
-        answer.read_until_s = until
-        text = _text(answer.committed + answer.provisional)
-        if text != answer.text:
-            answer.text = text
-            self._emit(AnswerTextGrew(answer.start_s, text))
+        segments = self._wav.words(engine, read.window_s, until)
+        if read.take(segments, until, cfg.commit_margin_s, cfg.max_window_s):
+            self._emit(AnswerTextGrew(answer.start_s, read.text))
 
     def _settle(self, answer: _Answer) -> None:
-        """Commit the provisional words that end `commit_margin_s` + `tail_context_s` before
-        the end of the audio read, and move the window past them: once the speech is over, the
-        last read need not be redone from the start of its sentence (up to `max_window_s` of
-        audio, seconds of decoding under load), only its last few seconds."""
-        clear_until = answer.read_until_s - self.config.commit_margin_s - self.config.tail_context_s
-        kept = list(itertools.takewhile(lambda w: w.end <= clear_until, answer.provisional))
-        if kept:
-            answer.committed.extend(kept)
-            answer.provisional = answer.provisional[len(kept) :]
-            answer.window_s = max(answer.window_s, kept[-1].end)
+        """Commit what ends `commit_margin_s` + `tail_context_s` before the end of the audio
+        read: only the last few seconds are read again, with that much context before them."""
+        cfg = self.config
+        answer.read.settle(answer.read.read_until_s - cfg.commit_margin_s - cfg.tail_context_s)
 
     def _finish(self, answer: _Answer, end: tuple[float, EndReason], engine: Engine | None) -> None:
         """The rest of the answer's audio, then `AnswerEnded`; clears the answer."""
         cfg = self.config
         end_s, reason = end
-        words = answer.committed + answer.provisional
+        read = answer.read
+        words = read.words
         tail_s = 0.0
         if engine is not None:
             # After a silence the speech ended at last_sound_s; a partial run past it (the read
             # at the quiet's start, `_tail_due`) already read everything there is to read.
             speech_end = answer.last_sound_s if reason == "silence" else None
             need = end_s if speech_end is None else min(end_s, speech_end + cfg.speech_pad_s)
-            if answer.read_until_s < need:
+            if read.read_until_s < need:
                 self._settle(answer)  # only the tail is read now: the rest was read already
-                until = self._file_end_s(wait_for=need)
-                tail_s = max(0.0, min(until, end_s) - answer.window_s)
-                rest = self._transcribe(engine, answer.window_s, min(until, end_s))
-                words = answer.committed + [w for segment in rest for w in segment]
+                until = self._wav.end_s(wait_for=need)
+                tail_s = max(0.0, min(until, end_s) - read.window_s)
+                rest = self._wav.words(engine, read.window_s, min(until, end_s))
+                words = read.committed + [w for segment in rest for w in segment]
         self._end(answer, end_s, reason, words, tail_s)
 
     def _end(
@@ -468,7 +435,7 @@ class AnswerListener:
         event = AnswerEnded(
             answer.start_s,
             end_s,
-            _text(list(inside)),
+            text_of(list(inside)),
             inside,
             reason,
             detected_at=answer.detected_at,
@@ -486,53 +453,7 @@ class AnswerListener:
             answer = self._answer
         if answer is not None:
             end_s, reason = answer.end or (self._recorder.offset_seconds(), "stopped")
-            self._end(answer, end_s, reason, answer.committed + answer.provisional)
-
-    # ----------------------------------------------------------------- audio from the file
-    def _file_end_s(self, wait_for: float | None = None) -> float:
-        """The clock offset up to which the WAV holds audio (waits a little for `wait_for`)."""
-        deadline = time.monotonic() + self.config.tail_wait_s
-        while True:
-            try:
-                frames = int(soundfile.info(str(self.path)).frames)
-            except (OSError, RuntimeError):  # libsndfile raises its own error for a torn header
-                frames = 0
-            end = self._timeline_start + frames / self._rate
-            if wait_for is None or end >= wait_for or time.monotonic() >= deadline:
-                return end
-            time.sleep(0.02)
-
-    def _transcribe(self, engine: Engine, start_s: float, end_s: float) -> list[list[Word]]:
-        """The words of [start_s, end_s) of the recording, per segment, on the sample clock."""
-        if end_s - start_s < 0.1:
-            return []
-        first = max(0, round((start_s - self._timeline_start) * self._rate))
-        count = round((end_s - start_s) * self._rate)
-        with soundfile.SoundFile(str(self.path)) as audio:
-            audio.seek(min(first, audio.frames))
-            data = audio.read(count, dtype="float32", always_2d=True)
-        samples = np.ascontiguousarray(data.mean(axis=1), dtype=np.float32)
-        return [
-            [_placed(word, start_s) for word in segment.words]
-            for segment in engine.transcribe(samples)
-        ]
-
-
-def _placed(word: Word, offset_s: float) -> Word:
-    """A word of a read that began at `offset_s`, on the recording's clock. Rounded to the
-    millisecond, but never before the read's start (a word at 0 would round to before it)."""
-    start = max(offset_s, round(offset_s + word.start, 3))
-    return Word(
-        start=start,
-        end=max(start, round(offset_s + word.end, 3)),
-        word=word.word,
-        probability=word.probability,
-    )
-
-
-def _text(words: list[Word]) -> str:
-    """Words as Whisper spells them (each carries its own leading space)."""
-    return "".join(w.word for w in words).strip()
+            self._end(answer, end_s, reason, answer.read.words)
 
 
 def _whisper() -> Engine:

@@ -1,6 +1,10 @@
 """What the mock's answer listener tells its caller (discussion.mock.listener): small immutable
 events, called from the listener's threads (a UI hops to its own before changing state).
 
+The microphone's level and the recorder's alarms are the recorder's own events
+(discussion.audio.events `Level`, `Alarm`, `AlarmCleared`), passed on as they are: a meter or an
+alarm banner shows them the same way in the mock as in the live discussion.
+
 Times named `*_s` are seconds on the recording's sample clock; `detected_at` and `text_ready_at`
 are time.monotonic(), for the latency figures only.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from discussion.audio.events import Alarm, AlarmCleared, Level
 from discussion.transcript.model import Word
 
 EndReason = Literal["silence", "key", "stopped"]
@@ -55,30 +60,6 @@ class AnswerEnded:
 
 
 @dataclass(frozen=True, slots=True)
-class ListenerLevel:
-    """The microphone's level (the recorder's `Level`, about every 100 ms), for a meter."""
-
-    rms_dbfs: float
-    peak_dbfs: float
-    offset: float
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerAlarm:
-    """The recorder's alarm (device lost, write error, silence, overflow), to show until cleared."""
-
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListenerAlarmCleared:
-    """The condition behind the alarm of this kind is over."""
-
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
 class ListenerFailed:
     """Recording or transcription stopped: `message` is one line with the fix. The mock goes on
     with typed answers."""
@@ -87,11 +68,5 @@ class ListenerFailed:
 
 
 ListenerEvent = (
-    ListenerReady
-    | AnswerTextGrew
-    | AnswerEnded
-    | ListenerLevel
-    | ListenerAlarm
-    | ListenerAlarmCleared
-    | ListenerFailed
+    ListenerReady | AnswerTextGrew | AnswerEnded | Level | Alarm | AlarmCleared | ListenerFailed
 )

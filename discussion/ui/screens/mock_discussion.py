@@ -14,100 +14,35 @@ without a voice the questions are only shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from discussion.notes import format_clock
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.mock_answers import (
+    Answer,
+    Clock,
+    ListenerLike,
+    ListenerReported,
+    QuestionDone,
+    Report,
+    SpeakerLike,
+    VoiceReported,
+    speaking_s,
+)
 from discussion.ui.widgets.alarm_banner import AlarmBanner
 from discussion.ui.widgets.level_meter import LevelMeter
+from discussion.ui.widgets.mock_answers_so_far import MockAnswersSoFar
 from discussion.ui.widgets.mock_live_answer import MockLiveAnswer
 from discussion.ui.widgets.mock_prompt import MockPrompt
 from discussion.ui.widgets.recording_status import RecordingStatus
-
-Clock = Callable[[], float]
-Report = Callable[[object], None]
-
-
-class PromptLike(Protocol):
-    """What the examiner asks (discussion.mock.examiner.Prompt)."""
-
-    kind: str
-    question_id: str
-    text: str
-    reminder: str | None
-    why: str | None
-
-
-class SpeakerLike(Protocol):
-    """The voice (discussion.voice.Speaker)."""
-
-    def say(self, text: str) -> None: ...
-    def prepare(self, texts: Iterable[str]) -> None: ...
-    def stop(self) -> None: ...
-    def close(self, timeout: float = ...) -> None: ...
-
-
-class ListenerLike(Protocol):
-    """The answer listener (discussion.mock.listener.AnswerListener)."""
-
-    def begin_answer(self) -> object: ...
-    def end_answer(self) -> None: ...
-    def close(self, timeout: float = ...) -> None: ...
-
-
-@dataclass
-class Answer:
-    """One answer as given: to the question or to a follow-up."""
-
-    prompt: Any
-    text: str
-    start_s: float
-    end_s: float
-    reason: str = "key"  # "silence", "key", "stopped"; "typed": no speaking time (no wpm)
-    speaking_s: float | None = None  # first word's start to last word's end (spoken answers)
-
-
-def _speaking_s(words: Any) -> float | None:
-    """First word's start to last word's end of a heard answer (None: no words heard)."""
-    if not words:
-        return None
-    return max(0.0, float(words[-1].end) - float(words[0].start))
-
-
-@dataclass
-class QuestionDone:
-    """A finished question: its answers, in order, and the apprentice's self-check ticks."""
-
-    question_id: str
-    answers: list[Answer] = field(default_factory=list)
-    ticked: list[int] = field(default_factory=list)
-
-
-class VoiceReported(Message, bubble=False):
-    """The voice started, finished or failed (posted from its thread)."""
-
-    def __init__(self, event: object) -> None:
-        super().__init__()
-        self.event = event
-
-
-class ListenerReported(Message, bubble=False):
-    """The listener heard more of the answer, or the answer ended (posted from its thread)."""
-
-    def __init__(self, event: object) -> None:
-        super().__init__()
-        self.event = event
-
 
 SelfCheck = Callable[[QuestionDone], Screen[list[int]]]
 
@@ -151,7 +86,6 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
     MockDiscussionScreen #mock-answer.-hidden { display: none; }
     MockDiscussionScreen MockLiveAnswer.-hidden { display: none; }
     MockDiscussionScreen #mock-state { height: auto; padding: 0 1; color: $text-muted; }
-    MockDiscussionScreen #mock-history { height: 1fr; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(
@@ -209,6 +143,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
     def compose(self) -> ComposeResult:
         yield RecordingStatus()
         yield AlarmBanner()
+        yield MockAnswersSoFar()
         with VerticalScroll(id="mock-prompt-scroll"):
             yield MockPrompt()
         yield Static("", id="mock-state")
@@ -290,6 +225,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         if prompt.question_id != self.current.question_id:
             self.current = QuestionDone(prompt.question_id)
         self.prompt = prompt
+        self._show_answers_so_far()
         self.query_one(MockPrompt).show(
             kind=prompt.kind,
             place=self._place(prompt),
@@ -321,6 +257,20 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
             return
         if probes:
             self.speaker.prepare(probes)
+
+    def _show_answers_so_far(self) -> None:
+        """The question's answers so far (none for a new question): a follow-up is answered
+        with what was said to the question in view."""
+        shown: list[tuple[str, str, str]] = []
+        follow_ups = 0
+        for answer in self.current.answers:
+            if answer.prompt.kind == "probe":
+                follow_ups += 1
+                to = f"follow-up {follow_ups}"
+            else:
+                to = "the question"
+            shown.append((to, format_clock(max(0.0, answer.end_s - answer.start_s)), answer.text))
+        self.query_one(MockAnswersSoFar).show(shown)
 
     @staticmethod
     def _spoken(prompt: Any) -> str:
@@ -374,15 +324,15 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         start = getattr(event, "start_s", None)
         if start is not None and self.answer_start is not None and start != self.answer_start:
             return  # an answer dropped (the question repeated before it was begun), not this one
-        if name == "ListenerLevel":
+        if name == "Level":
             self.query_one(RecordingStatus).set_level(
                 float(event.rms_dbfs),  # type: ignore[attr-defined]
                 float(event.peak_dbfs),  # type: ignore[attr-defined]
             )
-        elif name == "ListenerAlarm":
+        elif name == "Alarm":
             self.alarms[str(event.kind)] = str(event.message)  # type: ignore[attr-defined]
             self.query_one(AlarmBanner).show(self.alarms)
-        elif name == "ListenerAlarmCleared":
+        elif name == "AlarmCleared":
             self.alarms.pop(str(event.kind), None)  # type: ignore[attr-defined]
             self.query_one(AlarmBanner).show(self.alarms)
         elif name == "AnswerTextGrew" and self.phase == "answering":
@@ -396,7 +346,7 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
                     float(event.start_s),  # type: ignore[attr-defined]
                     float(event.end_s),  # type: ignore[attr-defined]
                     str(getattr(event, "reason", "key")),
-                    _speaking_s(getattr(event, "words", ())),
+                    speaking_s(getattr(event, "words", ())),
                 )
             )
         elif name in ("ListenerFailed", "AnswerFailed"):
@@ -480,6 +430,8 @@ class MockDiscussionScreen(Screen[list[QuestionDone] | None]):
         self.phase = "checking"
         self.query_one("#mock-answer", TextArea).disabled = True
         self.current.answers.append(answer)
+        if not self.typed:  # the text as taken, no longer "…" (it stays until the next prompt)
+            self.query_one(MockLiveAnswer).show(answer.text, False)
         if self.on_answer is not None:
             self.on_answer(answer)
         following = self.examiner.answered(answer.text, answer.start_s, answer.end_s)

@@ -22,15 +22,15 @@ from textual.app import App
 from discussion.errors import UserError
 from discussion.settings import Settings
 from discussion.ui.catalog import Catalog
-from discussion.ui.screens.mock_discussion import (
+from discussion.ui.screens.mock_answers import (
     Answer,
     Clock,
     ListenerLike,
-    MockDiscussionScreen,
     QuestionDone,
     Report,
     SpeakerLike,
 )
+from discussion.ui.screens.mock_discussion import MockDiscussionScreen
 from discussion.ui.screens.mock_self_check import MockSelfCheckScreen
 from discussion.ui.screens.mock_setup import DevicesProbe, MockSetup, MockSetupScreen
 from discussion.ui.widgets.mock_look_fors import LookForRow

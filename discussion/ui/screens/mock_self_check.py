@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from discussion.notes import format_clock
-from discussion.ui.screens.mock_discussion import QuestionDone
+from discussion.ui.screens.mock_answers import QuestionDone
 from discussion.ui.widgets.mock_look_fors import LookForRow, MockLookFors
 from discussion.ui.widgets.screen_header import ScreenHeader
 
