@@ -95,6 +95,7 @@ class StallWatch:
         self.after_s = after_s  # no samples for the first part of a quick operation
         self.kept: list[Operation] = []
         self.count = 0
+        self.last: Operation | None = None  # the operation finished last
         self._current: Operation | None = None
         self._gc_began = 0.0
         self._stop = threading.Event()
@@ -130,6 +131,7 @@ class StallWatch:
         if operation is None:
             return 0.0
         operation.ended = time.perf_counter() if at is None else at
+        self.last = operation
         self.count += 1
         if operation.seconds > self.threshold_s:
             self.kept.append(operation)
