@@ -107,6 +107,9 @@ class RecentNotes(Widget):
         self._width = -1
         self._rows: list[Strip] | None = None  # every row at `_width`, top to bottom
         self._joined: Text | None = None
+        self._saved_state: SessionState | None = None  # what `_saved_keys` were made from
+        self._saved_seen: tuple[int, int] | None = None  # (its event count, `count`) then
+        self._saved_keys: list[Hashable] = []
 
     @property
     def _shown(self) -> Text | None:
@@ -119,12 +122,19 @@ class RecentNotes(Widget):
         """Show the last `count` notes (amended ones with their current text), then the notes
         still on their way to the disk, marked "saving…" (or why they are not saved).
         Returns whether the pane changed."""
-        keys: list[Hashable] = []
-        texts: dict[Hashable, Text] = {}
-        for note in state.notes[-count:]:
-            key = _note_key(note)
-            keys.append(key)
-            texts[key] = self._texts.get(key) or _note_line(note)
+        # The saved notes are looked at again only when an event was folded into the state
+        # since (a note turning from "saving…" to saved changes only the tail).
+        seen = (state.event_count, count)
+        if state is not self._saved_state or seen != self._saved_seen:
+            self._saved_state, self._saved_seen = state, seen
+            self._saved_keys = []
+            for note in state.notes[-count:]:
+                key = _note_key(note)
+                self._saved_keys.append(key)
+                if key not in self._texts:
+                    self._texts[key] = _note_line(note)
+        keys = list(self._saved_keys)
+        texts = {key: self._texts[key] for key in keys}
         for waiting in unsaved:
             key = _waiting_key(waiting)
             keys.append(key)
