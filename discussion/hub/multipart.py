@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,13 +117,35 @@ def upload_resumable(store: Store, key: str, path: Path, sha256_hex: str, size: 
     return finish_upload(store, send_parts(store, key, path, sha256_hex, size))
 
 
-def send_parts(store: Store, key: str, path: Path, sha256_hex: str, size: int) -> PendingUpload:
-    """Every part of `path` on the store (those already there reused), the upload left open."""
+def send_parts(
+    store: Store,
+    key: str,
+    path: Path,
+    sha256_hex: str,
+    size: int,
+    under_way: threading.Event | None = None,
+) -> PendingUpload:
+    """Every part of `path` on the store (those already there reused), the upload left open;
+    `under_way` is set once the parts start to go."""
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        return _send_parts(store, key, path, sha256_hex, size, pool, under_way)
+
+
+def _send_parts(
+    store: Store,
+    key: str,
+    path: Path,
+    sha256_hex: str,
+    size: int,
+    pool: ThreadPoolExecutor,
+    under_way: threading.Event | None,
+) -> PendingUpload:
+    finding = pool.submit(_find_upload, store, key)  # beside the HEAD: one round trip less
     there = store.head(key)
     if there is not None:  # handed in before: it must be this very file
         done = store.existing(key, sha256_hex, file_composite(path, size))
         return PendingUpload(key, sha256_hex, size, done=done)
-    upload_id = _find_upload(store, key)
+    upload_id = finding.result()
     stored: dict[int, tuple[int, str]] = {}
     if upload_id is not None:
         stored = _stored_parts(store, key, upload_id)
@@ -140,10 +163,10 @@ def send_parts(store: Store, key: str, path: Path, sha256_hex: str, size: int) -
     parts = plan_parts(size)
     fd = os.open(path, os.O_RDONLY)
     try:
-        with ThreadPoolExecutor(CONCURRENCY) as pool:
-            results = list(
-                pool.map(lambda part: _part(store, key, upload_id, fd, part, stored), parts)
-            )
+        sending = pool.map(lambda part: _part(store, key, upload_id, fd, part, stored), parts)
+        if under_way is not None:
+            under_way.set()
+        results = list(sending)
     finally:
         os.close(fd)
     return PendingUpload(

@@ -11,6 +11,7 @@ second push of a record handed in changes nothing.
 from __future__ import annotations
 
 import hashlib
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,13 +167,17 @@ _Sealed = tuple[object, str, str, str, dict[str, str]]
 
 
 def _send_large(
-    store: Store, session_id: str, large: list[tuple[str, Path, str, int]]
+    store: Store,
+    session_id: str,
+    large: list[tuple[str, Path, str, int]],
+    under_way: threading.Event,
 ) -> dict[str, PendingUpload]:
-    """The large files' parts on the store, their uploads left open (see `_push`)."""
+    """The large files' parts on the store, their uploads left open (see `_push`);
+    `under_way` set once the first file's parts start to go."""
     from discussion.hub.multipart import send_parts
 
     return {
-        name: send_parts(store, f"{record_prefix(session_id)}{name}", path, digest, size)
+        name: send_parts(store, f"{record_prefix(session_id)}{name}", path, digest, size, under_way)
         for name, path, digest, size in large
     }
 
@@ -202,7 +207,11 @@ def _push(
                 size = path.stat().st_size
                 if digest is not None and size >= MULTIPART_FROM:
                     large.append((name, path, digest, size))
-            sending = helpers.submit(_send_large, store, claimed[0], large)
+            under_way = threading.Event()
+            sending = helpers.submit(_send_large, store, claimed[0], large, under_way)
+            sending.add_done_callback(lambda _done: under_way.set())
+            # verify holds the interpreter much of its time: once the parts go, not before
+            under_way.wait()
         if checked is None:
             verified = helpers.submit(_sealed_report, folder)
         reached.result()
