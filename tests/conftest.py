@@ -3,6 +3,7 @@ a green run must mean the recorder was tested against real audio."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import uuid
@@ -68,6 +69,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.audio)
         if item.path.name.endswith("_tmux.py"):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep what lasts out of the garbage collector's full passes (see _freeze_survivors)."""
+    gc.collect()
+    gc.freeze()
+    gc.callbacks.append(_freeze_survivors)
+
+
+def _freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    # The imported modules (Textual, pydantic, numpy, hypothesis, every test module) live as
+    # long as the worker, yet each full collection scanned them all again: about a tenth of a
+    # worker's CPU. What survived a full collection is frozen, so the next one scans only what
+    # was made since. The discussion and review screens thaw everything when they close (their
+    # own freeze); the next full collection frees the garbage among it and freezes the rest.
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
+
+
+@pytest.fixture
+def gc_freeze_untouched() -> Iterator[None]:
+    """For a test of the app's own gc.freeze: no freeze of the tests' making meanwhile."""
+    if _freeze_survivors not in gc.callbacks:
+        yield
+        return
+    gc.callbacks.remove(_freeze_survivors)
+    try:
+        yield
+    finally:
+        gc.callbacks.append(_freeze_survivors)
 
 
 @pytest.fixture(autouse=True)
