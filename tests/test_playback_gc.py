@@ -19,8 +19,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "transcripts" / "sample-discus
 
 
 @pytest.fixture(autouse=True)
-def thawed() -> Iterator[None]:
-    """Each test starts and ends with nothing frozen (the freeze is the process's)."""
+def thawed(gc_freeze_untouched: None) -> Iterator[None]:
+    """Each test starts and ends with nothing frozen (the freeze is the process's), and only
+    the code under test freezes meanwhile (tests/conftest.py freezes after full collections)."""
     gc.unfreeze()
     yield
     gc.unfreeze()
