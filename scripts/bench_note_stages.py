@@ -15,6 +15,11 @@ each note's latency into consecutive stages that add up to it:
 - deliver: the callback until the screen's handler began (the UI thread's message queue);
 - handler: the handler (the state folded in, the notes pane and the status label updated).
 
+Beside the stages, from the kernel's per-thread accounting (/proc/thread-self/schedstat, where
+there is one): the CPU time the UI thread used during the note, and how long the UI thread
+and the writer (during its commit) were ready to run but waiting for a core, which is the
+machine's other processes, not our code.
+
 `paint` (the handler's end until the next compositor update of the screen) is reported beside
 them, not inside the latency. `disk_s` is the part of the note's latency during which the
 writer thread was inside a sync (its own batch's, or one it queued behind): the time the shared
@@ -26,8 +31,20 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 STAGES = ("key", "queue", "write", "sync", "post", "deliver", "handler")
+SCHEDSTAT = Path("/proc/thread-self/schedstat")
+
+
+def cpu_and_wait() -> tuple[float, float]:
+    """The calling thread's CPU time so far and its time spent ready but not running (seconds;
+    zeros where the kernel does not say)."""
+    try:
+        ran, waited, _slices = SCHEDSTAT.read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(ran) / 1e9, int(waited) / 1e9
 
 
 @dataclass
@@ -48,6 +65,10 @@ class NoteTimes:
     disk_s: float = 0.0  # overlap of [pressed, saved] with the writer's syncs
     gc_s: float = 0.0
     batch: int = 0  # how many writes its commit held
+    ui_cpu_s: float = 0.0  # CPU the UI thread used from Enter to saved
+    ui_wait_s: float = 0.0  # the UI thread ready to run but without a core meanwhile
+    writer_wait_s: float = 0.0  # the writer likewise, during its commit
+    _ui_sched: tuple[float, float] = (0.0, 0.0)  # (cpu, wait) at Enter
 
     @property
     def latency(self) -> float:
@@ -72,7 +93,9 @@ class NoteTimes:
         paint = (self.painted - self.saved) * 1000 if self.painted else float("nan")
         return (
             f"{self.label}: {self.latency * 1000:.1f} ms = {parts}; paint {paint:.1f}; "
-            f"disk {self.disk_s * 1000:.1f}, gc {self.gc_s * 1000:.1f}, batch of {self.batch}"
+            f"disk {self.disk_s * 1000:.1f}, gc {self.gc_s * 1000:.1f}, batch of {self.batch}; "
+            f"UI thread cpu {self.ui_cpu_s * 1000:.1f}, waited for a core "
+            f"{self.ui_wait_s * 1000:.1f}, writer {self.writer_wait_s * 1000:.1f}"
         )
 
 
@@ -82,6 +105,8 @@ class _Commit:
     ended: float = 0.0
     syncs: list[tuple[float, float]] = field(default_factory=list)
     size: int = 0
+    sched: tuple[float, float] = (0.0, 0.0)  # the writer's (cpu, wait) as it began
+    waited: float = 0.0  # the writer ready but without a core during the commit
 
 
 class NoteStages:
@@ -99,7 +124,7 @@ class NoteStages:
     # ------------------------------------------------------------------ writer thread
     def commit_began(self, datas: list[object]) -> None:
         """The writer began a commit of these writes' data."""
-        commit = _Commit(time.perf_counter(), size=len(datas))
+        commit = _Commit(time.perf_counter(), size=len(datas), sched=cpu_and_wait())
         with self._lock:
             self._open = commit
             for data in datas:
@@ -117,6 +142,7 @@ class NoteStages:
         with self._lock:
             if self._open is not None:
                 self._open.ended = time.perf_counter()
+                self._open.waited = cpu_and_wait()[1] - self._open.sched[1]
                 self._open = None
 
     def told(self, key: int, data: object) -> None:
@@ -131,11 +157,12 @@ class NoteStages:
             note.commit_began, note.commit_ended = commit.began, commit.ended
             note.commit_sync_s = sum(end - start for start, end in commit.syncs)
             note.batch = commit.size
+            note.writer_wait_s = commit.waited
 
     # ------------------------------------------------------------------ UI thread
     def pressed(self, key_hint: str, at: float) -> NoteTimes:
         """Enter is pressed for the next note (its key is known once submitted)."""
-        self._pending = NoteTimes(key_hint, at)
+        self._pending = NoteTimes(key_hint, at, _ui_sched=cpu_and_wait())
         return self._pending
 
     def submitted(self, key: int) -> None:
@@ -157,6 +184,8 @@ class NoteStages:
         if note is None:
             return None
         note.saved = time.perf_counter()
+        cpu, wait = cpu_and_wait()  # on the UI thread, as `pressed` was
+        note.ui_cpu_s, note.ui_wait_s = cpu - note._ui_sched[0], wait - note._ui_sched[1]
         with self._lock:
             note.disk_s = sum(
                 max(0.0, min(end, note.saved) - max(start, note.pressed))
