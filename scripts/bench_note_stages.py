@@ -17,8 +17,8 @@ each note's latency into consecutive stages that add up to it:
 
 Beside the stages, from the kernel's per-thread accounting (/proc/thread-self/schedstat, where
 there is one): the CPU time the UI thread used during the note, and how long the UI thread
-and the writer (during its commit) were ready to run but waiting for a core, which is the
-machine's other processes, not our code.
+and the writer (from the end of the commit before to the end of its own) were ready to run
+but waiting for a core, which is the machine's other processes, not our code.
 
 `paint` (the handler's end until the next compositor update of the screen) is reported beside
 them, not inside the latency. `disk_s` is the part of the note's latency during which the
@@ -67,7 +67,7 @@ class NoteTimes:
     batch: int = 0  # how many writes its commit held
     ui_cpu_s: float = 0.0  # CPU the UI thread used from Enter to saved
     ui_wait_s: float = 0.0  # the UI thread ready to run but without a core meanwhile
-    writer_wait_s: float = 0.0  # the writer likewise, during its commit
+    writer_wait_s: float = 0.0  # the writer likewise, from its wake-up to its commit's end
     _ui_sched: tuple[float, float] = (0.0, 0.0)  # (cpu, wait) at Enter
 
     @property
@@ -107,6 +107,7 @@ class _Commit:
     size: int = 0
     sched: tuple[float, float] = (0.0, 0.0)  # the writer's (cpu, wait) as it began
     waited: float = 0.0  # the writer ready but without a core during the commit
+    woke_waited: float = 0.0  # likewise between the commit before and this one (its wake-up)
 
 
 class NoteStages:
@@ -120,11 +121,14 @@ class NoteStages:
         self._open: _Commit | None = None
         self._unpainted: list[NoteTimes] = []
         self._pending = NoteTimes("", 0.0)  # pressed, not yet submitted
+        self._writer_wait_at_rest = 0.0  # the writer's wait counter as its last commit ended
 
     # ------------------------------------------------------------------ writer thread
     def commit_began(self, datas: list[object]) -> None:
         """The writer began a commit of these writes' data."""
         commit = _Commit(time.perf_counter(), size=len(datas), sched=cpu_and_wait())
+        # Ready but without a core since the last commit: how long its wake-up waited.
+        commit.woke_waited = commit.sched[1] - self._writer_wait_at_rest
         with self._lock:
             self._open = commit
             for data in datas:
@@ -142,7 +146,8 @@ class NoteStages:
         with self._lock:
             if self._open is not None:
                 self._open.ended = time.perf_counter()
-                self._open.waited = cpu_and_wait()[1] - self._open.sched[1]
+                self._writer_wait_at_rest = cpu_and_wait()[1]
+                self._open.waited = self._writer_wait_at_rest - self._open.sched[1]
                 self._open = None
 
     def told(self, key: int, data: object) -> None:
@@ -157,7 +162,7 @@ class NoteStages:
             note.commit_began, note.commit_ended = commit.began, commit.ended
             note.commit_sync_s = sum(end - start for start, end in commit.syncs)
             note.batch = commit.size
-            note.writer_wait_s = commit.waited
+            note.writer_wait_s = commit.waited + commit.woke_waited
 
     # ------------------------------------------------------------------ UI thread
     def pressed(self, key_hint: str, at: float) -> NoteTimes:
@@ -165,10 +170,10 @@ class NoteStages:
         self._pending = NoteTimes(key_hint, at, _ui_sched=cpu_and_wait())
         return self._pending
 
-    def submitted(self, key: int) -> None:
-        """The screen handed the pressed note to the writer as `key`."""
+    def submitted(self, key: int, at: float) -> None:
+        """The screen handed the pressed note to the writer as `key` at `at` (perf_counter)."""
         note = self._pending
-        note.submitted = time.perf_counter()
+        note.submitted = at
         with self._lock:
             self.notes[key] = note
 

@@ -136,8 +136,9 @@ async def _note_latencies(
     real_submit = live.submit_note
 
     def timed_submit(text: str, criteria: list[str], first: float, done: Done) -> int:
+        at = time.perf_counter()  # before: the writer may begin before submit returns
         key = real_submit(text, criteria, first, done)
-        stages.submitted(key)
+        stages.submitted(key, at)
         return key
 
     real_reserve = log_module.reserve_space
