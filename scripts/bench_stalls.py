@@ -12,8 +12,9 @@ sampled at the same moments: the report says where they were (a note slow to be 
 the UI thread idles shows as the writer in its sync).
 
 Sampling with `sys._current_frames()` is cheap (it takes the GIL briefly) and needs no extra
-package; a stall caused by CPU contention from other processes shows as samples spread over
-ordinary code, a real one as many samples in the same place.
+package. Many samples in the same place are not proof of a stall of ours: a thread ready to
+run but given no core by the machine stays where it was, so read them beside the note's
+"waited for a core" figure (scripts/bench_note_stages.py).
 """
 
 from __future__ import annotations
