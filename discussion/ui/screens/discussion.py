@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import sys
 import threading
@@ -30,6 +29,7 @@ from discussion.ui.commands import DiscussionCommands
 from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.amend_note import AmendNoteScreen
 from discussion.ui.screens.confirm import ConfirmScreen
+from discussion.ui.screens.discussion_collector import QuietCollector
 from discussion.ui.screens.discussion_writes import NoteWritesScreen
 from discussion.ui.screens.pause_reason import PauseReasonScreen
 from discussion.ui.widgets.alarm_banner import AlarmBanner
@@ -181,6 +181,7 @@ class DiscussionScreen(NoteWritesScreen):
         self._advice_asked_for: tuple[object, ...] | None = None  # inputs of `self.advice`
         self._alarms_shown: dict[str, str] | None = None  # what the banner shows
         self._tags_shown: str | None = None  # what the tags label shows
+        self._collector = QuietCollector()  # full collections only when nobody types
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -221,16 +222,15 @@ class DiscussionScreen(NoteWritesScreen):
         # renders: hand it over every 0.5 ms, not 5 (halves Enter-to-saved, scripts/bench_ui.py).
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL_S))
-        # Everything loaded so far (catalog, widgets, the log) lives as long as the app: move
-        # it out of the collector's sight, so a full collection while the assessor types scans
-        # only what was made since (tens of ms otherwise, seen as a stalled note).
-        gc.freeze()
+        # Everything loaded so far (catalog, widgets, the log) lives as long as the app: out of
+        # the collector's sight; full collections wait for a quiet moment (never mid-note).
+        self._collector.hold()
 
     def on_unmount(self) -> None:
         """Hand the frozen objects back to the collector (garbage among them is freed); the
         record writer saves what is left and is joined off the UI thread (and by the session's
         close or release, which wait for it)."""
-        gc.unfreeze()
+        self._collector.release()
         sys.setswitchinterval(self._switch_interval)
         threading.Thread(target=self.live.stop_writer, name="record-writer-stop").start()
 
@@ -303,6 +303,7 @@ class DiscussionScreen(NoteWritesScreen):
             state, elapsed, self.limit_minutes, self.settings.warn_at_minutes
         )
         self._time_marks(elapsed)
+        self._collector.collect_if_quiet(bool(self._unsaved))
         if int(elapsed // 30) != self._advised_at:  # the guide's warnings and close come in time
             self._advised_at = int(elapsed // 30)
             self.refresh_all()
@@ -329,6 +330,7 @@ class DiscussionScreen(NoteWritesScreen):
     def _note_changed(self, event: Input.Changed) -> None:
         # The box as it is now, not as the event saw it: a note put back after the write was
         # refused arrives after the emptying's Changed, and keeps its own stamp.
+        self._collector.typed()
         entry = self.query_one(NoteEntry)
         if not entry.value:
             entry.first_keystroke = None
