@@ -27,6 +27,18 @@ def test_a_full_collection_runs_only_when_nobody_types_and_no_note_is_on_its_way
     assert gc.get_count()[2] == 0  # it was a full collection
 
 
+def test_a_full_collection_held_back_too_long_runs_even_while_the_assessor_types(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(discussion_collector, "FULL_AFTER", 0)
+    collector = QuietCollector()
+    collector.typed()
+    assert not collector.collect_if_quiet(True)  # typing, a note on its way, not overdue
+    collector.collected_at = time.monotonic() - discussion_collector.MAX_HOLD_S - 1
+    assert collector.collect_if_quiet(True)  # an hour of typing never starves it
+    assert not collector.collect_if_quiet(True)  # and the clock starts again
+
+
 async def test_the_screen_holds_full_collections_back_and_gives_them_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
