@@ -20,6 +20,10 @@ from scripts import apprentice_wheel as aw
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Real builds (hatchling in a subprocess, twice): about 10 s of a worker and 6 s of CPU, so the
+# inner loop leaves them to `make test`, which runs them on every change.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

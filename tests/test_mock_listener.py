@@ -109,6 +109,7 @@ def test_a_silence_after_speech_ends_the_answer_with_its_span_on_the_sample_cloc
     assert ended.end_s <= summary.end_offset + 512 / RATE, (ended, summary)  # within a block
 
 
+@pytest.mark.slow  # 3.5-5 s of real-time sound: make test runs it, the inner loop does not
 def test_the_speech_is_read_during_the_silence_so_nothing_is_left_to_decode_at_its_end(
     tmp_path: Path,
 ) -> None:
@@ -135,6 +136,7 @@ def test_the_speech_is_read_during_the_silence_so_nothing_is_left_to_decode_at_i
     assert engine.called_at[0] < ended.detected_at <= ended.text_ready_at
 
 
+@pytest.mark.slow  # 3.5-5 s of real-time sound: make test runs it, the inner loop does not
 def test_speech_resuming_after_a_short_quiet_is_read_too_and_nothing_twice(
     tmp_path: Path,
 ) -> None:
@@ -168,6 +170,7 @@ def test_speech_resuming_after_a_short_quiet_is_read_too_and_nothing_twice(
         assert before.end <= after.start + 0.01, (before, after)
 
 
+@pytest.mark.slow  # 3.5-5 s of real-time sound: make test runs it, the inner loop does not
 def test_a_quiet_whose_speech_is_read_reads_no_more_chunks(tmp_path: Path) -> None:
     events = EventCollector()
     engine = HalfSecondWords()
