@@ -6,6 +6,11 @@ the practice record (discussion.mock.practice_record) → the mock discussion (i
 come up inside it) → the record finished with the ticks → the readiness screen over every
 practice record in the data folder. Blocking record work runs in a thread; only this coroutine
 creates and finishes the record. A failure is one notification, never a traceback.
+
+Each answer is submitted to the record's writer thread (the screen never waits for a sync);
+`AnswerWrites` turns the writer's news, posted to the app from that thread, into notifications
+on the UI thread: an answer not saved (disk full: kept and retried) is said once per problem,
+and the writer's death is an error notice.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 from textual.app import App
 
 from discussion.errors import UserError
+from discussion.record.writer import WriteOutcome
 from discussion.settings import Settings
 from discussion.ui.catalog import Catalog
 from discussion.ui.screens.mock_answers import (
@@ -52,6 +58,69 @@ class MockParts:
     seed: int | None = None
     open_stream: Any = None  # the replay's output (tests)
     tick_seconds: float = 0.25
+
+
+class AnswerWrites:
+    """What the mock's record writer says, told to the apprentice.
+
+    `done` and `died` are called on the writer thread and only post to the app (`call_later`
+    queues a message); `_told` and `_died` then run on the UI thread. A problem is said once:
+    at the first write it keeps from the disk, not for each write or retry; a save after it
+    ends it (and says so). While the record is being finished (`finishing`) nothing is said:
+    `finish` itself says what could not be saved.
+    """
+
+    FIX = "free some disk space"
+
+    def __init__(self, app: App[Any], restart: Callable[[], object]) -> None:
+        self.app = app
+        self.restart = restart  # a new writer thread for what waits
+        self.problem: str | None = None  # said, and no save since
+        self.finishing = False
+
+    def done(self, outcome: WriteOutcome) -> None:
+        """On the writer thread: an answer's event saved, waiting for a retry, or given up."""
+        self.app.call_later(self._told, outcome)
+
+    def died(self, message: str) -> None:
+        """On the dying writer thread."""
+        self.app.call_later(self._died, message)
+
+    def _told(self, outcome: WriteOutcome) -> None:
+        if outcome.saved:
+            if self.problem is not None:
+                self.problem = None
+                if not self.finishing:
+                    self.app.notify("Your answers are being saved again.", timeout=8)
+            return
+        if self.finishing or self.problem is not None:
+            return
+        self.problem = error = outcome.error or "not saved"
+        if outcome.retrying:
+            text = (
+                f"Your answer is not saved yet: {error}. It is kept and saved as soon as the disk "
+                f"takes it (tried again every second): {self.FIX}."
+            )
+        else:
+            text = (
+                f"An answer could not be saved: {error}. The mock goes on; that answer will be "
+                "missing from its record."
+            )
+        self.app.notify(text, title="Answer not saved", severity="error", timeout=30)
+
+    def _died(self, message: str) -> None:
+        if self.finishing:
+            return  # finish starts a writer for what waits, or says what was lost
+        self.app.notify(
+            f"{message}. A new one saves your answers; if this repeats, end the mock.",
+            title="Answers",
+            severity="error",
+            timeout=30,
+        )
+        try:
+            self.restart()
+        except Exception:  # the next answer starts one anyway
+            log.exception("restarting the mock's record writer failed")
 
 
 def start_mock(
@@ -127,14 +196,19 @@ async def _run(
     def self_check(done: QuestionDone) -> MockSelfCheckScreen:
         return _self_check(catalog, examiner, done, audio, parts.open_stream)
 
+    writes = AnswerWrites(app, restart=record.start_writer)
+    record.start_writer(on_died=writes.died)
+
     def answered(answer: Answer) -> None:
-        record.answer(
+        # On the UI thread: queued for the writer thread, never synced here.
+        record.submit_answer(
             answer.prompt,
             answer.text,
             answer.start_s,
             answer.end_s,
             reason=answer.reason,
             speaking_s=answer.speaking_s,
+            done=writes.done,
         )
 
     screen = MockDiscussionScreen(
@@ -155,6 +229,7 @@ async def _run(
     for listener in listeners:  # the recording ends before the record is sealed
         await asyncio.to_thread(listener.close)
     ticks = {q.question_id: q.ticked for q in done or []}
+    writes.finishing = True  # from here `finish` says what could not be saved
     folder = await asyncio.to_thread(record.finish, ticks)
     await _readiness(app, catalog, home, folder)
 
