@@ -8,8 +8,8 @@ wrong with it, never an error that hides the others.
 - `grade` is the discussion component's result from the criteria sealed in the `closed` event's
   tally (`fail`, `pass`, or `distinction` when the component reached its distinction threshold
   on an attempt that counts), graded by the same engine as `discussion grade`. It is not the
-  EPA grade, which needs the showcase and observation too. Unclosed, broken and "did not go
-  ahead" sessions have no grade (None, shown as a dash).
+  EPA grade, which needs the showcase and observation too. Unclosed, broken, practice and
+  "did not go ahead" sessions have no grade (None, shown as a dash).
 - `verified`: the folder's `verification.jsonl` holds a `finished` event (a verifier finished a
   round of judgements; `discussion judge`). Its chain and signature are `verify`'s work.
 
@@ -148,7 +148,9 @@ def entry_from_summary(summary: SessionSummary, tz: tzinfo | None = None) -> Ses
     """The entry for one listed folder; `tz` is the zone of its date (default: local time)."""
     state: State = NOT_HELD if summary.not_held is not None else summary.status
     grade = None
-    if state == "closed" and summary.tally is not None and summary.attempt is not None:
+    # A practice record never counts as an assessment: it has no grade, whatever it decided.
+    counts = summary.kind != "practice"
+    if counts and state == "closed" and summary.tally is not None and summary.attempt is not None:
         grade = discussion_grade(summary.attempt, frozenset(summary.tally.met))
     created = summary.created_at
     day = created.astimezone(tz).date() if created is not None else summary.date

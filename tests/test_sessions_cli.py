@@ -89,6 +89,7 @@ def test_json_lists_every_folder_with_state_grade_and_verification(home: Path) -
     assert rows["Dan Declined"]["state"] == "did not go ahead"
     assert rows["Dan Declined"]["grade"] is None
     assert rows["Pia Practice"]["kind"] == "practice"
+    assert rows["Pia Practice"]["grade"] is None  # met every pass criterion, but never counts
     # Oldest first, by folder name.
     assert [e["session_id"] for e in entries] == sorted(str(e["session_id"]) for e in entries)
 
