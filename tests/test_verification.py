@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_inprocess import run_in_process
 from verification_helpers import make_record, rechain, sealed_folder
 
 from discussion.errors import UserError
 from discussion.record import verify
 from discussion.signing.keys import load_or_create_key
+from discussion.signing.model import fingerprint
 from discussion.verification.judge import Judgement, judge
 from discussion.verification.log import scan_verification
 
@@ -155,7 +157,12 @@ def test_a_swapped_public_key_fails(tmp_path: Path) -> None:
     rechain(folder / "verification.jsonl", {len(lines) - 1: {"signature": signature}})
     report = verify(folder)
     assert not report.ok
-    assert any("signature" in p and "DOES NOT MATCH" in p for p in report.problems)
+    # The exact words, once each: it read "the verifier's signature signature claimed by".
+    who = f"{V} ({fingerprint(other.public_key)})"
+    said = f"verification.jsonl line {len(lines)}: the verifier's signature claimed by {who} "
+    assert said + "DOES NOT MATCH" in report.problems, report.problems
+    shown = run_in_process(["verify", str(folder)]).stdout
+    assert f"  - {said}DOES NOT MATCH\n" in shown, shown
 
 
 def test_a_verification_moved_from_another_record_is_altered(tmp_path: Path) -> None:
@@ -274,7 +281,8 @@ def test_a_removed_signature_is_altered(tmp_path: Path) -> None:
     last = len(_lines(folder)) - 1
     rechain(folder / "verification.jsonl", {last: {"signature": {}}})
     problems = verify(folder).problems
-    assert any("NO VALID SIGNATURE" in p for p in problems), problems
+    said = f"verification.jsonl line {last + 1}: the verifier's signature is missing or malformed"
+    assert said + " (NO VALID SIGNATURE)" in problems, problems
 
 
 def test_the_report_of_a_tampered_verification_says_not_intact(tmp_path: Path) -> None:

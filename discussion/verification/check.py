@@ -73,9 +73,14 @@ def check_verification(
             check = check_finish(finished)
             entry.update(check)
             if not check["signature_ok"]:
-                problems.append(
-                    f"{name} line {line}: the verifier's signature {check['described']}"
+                # `described` is a whole phrase ("signature claimed by X ... DOES NOT MATCH",
+                # or "NO VALID SIGNATURE ..." when there is none to check): not after "signature".
+                why = (
+                    check["described"]
+                    if check["signed_by"] is not None
+                    else "signature is missing or malformed (NO VALID SIGNATURE)"
                 )
+                problems.append(f"{name} line {line}: the verifier's {why}")
             elif check["signed_by"]["name"] != finished.verifier:
                 problems.append(f"{name} line {line}: signed by someone else than the verifier")
         summary["rounds"].append(entry)
