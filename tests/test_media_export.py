@@ -22,12 +22,18 @@ import webvtt
 from test_record_support import make_info, write_wav
 
 from discussion.errors import UserError
+from discussion.export import render
 from discussion.export.cues import HOLD_MS, build_track, ms
 from discussion.export.eaf_format import render_eaf
 from discussion.export.media import render_media
 from discussion.export.report import Report, build_report
 from discussion.export.srt_format import ZWSP
-from discussion.record import QuestionAskedData, RecordingStartedData, RecordingStoppedData
+from discussion.record import (
+    QuestionAskedData,
+    RecordingStartedData,
+    RecordingStoppedData,
+    verify,
+)
 from discussion.record.session import SessionRecord
 from discussion.text_safety import visible
 
@@ -203,6 +209,39 @@ def test_eaf_keeps_the_schema_structure(report: Report, tmp_path: Path) -> None:
         assert tier.attrib["LINGUISTIC_TYPE_REF"] in types
         for a in tier.iter("ALIGNABLE_ANNOTATION"):
             assert slots[a.attrib["TIME_SLOT_REF1"]] < slots[a.attrib["TIME_SLOT_REF2"]]
+
+
+def test_the_seal_hash_is_in_every_format_with_a_place_for_it(
+    report: Report, tmp_path: Path
+) -> None:
+    """`verify`'s `seal sha256`, to check a later copy against: a NOTE in WebVTT, a last column
+    in CSV, a HEADER property in ELAN; each still reads in its consumers' library as before."""
+    seal = verify(report.folder).seal_hash
+    assert seal is not None and seal == report.record_hash
+    vtt = webvtt.from_string(render_media(report, "vtt"))
+    assert f"seal sha256: {seal}" in vtt.header_comments[0].splitlines()
+    assert len(vtt.captions) == len(expected(report))  # a comment, not a cue
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert rows and {row["seal_sha256"] for row in rows} == {seal}
+    assert list(rows[0])[:2] == ["row_type", "session_id"]  # the columns before kept their place
+    _, eaf = eaf_of(report, tmp_path)
+    assert isinstance(eaf, pympi.Elan.Eaf)
+    assert ("discussion.seal_sha256", seal) in eaf.get_properties()
+    # SRT and Audacity labels have no comment or header: no made-up cue carries it (docs say so).
+    assert all(seal not in render_media(report, fmt) for fmt in ("srt", "audacity"))
+
+
+def test_an_unsealed_record_has_no_seal_hash_and_says_so(tmp_path: Path) -> None:
+    rec = build(tmp_path / "sessions")
+    rec.release()
+    report = build_report(rec.folder)
+    vtt = webvtt.from_string(render_media(report, "vtt"))
+    assert "seal sha256: none, NOT SEALED" in vtt.header_comments[0].splitlines()
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert rows and {row["seal_sha256"] for row in rows} == {""}
+    _, eaf = eaf_of(report, tmp_path)
+    assert isinstance(eaf, pympi.Elan.Eaf)
+    assert ("discussion.seal_sha256", "NOT SEALED") in eaf.get_properties()
 
 
 def test_control_characters_are_visible_and_every_format_still_parses(tmp_path: Path) -> None:

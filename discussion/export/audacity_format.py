@@ -5,7 +5,8 @@ tabs (`0.100000\\t8.100000\\t#1 [1A 2A] Explained the complaint process`). A lab
 line: tab, newline and every other control character in a note is shown as its visible
 stand-in (newline as `␊`), so no note can add a field or a label, and no line starts with `\\`
 (which Audacity reads as a frequency range). Times as in `cues` (session timeline, or segment
-N's with `--segment N`, the file Audacity opens).
+N's with `--segment N`, the file Audacity opens). A label track has no header or comments
+(every line is a label), so the seal's hash is not in it: take it from `verify` or another export.
 """
 
 from __future__ import annotations

@@ -4,9 +4,14 @@ A marked moment (an empty note: F5 or an empty Enter) is a `mark` row: a bookmar
 timeline with no criteria and no text, never a note. A discussion that did not go ahead has one
 `did_not_go_ahead` row saying why, and no decision rows (nothing was assessed).
 
-The header row names every column (see `COLUMNS`). Cells that a spreadsheet would read as a
-formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'`, the
-usual defence against CSV formula injection; the text is otherwise exactly as recorded.
+The header row names every column (see `COLUMNS`). The seal's hash (`seal_sha256`, to check a
+later copy against) is the last column of every row, as `session_id` and `status` are on each:
+a comment line before the header is not CSV (readers would take it for the header), and a new
+last column leaves readers by column name or by position as they were.
+
+Cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or
+carriage return) are prefixed with `'`, the usual defence against CSV formula injection; the
+text is otherwise exactly as recorded.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "the session's status when exported: open | interrupted | closed"),
     ("number", "notes: the number people see (1, 2, 3); marks: the mark's number"),
     ("note_numbers", "decision rows: the numbers of the notes the decision rests on"),
+    ("seal_sha256", "the hash of the record's closed line, as verify prints it; blank: not sealed"),
 )
 HEADER = [name for name, _ in COLUMNS]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +58,12 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     sid, status = report.info.session_id, report.status
+    seal = report.record_hash or ""
+
+    def emit(row: dict[str, str]) -> None:
+        cells = row | {"seal_sha256": seal}
+        writer.writerow([safe_cell(cells.get(name, "")) for name in HEADER])
+
     if report.not_held is not None:
         row = {"row_type": "did_not_go_ahead", "session_id": sid, "status": status}
         row["text"] = report.not_held
@@ -63,7 +75,7 @@ def render_csv(report: Report) -> str:
                 "offset_seconds": f"{declined.offset:.3f}",
                 "logged_at_utc": declined.at,
             }
-        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+        emit(row)
     for note in report.state.notes:
         if note.is_mark:  # a bookmark: its time only, no tags and no note number
             row = {
@@ -77,7 +89,7 @@ def render_csv(report: Report) -> str:
                 "status": status,
                 "number": str(note.mark_number),
             }
-            writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+            emit(row)
             continue
         amended = bool(note.amended_by)
         row = {
@@ -95,7 +107,7 @@ def render_csv(report: Report) -> str:
             "status": status,
             "number": str(note.number),
         }
-        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+        emit(row)
     for decision_row in [] if report.not_held is not None else report.decisions:
         decision = decision_row.decision
         base = {
@@ -113,7 +125,7 @@ def render_csv(report: Report) -> str:
                 "note_seqs": " ".join(str(s) for s in old.note_seqs),
                 "note_numbers": _numbers(report, old.note_seqs),
             }
-            writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+            emit(row)
         row = base | {"row_type": "decision", "decision": decision_row.verdict}
         if decision is not None:
             row |= {
@@ -123,7 +135,7 @@ def render_csv(report: Report) -> str:
                 "note_seqs": " ".join(str(s) for s in decision.note_seqs),
                 "note_numbers": _numbers(report, decision.note_seqs),
             }
-        writer.writerow([safe_cell(row.get(name, "")) for name in HEADER])
+        emit(row)
     return buffer.getvalue()
 
 

@@ -16,6 +16,8 @@ The media is linked twice, as ELAN looks for it: `MEDIA_URL` is the absolute `fi
 the export is written (the folder of `-o FILE`, or the current folder for standard output).
 Text goes through ElementTree (so `&`, `<` and `-->` are plain character data) after control
 characters are made visible and characters XML cannot hold are replaced with U+FFFD.
+HEADER properties name the session, its status, the verdict and the seal's hash
+(`discussion.seal_sha256`, as `verify` prints it; `NOT SEALED` before closing).
 """
 
 from __future__ import annotations
@@ -146,6 +148,10 @@ def track_eaf(report: Report, track: Track, written_in: Path | None = None) -> s
     )
     verdict = "intact" if report.verify.ok else "NOT INTACT"
     ET.SubElement(header, "PROPERTY", {"NAME": "discussion.verification"}).text = verdict
+    # The seal's hash, as `verify` prints it, to check a later copy of the record against.
+    ET.SubElement(header, "PROPERTY", {"NAME": "discussion.seal_sha256"}).text = (
+        report.record_hash or "NOT SEALED"
+    )
     order = ET.SubElement(root, "TIME_ORDER")
     for t in slots:
         ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": slot_id[t], "TIME_VALUE": str(t)})

@@ -7,7 +7,9 @@ timing line, and reading it back with U+200B removed gives the note exactly (a l
 with a digit or `-` gets one in front, so it never reads as the next subtitle's number or time,
 as lenient readers such as `srt` take it even without an empty line). Empty lines are left
 out (one would end the subtitle); control characters are made visible. Times as in `cues`
-(session timeline, or segment N's with `--segment N`).
+(session timeline, or segment N's with `--segment N`). SRT has no comments, so the seal's hash
+is not in it (a made-up first subtitle would show on screen): take it from `verify` or another
+export.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ For a media player or a captioning tool beside the recording. Each cue has an id
 is escaped as WebVTT requires (`&`, `<` and `>` as character references, so `<b>` is shown, not
 applied, and `-->` cannot end a cue's text); its line breaks are kept as cue lines, except that
 empty lines are left out (an empty line would end the cue); control characters are made
-visible. Times are on the session timeline, or on segment N's with `--segment N`.
+visible. Times are on the session timeline, or on segment N's with `--segment N`. A NOTE block
+first (a comment players skip) names the record and its seal's hash (`seal sha256: ...`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def render_vtt(report: Report, segment: int | None = None) -> str:
 
 
 def track_vtt(report: Report, track: Track) -> str:
-    """Lay out `track` as WebVTT, with a NOTE block saying whose record it is."""
+    """Lay out `track` as WebVTT, with a NOTE block saying whose record it is and its seal."""
     where = (
         f"times on {track.segment.file} (segment {track.segment_number})"
         if track.segment is not None
@@ -46,7 +47,9 @@ def track_vtt(report: Report, track: Track) -> str:
         f"{report.status_text}; verification: {'intact' if report.verify.ok else 'NOT INTACT'}"
         f"; {where}"
     )
-    out = ["WEBVTT", "", "NOTE", about, ""]
+    # The seal's hash, as `verify` prints it, to check a later copy of the record against.
+    seal = f"seal sha256: {report.record_hash or 'none, NOT SEALED'}"
+    out = ["WEBVTT", "", "NOTE", about, seal, ""]
     for cue in track.cues:
         out += [cue.ident, f"{vtt_time(cue.start_ms)} --> {vtt_time(cue.end_ms)}"]
         out += [vtt_escape(cue.label), ""]
