@@ -109,8 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(only).parse_args(argv) if argv else argparse.Namespace(command=None)
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", _run_tui)
     try:
+        if func is not _run_tui:  # `discussion CMD | head -1`: the reader leaving ends quietly
+            from discussion.cli.stdout_pipe import guard_stdout
+
+            guard_stdout()
         status = func(args)
-        _flush_stdout()  # a full device or closed pipe shows here, not at interpreter exit
+        _flush_stdout()  # a full device shows here, not at interpreter exit
         return status
     except UserError as error:
         _say(f"discussion: error: {_with_fix(error)}")
