@@ -6,7 +6,8 @@ second stream records the sink's monitor. The capture is then looked for in the 
 recording by normalised cross-correlation: it must match (≥ 0.9) where the note's pre-roll
 starts. At 1.5× the capture is looked for in sox's own stretch of the same span (the player
 uses sox too, so this checks the span and the plumbing), and, independently of sox, its loudness
-envelope is compared with the original's envelope squeezed by 1.5 in time.
+envelope is compared with the original's envelope squeezed by 1.5 in time. The review screen is
+checked the same way, at 1× and at 1.5× set with its own `+` key.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from discussion.playback import AudioTimeline, PlaybackStatus, Player, PlayerAlarm
+from discussion.playback import SPEEDS, AudioTimeline, PlaybackStatus, Player, PlayerAlarm
 from discussion.record import derive_state
 from discussion.record.session import load_info, read_log
 
@@ -122,14 +123,13 @@ def test_playing_from_a_note_outputs_the_recording_at_that_time(pulse: Path) -> 
     assert start <= found_at <= start + 4.0, f"found at {found_at:.2f} s, pre-roll from {start}"
 
 
-@pytest.mark.slow
-def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path) -> None:
-    timeline, notes = sample_timeline()
-    note = notes[2]
-    start = note - 5.0
-    captured = play_and_capture(note, 1.5, seconds=6.0)
-    part = loud_part(captured, 3.0)
-    # sox's own stretch of the same span, made offline from the segment file.
+def stretched_match(
+    timeline: AudioTimeline, start: float, part: ah.FloatArray, tmp_path: Path, why: str = ""
+) -> tuple[float, float, float]:
+    """How well `part` (heard from `start` at 1.5×) matches: (peak against sox's own stretch of
+    the span, envelope against the original's squeezed by 1.5, envelope against it at 1×),
+    asserting each (`why` added to a failure). The player uses sox too, so the first checks the
+    span and the plumbing; the envelopes check the speed independently of sox."""
     segment = timeline.pieces[0]
     offset = start - segment.start / RATE
     stretched_path = tmp_path / "stretched.wav"
@@ -141,7 +141,7 @@ def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path)
     stretched, rate = ah.read_mono(stretched_path)
     assert rate == RATE
     correlation, lag = ah.best_alignment(stretched, part)
-    assert correlation > 0.85, f"capture is not the stretched span (peak {correlation:.3f})"
+    assert correlation > 0.85, f"capture is not the stretched span (peak {correlation:.3f}){why}"
     assert lag / RATE <= 3.0  # near the stretch's start: played from the pre-roll
     # Independently of sox: the capture's envelope follows the original's, 1.5× as fast.
     original = whole(timeline)
@@ -152,24 +152,33 @@ def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path)
     heard = envelope(part)
     count = min(len(heard), len(squeezed))
     match = float(np.corrcoef(heard[:count], squeezed[:count])[0, 1])
-    assert match > 0.7, f"the loudness envelope does not follow the original at 1.5× ({match:.2f})"
+    assert match > 0.7, f"the envelope does not follow the original at 1.5× ({match:.2f}){why}"
     # And it is not the same as playing at 1×: at 1× the envelope matches worse.
     plain = envelope(original[source_start : source_start + round(3.0 * RATE)])
     count = min(len(heard), len(plain))
-    assert match > float(np.corrcoef(heard[:count], plain[:count])[0, 1]) + 0.1
+    at_1x = float(np.corrcoef(heard[:count], plain[:count])[0, 1])
+    assert match > at_1x + 0.1, f"envelope at 1.5× {match:.2f}, at 1× {at_1x:.2f}{why}"
+    print(f"1.5×: sox stretch peak {correlation:.3f}, envelope {match:.2f} (1×: {at_1x:.2f})")
+    return correlation, match, at_1x
 
 
 @pytest.mark.slow
-async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path) -> None:
-    """The whole path a verifier uses: the review app, Enter on a note, real sound out."""
+def test_playing_at_1_5x_outputs_the_stretched_span(pulse: Path, tmp_path: Path) -> None:
+    timeline, notes = sample_timeline()
+    note = notes[2]
+    captured = play_and_capture(note, 1.5, seconds=6.0)
+    stretched_match(timeline, note - 5.0, loud_part(captured, 3.0), tmp_path)
+
+
+async def review_and_capture(note: float, faster: int, seconds: float) -> tuple[ah.FloatArray, int]:
+    """The whole path a verifier uses: the review app, `+` pressed `faster` times, Enter on the
+    note, real sound out for `seconds`. The monitor's capture, and the late output callbacks."""
     from ui_helpers import catalog
 
     from discussion.ui.screens.review import ReviewScreen
     from discussion.ui.screens.review_app import ReviewApp
     from discussion.ui.widgets.review_list import ReviewList
 
-    timeline, notes = sample_timeline()
-    note = notes[2]
     app = ReviewApp(catalog(), SAMPLE, cursor_blink=False)
     capture = MonitorCapture()
     try:
@@ -181,16 +190,28 @@ async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path)
                     break
                 await pilot.pause(0.05)
             assert screen.player is not None and screen.player.reason is None
+            for _ in range(faster):
+                await pilot.press("plus")  # the review screen's own speed key
+            assert screen.player.speed == SPEEDS[SPEEDS.index(1.0) + faster]
             box = screen.query_one(ReviewList)
             box.highlighted = next(i for i, item in enumerate(box.items) if item.offset == note)
             await pilot.press("enter")
-            await pilot.pause(5.0)
+            await pilot.pause(seconds)
             await pilot.press("space")
             assert not screen.alarms
             late = screen.player.status().underflows
     finally:
         capture.close()
-    part = loud_part(capture.samples(), 3.0)
+    return capture.samples(), late
+
+
+@pytest.mark.slow
+async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path) -> None:
+    """The whole path a verifier uses: the review app, Enter on a note, real sound out."""
+    timeline, notes = sample_timeline()
+    note = notes[2]
+    captured, late = await review_and_capture(note, faster=0, seconds=5.0)
+    part = loud_part(captured, 3.0)
     correlation, lag = ah.best_alignment(whole(timeline), part)
     # A gap (the callback starved, e.g. by a long garbage collection: gc_quiet.py) shifts the
     # rest of the capture against the record, and the match falls (0.56-0.9 seen).
@@ -199,3 +220,14 @@ async def test_review_screen_enter_on_a_note_plays_it_into_the_sink(pulse: Path)
         f"{late} late output callbacks)"
     )
     assert note - 5.0 <= lag / RATE <= note - 1.0
+
+
+@pytest.mark.slow
+async def test_review_screen_at_1_5x_plays_the_stretched_span(pulse: Path, tmp_path: Path) -> None:
+    """The same at 1.5× set with the review screen's `+` key (twice from 1×): what reached the
+    sink is the note's span stretched, checked as the Player's own 1.5× test checks it."""
+    timeline, notes = sample_timeline()
+    note = notes[2]
+    captured, late = await review_and_capture(note, faster=2, seconds=6.0)
+    part = loud_part(captured, 3.0)
+    stretched_match(timeline, note - 5.0, part, tmp_path, f"; {late} late output callbacks")
