@@ -87,3 +87,44 @@ def test_the_installed_weights_are_the_pinned_tested_ones() -> None:
     folder = weights_folder()
     assert (folder / MODEL_FILE).stat().st_size == 75_537_502
     assert check_weights(folder / MODEL_FILE) == MODEL_SHA256
+
+
+def test_loading_the_engine_and_transcribing_touch_no_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every way out to the network refuses, and is counted (in case a caller swallowed the
+    error): the real weights load and a spoken sentence is transcribed without one attempt."""
+    import socket
+
+    from transcript_record_helpers import speak, words_of
+
+    from discussion.transcript.engine import WhisperEngine
+
+    attempts: list[str] = []
+
+    def refuse(name: str) -> object:
+        def blocked(*args: object, **kwargs: object) -> object:
+            attempts.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
+            raise OSError(f"network access in a test: {name}")
+
+        return blocked
+
+    for owner, name in [
+        (socket.socket, "connect"),
+        (socket.socket, "connect_ex"),
+        (socket.socket, "sendto"),
+        (socket, "create_connection"),
+        (socket, "getaddrinfo"),
+    ]:
+        label = f"socket.{name}" if owner is socket.socket else name
+        monkeypatch.setattr(owner, name, refuse(label))
+    # The engine turns hub access off itself: the test's environment must not do it for it.
+    for variable in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_TELEMETRY"):
+        monkeypatch.delenv(variable, raising=False)
+    speech = speak("Thank you for coming in today.", tmp_path / "s.wav")
+    whisper = WhisperEngine()
+    heard = [
+        w for seg in whisper.transcribe(speech) for word in seg.words for w in words_of(word.word)
+    ]
+    assert {"thank", "coming", "today"} <= set(heard), heard
+    assert attempts == []
