@@ -74,12 +74,12 @@ def add_parser(subparsers: Any) -> None:
         help="media formats: only recording segment N (1 = audio/segment-001.wav), times "
         "from its start; eaf needs it when the record has several segments",
     )
-    for side, default in (("before", 10), ("after", 20)):
+    for side, edge, default in (("before", "starts", 10), ("after", "ends", 20)):
         parser.add_argument(
             f"--excerpt-{side}",
             type=float,
             metavar="S",
-            help=f"md, html: the transcript under each note starts S seconds {side} its time "
+            help=f"md, html: the transcript under each note {edge} S seconds {side} its time "
             f"(0 to 120; default the transcript_excerpt_{side}_s setting, {default})",
         )
     parser.set_defaults(func=run)
