@@ -2,7 +2,9 @@
 
 Fast by design: each folder is summarised from its session.json and the last part of its log
 (`discussion.record.listing`), plus the last line of its `verification.jsonl` if there is one;
-the whole chain is `discussion verify`'s work. A damaged folder is one entry saying what is
+the whole chain is `discussion verify`'s work. A sealed folder whose files are unchanged since
+the last listing is not read again: its row comes from the data home's cache
+(`discussion.record.listing_cache`). A damaged folder is one entry saying what is
 wrong with it, never an error that hides the others.
 
 - `grade` is the discussion component's result from the criteria sealed in the `closed` event's
@@ -39,13 +41,14 @@ from typing import Any, Literal
 
 from discussion.errors import UserError
 from discussion.paths import sessions_dir
-from discussion.record.listing import SessionSummary, folder_names, summarise_folders
+from discussion.record.listing import SessionSummary, folder_names
+from discussion.record.listing_cache import Key, ListingCache, encode, read_folder
+from discussion.record.listing_cache import Verification as Verification  # one definition
 from discussion.safe_files import UnsafeFileError, read_bounded, read_tail
 
 State = Literal["open", "interrupted", "closed", "broken", "did not go ahead"]
 STATES: tuple[State, ...] = ("open", "interrupted", "closed", "broken", "did not go ahead")
 NOT_HELD: State = "did not go ahead"
-Verification = Literal["none", "started", "finished", "unreadable"]
 
 VERIFICATION_JSONL = "verification.jsonl"
 # The event that ends a verifier's round (discussion.verification.events.FinishedData). In
@@ -144,8 +147,11 @@ def verification_state(folder: Path) -> Verification:
     return "finished" if FINISHED_MARKER in whole else "started"
 
 
-def entry_from_summary(summary: SessionSummary, tz: tzinfo | None = None) -> SessionEntry:
-    """The entry for one listed folder; `tz` is the zone of its date (default: local time)."""
+def entry_from_summary(
+    summary: SessionSummary, tz: tzinfo | None = None, verification: Verification | None = None
+) -> SessionEntry:
+    """The entry for one listed folder; `tz` is the zone of its date (default: local time),
+    `verification` its verification.jsonl's state when known (else read now)."""
     state: State = NOT_HELD if summary.not_held is not None else summary.status
     grade = None
     # A practice record never counts as an assessment: it has no grade, whatever it decided.
@@ -164,7 +170,7 @@ def entry_from_summary(summary: SessionSummary, tz: tzinfo | None = None) -> Ses
         kind=summary.kind,
         state=state,
         grade=grade,
-        verification=verification_state(summary.folder),
+        verification=verification_state(summary.folder) if verification is None else verification,
         problem=summary.problem,
         created_at=created,
     )
@@ -179,24 +185,60 @@ def list_entries(
 ) -> list[SessionEntry]:
     """Every session under `home` (default: the sessions folder), oldest first (folder name).
 
-    `workers` > 1 shares a long list between that many forked processes (each folder is read
-    on its own, so the work splits cleanly): for the command line only, never from a process
-    with threads (the app). Raises UserError only when `home` itself cannot be read.
+    Sealed folders unchanged since the last listing come from the data home's cache
+    (`discussion.record.listing_cache`), the same entries a fresh read gives; the others are
+    read. `workers` > 1 shares a long list of folders to read between that many forked
+    processes (each folder is read on its own, so the work splits cleanly): for the command
+    line only, never from a process with threads (the app). Raises UserError only when `home`
+    itself cannot be read.
     """
     root = home if home is not None else sessions_dir()
     names = folder_names(root)
-    if workers > 1 and len(names) >= parallel_from:
-        return _list_in_processes(root, names, tz, workers)
-    return _entries(root, names, tz)
+    cache = ListingCache.load(root)
+    entries: list[SessionEntry | None] = []
+    missed: list[tuple[int, str]] = []  # (place in the list, folder name)
+    for name in names:
+        if (hit := cache.lookup(name)) is None:
+            missed.append((len(entries), name))
+            entries.append(None)
+            continue
+        entry = entry_from_summary(hit.summary, tz, hit.verification)
+        if hit.verification is None:  # cached by the home screen's list, which does not read it
+            cache.keep(name, hit.key, encode(hit.summary), entry.verification)
+        entries.append(entry)
+    todo = [name for _, name in missed]
+    if workers > 1 and len(todo) >= parallel_from:
+        read = _list_in_processes(root, todo, tz, workers, cache.enabled)
+    else:
+        read = _read(root, todo, tz, cache.enabled)
+    for (place, name), (fresh, key, row) in zip(missed, read, strict=True):
+        entries[place] = fresh
+        if fresh is not None:
+            cache.keep(name, key, row, fresh.verification)
+    cache.save()
+    return [entry for entry in entries if entry is not None]
 
 
-def _entries(root: Path, names: list[str], tz: tzinfo | None) -> list[SessionEntry]:
-    return [entry_from_summary(summary, tz) for summary in summarise_folders(root, names)]
+# Read afresh: the entry (None for an empty folder), the key of its files taken before reading
+# them (None when not `keyed` or not cacheable) and its row to cache (`listing_cache.encode`).
+_Read = tuple[SessionEntry | None, Key | None, list[Any] | None]
+
+
+def _read(root: Path, names: list[str], tz: tzinfo | None, keyed: bool) -> list[_Read]:
+    """Each folder's entry read afresh, with what the cache keeps of it."""
+    read: list[_Read] = []
+    for name in names:
+        key, summary = read_folder(root, name, keyed)
+        if summary is None:
+            read.append((None, None, None))
+        else:
+            read.append((entry_from_summary(summary, tz), key, encode(summary)))
+    return read
 
 
 def _list_in_processes(
-    root: Path, names: list[str], tz: tzinfo | None, workers: int
-) -> list[SessionEntry]:
+    root: Path, names: list[str], tz: tzinfo | None, workers: int, keyed: bool
+) -> list[_Read]:
     import multiprocessing
 
     # Loaded once here rather than once in each worker (the grades, the ULN check and the
@@ -211,8 +253,12 @@ def _list_in_processes(
     size = max(1, len(names) // (workers * 4) + 1)
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(_rows, [(root, chunk, tz) for chunk in chunks])
-    return [SessionEntry(root / row[0], *row[1:]) for part in parts for row in part]
+        parts = pool.starmap(_rows, [(root, chunk, tz, keyed) for chunk in chunks])
+    return [
+        (None if got is None else SessionEntry(root / got[0], *got[1:]), key, row)
+        for part in parts
+        for got, key, row in part
+    ]
 
 
 # An entry as a tuple, its folder by name: unpickling entries (their Paths and dataclass
@@ -220,9 +266,15 @@ def _list_in_processes(
 _ROW_FIELDS = operator.attrgetter(*[item.name for item in fields(SessionEntry)][1:])
 
 
-def _rows(root: Path, names: list[str], tz: tzinfo | None) -> list[tuple[Any, ...]]:
-    """`_entries` as tuples for a worker to send back: (folder name, the other fields...)."""
-    return [(entry.folder.name, *_ROW_FIELDS(entry)) for entry in _entries(root, names, tz)]
+def _rows(
+    root: Path, names: list[str], tz: tzinfo | None, keyed: bool
+) -> list[tuple[tuple[Any, ...] | None, Key | None, list[Any] | None]]:
+    """`_read` with each entry as a tuple for a worker to send back: (folder name, the other
+    fields...), or None for an empty folder."""
+    return [
+        (None if entry is None else (entry.folder.name, *_ROW_FIELDS(entry)), key, row)
+        for entry, key, row in _read(root, names, tz, keyed)
+    ]
 
 
 def _name_key(name: str) -> str:

@@ -3,7 +3,9 @@
 Each folder is summarised on its own: whatever is wrong with one (a log that is a folder, a
 symlink loop, a device, an unreadable folder) makes that one row "broken" with the reason and
 never hides the others. Only the last part of each log is read (the status is in the last
-line); the whole chain is `discussion verify`'s work.
+line); the whole chain is `discussion verify`'s work. `list_sessions` takes a sealed folder's
+row from the data home's cache while its files are unchanged (`listing_cache`): the same row a
+read gives; an unsealed or damaged folder is always read.
 """
 
 from __future__ import annotations
@@ -140,9 +142,9 @@ def _empty(folder: Path) -> bool:
         return False  # unreadable: list it as broken rather than hide it
 
 
-def _listed(folder: Path) -> SessionSummary | None:
-    """The folder's row, or None for an empty folder. The usual folder costs no extra call:
-    only when its session.json cannot be read is the folder looked into."""
+def listed(folder: Path) -> SessionSummary | None:
+    """The folder's row read afresh, or None for an empty folder. The usual folder costs no
+    extra call: only when its session.json cannot be read is the folder looked into."""
     summary = summarise(folder)
     if summary.status == "broken" and not os.path.lexists(folder / SESSION_JSON):
         return None if _empty(folder) else summary
@@ -152,10 +154,25 @@ def _listed(folder: Path) -> SessionSummary | None:
 def list_sessions(home: Path | None = None) -> list[SessionSummary]:
     """Every session folder under `home` (default: sessions_dir()), oldest first.
 
-    Raises UserError only when `home` itself cannot be read.
+    Sealed folders unchanged since the last listing come from the data home's cache
+    (`discussion.record.listing_cache`), the same rows a fresh read gives. Raises UserError
+    only when `home` itself cannot be read.
     """
+    from discussion.record.listing_cache import ListingCache, encode, read_folder
+
     root = home if home is not None else sessions_dir()
-    return summarise_folders(root, folder_names(root))
+    cache = ListingCache.load(root)  # sealed folders' rows, while their files are unchanged
+    rows = []
+    for name in folder_names(root):
+        if (hit := cache.lookup(name)) is not None:
+            rows.append(hit.summary)
+            continue
+        key, summary = read_folder(root, name, cache.enabled)
+        if summary is not None:
+            rows.append(summary)
+            cache.keep(name, key, encode(summary))
+    cache.save()
+    return rows
 
 
 def folder_names(root: Path) -> list[str]:
@@ -185,5 +202,5 @@ def summarise_folders(root: Path, names: list[str]) -> list[SessionSummary]:
     """The summaries of the session folders `names` (from `folder_names`) in `root`, in that
     order, empty folders left out (a part of the list can be summarised on its own, e.g. in
     another process)."""
-    rows = (_listed(root / name) for name in names)
+    rows = (listed(root / name) for name in names)
     return [row for row in rows if row is not None]
