@@ -44,13 +44,14 @@ pytest-all: $(DEV_STAMP)
 ## longer Pilot flows (`ui_flow`: each screen keeps a shorter one here), on all cores
 ## (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
 ## PULSE_SERVER is unset so a test that reaches PulseAudio without the `audio` mark fails here,
-## not later. `make test` runs everything, with every example. Three workers on two cores: some
-## tests wait on real-time fakes or a subprocess, which the third worker fills, and each worker
-## more costs about 5 s of CPU (collecting every module, its own hub servers); worksteal evens
-## the tail. Bytecode is written so workers and CLI subprocesses do not recompile.
+## not later. `make test` runs everything, with every example. Four workers on two cores: many
+## tests wait on real-time fakes, a slow-disk fake or a subprocess, which the extra workers fill
+## (measured on one machine in one hour: -n 2 99 s, -n 3 75-84 s, -n 4 68 s, -n 5 and 6 72-78 s;
+## each worker more costs about 4 s of CPU collecting every module); worksteal evens the tail.
+## Bytecode is written so workers and CLI subprocesses do not recompile.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py
-	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow and not ui_flow" -n 3 --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow and not ui_flow" -n 4 --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py

@@ -66,10 +66,11 @@ def into_a_reader_gone(
     "args",
     [
         ["export", "{sample}", "--format", "vtt"],
-        ["sessions"],
+        # The same mechanism for each: two in test-fast, the rest in make test.
+        pytest.param(["sessions"], marks=pytest.mark.slow),
         ["sessions", "--json"],
-        ["verify", "{sample}"],
-        ["verify", "{sample}", "--json"],
+        pytest.param(["verify", "{sample}"], marks=pytest.mark.slow),
+        pytest.param(["verify", "{sample}", "--json"], marks=pytest.mark.slow),
     ],
     ids=" ".join,
 )

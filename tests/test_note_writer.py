@@ -121,6 +121,7 @@ async def test_a_note_shows_saving_then_saved_only_once_its_sync_completed(
         assert [n.text for n in load_state(screen.live.folder).notes] == ["greeted the customer"]
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: never-syncs and saving-then-saved stay in test-fast
 async def test_a_slow_disk_leaves_typing_responsive(
     screen_app: tuple[DiscussionScreen, HostApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +155,7 @@ async def test_a_slow_disk_leaves_typing_responsive(
     assert texts == ["first", "second note", "third"]  # in the order typed
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: never-syncs and saving-then-saved stay in test-fast
 async def test_a_refused_write_is_shown_kept_and_retried_in_order(
     screen_app: tuple[DiscussionScreen, HostApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,6 +187,7 @@ async def test_a_refused_write_is_shown_kept_and_retried_in_order(
     assert scan_log((screen.live.folder / "events.jsonl").read_bytes()).problem is None
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: never-syncs and saving-then-saved stay in test-fast
 async def test_the_writer_dying_is_an_alarm_and_a_new_one_saves_the_next_note(
     screen_app: tuple[DiscussionScreen, HostApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -326,6 +329,7 @@ def test_the_stall_watch_says_where_the_record_writer_was() -> None:
     assert "record-writer" in report and "in_sync" in report, report
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: never-syncs and saving-then-saved stay in test-fast
 async def test_a_note_refused_for_good_goes_back_in_the_box_with_its_stamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import IO
 
+import pytest
 from record_cli_helpers import RecordProcess, discussion, wait_for
 
 from discussion.record.session import read_log
@@ -39,6 +40,7 @@ def test_sigterm_while_the_recorder_starts_keeps_the_notes_already_sent(
     assert discussion("verify", str(folder)).returncode == 0
 
 
+@pytest.mark.slow  # a long real stream into the CLI: about 2 s of CPU
 def test_sigterm_during_a_long_stream_seals_within_2_s_and_names_what_was_not_saved(
     tmp_path: Path,
 ) -> None:

@@ -30,7 +30,10 @@ while True:
 """
 
 
-@pytest.mark.parametrize("kill_after", [50, 333, 1000])
+@pytest.mark.parametrize(
+    "kill_after",
+    [50, 333, pytest.param(1000, marks=pytest.mark.slow)],  # 1000: 1.5 s of CPU
+)
 def test_sigkill_while_appending_loses_no_returned_event(tmp_path: Path, kill_after: int) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     child = subprocess.Popen(

@@ -207,6 +207,7 @@ async def test_the_correct_details_screen_never_syncs_on_the_ui_thread(
 
 
 # ---------------------------------------------------------------------- a slow disk
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_a_slow_disk_leaves_the_decisions_screen_answering_keys(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -233,6 +234,7 @@ async def test_a_slow_disk_leaves_the_decisions_screen_answering_keys(
     assert _decided(live) == {first: True}
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_consent_is_shown_saving_until_its_sync_completed(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,6 +254,7 @@ async def test_consent_is_shown_saving_until_its_sync_completed(
     assert not disk.timed_out, "a sync waited on the UI thread"
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_a_slow_disk_leaves_the_grade_screen_answering_keys(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -276,6 +279,7 @@ async def test_a_slow_disk_leaves_the_grade_screen_answering_keys(
 
 
 # ---------------------------------------------------------------------- a full disk
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_a_refused_decision_is_said_with_the_fix_and_saved_once_space_is_freed(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,6 +307,7 @@ async def test_a_refused_decision_is_said_with_the_fix_and_saved_once_space_is_f
     assert scan_log((live.folder / "events.jsonl").read_bytes()).problem is None
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_a_decision_given_up_comes_back_in_the_form(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -325,6 +330,7 @@ async def test_a_decision_given_up_comes_back_in_the_form(
         await _until(pilot, lambda: _decided(live) == {first: True})
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_a_refused_correction_stays_up_with_the_fix_until_it_is_logged(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -345,6 +351,7 @@ async def test_a_refused_correction_stays_up_with_the_fix_until_it_is_logged(
     assert load_state(live.folder).info.apprentice_name == "Alex Exampleton"
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_the_record_writer_dying_is_said_and_a_new_one_saves(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,6 +380,7 @@ async def test_the_record_writer_dying_is_said_and_a_new_one_saves(
     assert writer.deaths == 1
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
 async def test_after_a_correction_the_grade_screen_hears_of_the_writer_dying(
     live: LiveSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -89,6 +89,7 @@ def test_the_installed_weights_are_the_pinned_tested_ones() -> None:
     assert check_weights(folder / MODEL_FILE) == MODEL_SHA256
 
 
+@pytest.mark.slow  # loads tiny.en and transcribes: about 2 s of CPU
 def test_loading_the_engine_and_transcribing_touch_no_network(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
