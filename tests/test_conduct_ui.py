@@ -194,6 +194,7 @@ def _paused_reasons(live: LiveSession) -> list[str]:
     return [e.data["reason"] for e in live.record.events if e.type == "recording_paused"]
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: this screen keeps shorter tests in test-fast
 async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> None:
     live, app = await _recording_screen(tmp_path)
     try:

@@ -242,6 +242,7 @@ def _closed_with_everything(home: Path) -> LiveSession:
     return live
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: this screen keeps shorter tests in test-fast
 async def test_marks_amendments_corrections_gaps_and_alarms_are_shown(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

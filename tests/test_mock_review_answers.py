@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from screen_host import ScreenHost
 from test_mock_examiner import BANK
 from test_mock_practice_record import SCRIPT_IDS, TICKS, run_scripted_mock
@@ -77,6 +78,7 @@ def state_answers_shown(folder: Path, shown: str) -> bool:
     return True
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: this screen keeps shorter tests in test-fast
 async def test_an_assessment_record_has_no_answers(tmp_path: Path) -> None:
     folder = tmp_path / "sessions" / SAMPLE.name
     shutil.copytree(SAMPLE, folder)

@@ -157,6 +157,7 @@ async def test_a_disagreement_without_a_comment_is_refused_in_one_line(record: P
     assert not (record / VERIFICATION_JSONL).exists()
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: this screen keeps shorter tests in test-fast
 async def test_reopening_the_review_shows_the_judgements_recorded(record: Path) -> None:
     judge(record, VERIFIER, judgement=Judgement("1A", agree=True, comment="clear", refs="1"))
     async with host(record).run_test(size=(120, 40)) as pilot:

@@ -165,6 +165,7 @@ async def test_sample_box_shows_the_same_sample_as_the_command(sessions: Path) -
         assert "Sample % '0': give a percentage more than 0" in status(app)
 
 
+@pytest.mark.ui_flow  # a longer Pilot flow: this screen keeps shorter tests in test-fast
 async def test_a_wrong_box_is_named_and_the_list_still_refreshes(sessions: Path) -> None:
     """A verifier mid-way through typing a date still sees new sessions (F5) and the other
     boxes filter; the wrong box is marked and keeps its last good value until it is right."""
