@@ -61,11 +61,12 @@ def good_input(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "command",
     [
+        # One output path for all: two in test-fast, the rest in make test.
         ("grade", "GOOD"),
-        ("grade", "--schema"),
-        ("standard",),
-        ("bank", "list"),
-        ("verify", str(SAMPLE)),
+        pytest.param(("grade", "--schema"), marks=pytest.mark.slow),
+        pytest.param(("standard",), marks=pytest.mark.slow),
+        pytest.param(("bank", "list"), marks=pytest.mark.slow),
+        pytest.param(("verify", str(SAMPLE)), marks=pytest.mark.slow),
         ("export", str(SAMPLE)),
     ],
 )
@@ -76,7 +77,14 @@ def test_stdout_on_a_full_device(command: tuple[str, ...], good_input: Path) -> 
     one_line_error(result, "cannot write the output", "No space left on device")
 
 
-@pytest.mark.parametrize("command", [("standard",), ("export", str(SAMPLE)), ("bank", "list")])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(("standard",), marks=pytest.mark.slow),  # tests/test_cli_closed_pipe.py too
+        ("export", str(SAMPLE)),
+        pytest.param(("bank", "list"), marks=pytest.mark.slow),
+    ],
+)
 def test_stdout_on_a_closed_pipe_is_a_quiet_exit(command: tuple[str, ...]) -> None:
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody will read: the first write gets EPIPE
