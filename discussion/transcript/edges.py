@@ -20,8 +20,9 @@ Measured after this: p95 error under 200 ms on the same speech (`make bench`, tr
   speech. With pink noise at -35 dBFS under espeak-ng speech through the test sink, the first
   two rules let every noise frame count as loud, so Whisper's loose edges stayed (first words
   up to 0.48 s early, last words up to 0.73 s late; tests/test_transcript_sink_audio.py); with
-  the third, at most 0.25 s. In digital silence or a quiet room the 10th percentile is 0 or
-  under -60 dBFS, this rule is below the other two and nothing changes.
+  the third, at most 0.29 s (five runs, two of them two at once). In digital silence or a quiet
+  room the 10th percentile is 0 or under -60 dBFS, this rule is below the other two and
+  nothing changes.
 """
 
 from __future__ import annotations
