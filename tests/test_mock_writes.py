@@ -8,14 +8,13 @@ could not be saved is left unsealed and intact, with an error that says how many
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from mock_ui_helpers import SIZE, mock_app, open_mock, wait_until
+from sync_spy import Sync, patch_syncs, spy_sync_threads
 from test_mock_examiner import BANK, plan_of
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -36,7 +35,6 @@ from discussion.ui.screens.mock_readiness import MockReadinessScreen
 from discussion.ui.screens.mock_self_check import MockSelfCheckScreen
 from discussion.ui.screens.mock_setup import Devices
 
-Sync = Callable[[int], None]
 NO_DEVICES = Devices(None, "no microphone found", False, "no audio output")
 FULL = "cannot write the event log: No space left on device"
 FIX = "free some disk space"
@@ -44,12 +42,6 @@ FIX = "free some disk space"
 
 def _parts() -> MockParts:
     return MockParts(probe=lambda: NO_DEVICES, seed=1, tick_seconds=3600)
-
-
-def _patch_syncs(monkeypatch: pytest.MonkeyPatch, wrap: Callable[[Sync], Sync]) -> None:
-    """Route both os.fsync and os.fdatasync through `wrap(real)`."""
-    for name in ("fsync", "fdatasync"):
-        monkeypatch.setattr(os, name, wrap(getattr(os, name)))
 
 
 def _folder(home: Path) -> Path:
@@ -91,22 +83,13 @@ async def _end(pilot: Pilot[None], app: MockApp) -> None:
 async def test_the_ui_thread_never_syncs_while_typed_answers_are_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    syncing: list[str] = []
-
-    def wrap(real: Sync) -> Sync:
-        def spy(fd: int) -> None:
-            syncing.append(threading.current_thread().name)
-            real(fd)
-
-        return spy
-
     app = mock_app(monkeypatch, tmp_path, _parts())
     ui_thread = threading.current_thread().name
     given: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
         first = screen.prompt.question_id
-        _patch_syncs(monkeypatch, wrap)
+        syncing = spy_sync_threads(monkeypatch)
         while not isinstance(app.screen, MockSelfCheckScreen):  # the question, its follow-ups
             given.append(f"answer {len(given) + 1}")
             await _give(pilot, app, screen, given[-1])
@@ -147,7 +130,7 @@ async def test_a_slow_disk_leaves_the_screen_answering_at_once(
     app = mock_app(monkeypatch, tmp_path, _parts())
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mock(pilot, app)
-        _patch_syncs(monkeypatch, wrap)
+        patch_syncs(monkeypatch, wrap)
         slow.set()
         await _type(pilot, "I am not sure.")
         started = time.perf_counter()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sync_spy import Sync, patch_syncs
 from textual.pilot import Pilot
 from textual.widgets import Label
 from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
@@ -29,18 +30,10 @@ from discussion.ui.widgets.alarm_banner import AlarmBanner
 from discussion.ui.widgets.note_entry import NoteEntry
 from discussion.ui.widgets.recent_notes import RecentNotes
 
-Sync = Callable[[int], None]
-
 
 @pytest.fixture
 def screen_app(tmp_path: Path) -> tuple[DiscussionScreen, HostApp]:
     return discussion_screen(notes_only_session(tmp_path), Clock(30.0))
-
-
-def _patch_syncs(monkeypatch: pytest.MonkeyPatch, wrap: Callable[[Sync], Sync]) -> None:
-    """Route both os.fsync and os.fdatasync through `wrap(real)`."""
-    for name in ("fsync", "fdatasync"):
-        monkeypatch.setattr(os, name, wrap(getattr(os, name)))
 
 
 def _notes_text(screen: DiscussionScreen) -> str:
@@ -75,7 +68,7 @@ async def test_the_ui_thread_never_syncs_while_notes_are_entered(
     ui_thread = threading.current_thread().name
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        _patch_syncs(monkeypatch, wrap)
+        patch_syncs(monkeypatch, wrap)
         for index in range(5):
             await pilot.press(*f"3a: note {index}", "enter")
         await pilot.press("ctrl+y")  # the question asked, too
@@ -104,7 +97,7 @@ async def test_a_note_shows_saving_then_saved_only_once_its_sync_completed(
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        _patch_syncs(monkeypatch, wrap)
+        patch_syncs(monkeypatch, wrap)
         await pilot.press(*"3a: greeted the customer", "enter")
         await pilot.pause()
         assert "greeted the customer saving…" in _notes_text(screen)
@@ -136,7 +129,7 @@ async def test_a_slow_disk_leaves_typing_responsive(
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        _patch_syncs(monkeypatch, wrap)
+        patch_syncs(monkeypatch, wrap)
         await pilot.press(*"3a: first")
         started = time.perf_counter()
         await pilot.press("enter", "s")  # Enter, then the next note's first key

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sync_spy import Sync, patch_syncs, spy_sync_threads
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -34,7 +35,6 @@ from discussion.ui.screens.decisions import DecisionsScreen
 from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.record_saves import RecordSaves
 
-Sync = Callable[[int], None]
 STANDARD = catalog().standard
 DECISION = CriterionDecidedData(criterion="1A", met=True, rationale="why", note_seqs=[])
 
@@ -45,27 +45,6 @@ def live(tmp_path: Path) -> Iterator[LiveSession]:
     yield session
     if not session.record.log.is_closed:
         session.release()
-
-
-def _patch_syncs(monkeypatch: pytest.MonkeyPatch, wrap: Callable[[Sync], Sync]) -> None:
-    """Route both os.fsync and os.fdatasync through `wrap(real)`."""
-    for name in ("fsync", "fdatasync"):
-        monkeypatch.setattr(os, name, wrap(getattr(os, name)))
-
-
-def _spy_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the threads that sync from now on."""
-    syncing: list[str] = []
-
-    def wrap(real: Sync) -> Sync:
-        def spy(fd: int) -> None:
-            syncing.append(threading.current_thread().name)
-            real(fd)
-
-        return spy
-
-    _patch_syncs(monkeypatch, wrap)
-    return syncing
 
 
 class HeldDisk:
@@ -84,7 +63,7 @@ class HeldDisk:
 
             return held
 
-        _patch_syncs(monkeypatch, wrap)
+        patch_syncs(monkeypatch, wrap)
 
     def release(self) -> None:
         self.released.set()
@@ -148,7 +127,7 @@ async def test_the_consent_screen_never_syncs_on_the_ui_thread(
     ui_thread = threading.current_thread().name
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        syncing = _spy_threads(monkeypatch)
+        syncing = spy_sync_threads(monkeypatch)
         await pilot.press("a")
         await _until(pilot, lambda: app.result is True)
     assert load_state(live.folder).consent is not None
@@ -162,7 +141,7 @@ async def test_the_decisions_screen_never_syncs_on_the_ui_thread(
     ui_thread = threading.current_thread().name
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        syncing = _spy_threads(monkeypatch)
+        syncing = spy_sync_threads(monkeypatch)
         await pilot.press(*"heard it", "f2", *"not heard", "f3")
         await _until(pilot, lambda: len(_decided(live)) == 2)
     assert syncing and ui_thread not in syncing, syncing
@@ -180,7 +159,7 @@ async def test_the_grade_screen_never_syncs_on_the_ui_thread(
     ui_thread = threading.current_thread().name
     async with HostApp(screen).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        syncing = _spy_threads(monkeypatch)
+        syncing = spy_sync_threads(monkeypatch)
         await pilot.press("o", "f", "a", "ctrl+r")  # the form's entry
         await pilot.press("i")
         screen.query_one("#import-path", Input).value = str(file)
@@ -199,7 +178,7 @@ async def test_the_correct_details_screen_never_syncs_on_the_ui_thread(
         await pilot.pause()
         app.screen.query_one("#correct-value", Input).value = "Alex Exampleton"
         app.screen.query_one("#correct-reason", Input).value = "surname cut short"
-        syncing = _spy_threads(monkeypatch)
+        syncing = spy_sync_threads(monkeypatch)
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: app.result is True)
     assert load_state(live.folder).info.apprentice_name == "Alex Exampleton"
