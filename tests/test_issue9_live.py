@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from sync_spy import Sync, patch_syncs
 from textual.widgets import Label, Static
 from ui_helpers import catalog
 from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
@@ -116,6 +118,41 @@ async def test_notes_alone_never_set_a_status(home: Path) -> None:
         detail = str(app.screen.query_one("#confirm-body", Static).render())
         passes = " ".join(c.id for c in catalog().standard.component("discussion").pass_criteria())
         assert f"not marked sufficient: {passes}." in " ".join(detail.split()), detail
+
+
+async def test_quick_status_keys_step_on_from_the_last_while_the_disk_is_slow(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second F8 (or Space on the board) steps on from the status the first one set, not from
+    the record's, which has it only once the writer's slow sync is done ("partial" twice)."""
+    live = notes_only_session(home)
+    live.ask("D-3A-02", ["3A", "3B"])
+
+    def slow(real: Sync) -> Sync:
+        def sync(fd: int) -> None:
+            time.sleep(0.3)
+            real(fd)
+
+        return sync
+
+    patch_syncs(monkeypatch, slow)
+    screen, app = discussion_screen(live, Clock(60.0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f8", "f8")
+        await pilot.press("tab", "space", "space", "space")  # the board: 1A round to none
+        await pilot.pause()
+        assert live.flush_writes(10)
+        await pilot.pause()
+        assert "● sufficient" in _row(screen, "3A"), _board(screen)
+    assert [(criterion, status) for criterion, status, _at in _statuses(live)] == [
+        ("3A", "partial"),
+        ("3A", "sufficient"),
+        ("1A", "partial"),
+        ("1A", "sufficient"),
+        ("1A", "none"),
+    ]
+    live.release()
 
 
 async def test_resume_restores_the_statuses(home: Path) -> None:

@@ -170,6 +170,7 @@ class DiscussionScreen(NoteWritesScreen):
         self.current: Question | None = None
         self.current_reason = ""
         self.skipped: set[str] = set()  # skipped for now: the guide brings them back
+        self._statuses_set = {}
         self._notified: set[str] = set()  # guide warnings already notified
         self.advice = Advice(None, None, "")  # asked on mount
         self._advised_at = -1  # the half-minute the advice was last asked for

@@ -46,6 +46,9 @@ class QuestionsScreen(TagKeysScreen):
     advice: Advice
     skipped: set[str]
     _notified: set[str]
+    # The status last set here per criterion: the record shows it only once the writer has
+    # saved it, and a second F8 before then must step on from it, not from the saved one.
+    _statuses_set: dict[str, Status]
 
     def refresh_all(self) -> None:
         """Redraw everything (the screen does it)."""
@@ -220,11 +223,16 @@ class QuestionsScreen(TagKeysScreen):
                 "No criterion to set: tag one (alt+place), or Tab to the board and press Space."
             )
             return
-        self._set_status(criterion, next_status(self.state.status_of(criterion)))
+        self._set_status(criterion, next_status(self._status_now(criterion)))
+
+    def _status_now(self, criterion: str) -> str:
+        """The status last set here, else the record's (a set one is saved a moment later)."""
+        return self._statuses_set.get(criterion) or self.state.status_of(criterion)
 
     def on_criteria_board_status_chosen(self, message: CriteriaBoard.StatusChosen) -> None:
         """A status chosen on the board (Space, n, p or s on a row)."""
-        self._set_status(message.criterion, message.status)
+        status = message.status or next_status(self._status_now(message.criterion))
+        self._set_status(message.criterion, status)
 
     def _set_status(self, criterion: str, status: str) -> None:
         """Log the assessor's live status of `criterion` (at this point of the recording)."""
@@ -234,5 +242,6 @@ class QuestionsScreen(TagKeysScreen):
         data = CriterionStatusData(criterion=criterion, status=value)
         if not self._submit(data, self.clock(), f"status of {criterion}"):
             return
+        self._statuses_set[criterion] = value
         self.notify(f"{criterion}: {status_text(value)}", timeout=3)
         self.refresh_all()

@@ -87,9 +87,10 @@ class CriteriaBoard(Static, can_focus=True):
     """
 
     class StatusChosen(Message):
-        """The assessor chose `status` for `criterion` on the board."""
+        """The assessor chose `status` for `criterion` on the board (None: the next one after
+        its status now, which the screen knows before the board is redrawn)."""
 
-        def __init__(self, criterion: str, status: str) -> None:
+        def __init__(self, criterion: str, status: str | None) -> None:
             super().__init__()
             self.criterion = criterion
             self.status = status
@@ -168,8 +169,7 @@ class CriteriaBoard(Static, can_focus=True):
         """The chosen criterion's next status (none → partial → sufficient → none)."""
         criterion = self.chosen()
         if criterion is not None:
-            status = next_status(self._statuses.get(criterion, "none"))
-            self.post_message(self.StatusChosen(criterion, status))
+            self.post_message(self.StatusChosen(criterion, None))
 
     def action_set_status(self, status: str) -> None:
         """Set the chosen criterion's status directly."""
