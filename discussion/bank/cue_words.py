@@ -10,6 +10,7 @@ words. The matching itself is `discussion.mock.cues`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class CueWord:
         return word.startswith(self.word) if self.stem else word == self.word
 
 
+# A bank's phrases are few and matched against every growing answer: split each once.
+@functools.lru_cache(maxsize=8192)
 def phrase_words(phrase: str) -> tuple[CueWord, ...]:
     """A cue phrase as the words to find in a row ("follow-up*" -> follow, up*)."""
     out: list[CueWord] = []

@@ -32,11 +32,14 @@ def find_phrase(phrase: Sequence[CueWord], said: Sequence[str]) -> bool:
     """Whether the cue words `phrase` occur in a row in the normalised words `said`."""
     if not phrase:
         return False
-    last = len(said) - len(phrase)
-    return any(
-        all(cue.matches(said[start + k]) for k, cue in enumerate(phrase))
-        for start in range(last + 1)
-    )
+    first, rest = phrase[0], phrase[1:]
+    for start in range(len(said) - len(phrase) + 1):
+        # The first word rules out nearly every place: test the rest only where it matched.
+        if first.matches(said[start]) and all(
+            cue.matches(said[start + k]) for k, cue in enumerate(rest, 1)
+        ):
+            return True
+    return False
 
 
 def matched_phrases(phrases: Sequence[str], text: str) -> tuple[str, ...]:
