@@ -10,7 +10,6 @@ line, or whose log is missing or empty, is refused (`discussion.record.seal_guar
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from discussion.record.session import (
     read_log,
 )
 from discussion.safe_files import not_regular_reason
+from discussion.wav_header import repair_wav_header
 
 
 class SealedRecordError(RecordCorruptError):
@@ -76,29 +76,15 @@ class RecoveryReport:
         return all(s.action not in ("failed", "refused") for s in self.sessions)
 
 
-def _repair_function() -> Any:
-    """`repair_wav_header` from the audio package, or None while it is not available."""
-    try:
-        module = importlib.import_module("discussion.audio.wavfile")
-    except ImportError:
-        return None
-    return getattr(module, "repair_wav_header", None)
-
-
 def _repair_and_measure(
     record: SessionRecord, notes: list[str]
 ) -> tuple[list[str], dict[str, int]]:
     """Repair every segment's header; return the repaired files and each segment's frames."""
-    repair = _repair_function()
     audio = record.folder / AUDIO_DIR
     repaired: list[str] = []
     frames: dict[str, int] = {}
     if not audio.is_dir():
         return repaired, frames
-    try:
-        import soundfile
-    except ImportError:  # pragma: no cover - a declared dependency
-        soundfile = None
     for path in sorted(p for p in audio.iterdir() if SEGMENT_RE.match(p.name)):
         relative = path.relative_to(record.folder).as_posix()
         try:
@@ -108,24 +94,14 @@ def _repair_and_measure(
         if reason is not None:  # never open a device or follow a symlink planted as audio
             notes.append(f"{relative} {reason}: not read (run `discussion verify`)")
             continue
-        if repair is None:
-            notes.append(f"{relative}: header not checked (discussion.audio.wavfile unavailable)")
-        else:
-            try:
-                result = repair(path)
-            except Exception as error:
-                notes.append(f"{relative}: header repair failed: {error}")
-            else:
-                if getattr(result, "repaired", False):
-                    repaired.append(relative)
-                if isinstance(getattr(result, "frames", None), int):
-                    frames[relative] = result.frames
-                    continue
-        if soundfile is not None:
-            try:
-                frames[relative] = int(soundfile.info(str(path)).frames)
-            except Exception as error:
-                notes.append(f"{relative}: unreadable audio: {error}")
+        try:
+            result = repair_wav_header(path)
+        except Exception as error:  # whatever the file holds, the other segments go on
+            notes.append(f"{relative}: header repair failed: {error}")
+            continue
+        if result.repaired:
+            repaired.append(relative)
+        frames[relative] = result.frames
     return repaired, frames
 
 

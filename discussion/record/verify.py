@@ -37,6 +37,7 @@ from discussion.record.session import (
 )
 from discussion.record.state import SessionState, derive_state
 from discussion.safe_files import UnsafeFileError, not_regular_reason, read_bounded
+from discussion.wav_header import wav_frames
 
 if TYPE_CHECKING:
     from discussion.transcript.seal import TranscriptCheck
@@ -341,10 +342,6 @@ def _audio_seconds(folder: Path, state: SessionState | None) -> float:
     """Audio length: from the WAV files where readable, else from the events."""
     if state is None:
         return 0.0
-    try:
-        import soundfile
-    except ImportError:  # pragma: no cover - a declared dependency
-        return state.audio_seconds
     total = 0.0
     for segment in state.segments:
         length = None
@@ -352,8 +349,8 @@ def _audio_seconds(folder: Path, state: SessionState | None) -> float:
             path = folder / segment.file
             if _irregular(path) is not None:  # never open a device or follow a symlink
                 raise ValueError(f"{segment.file} is not a regular file")
-            info = soundfile.info(str(path))
-            length = float(info.frames) / float(info.samplerate)
+            frames, samplerate = wav_frames(path)
+            length = frames / samplerate
         except Exception:
             end = segment.end_offset(state.info.samplerate)
             length = 0.0 if end is None else end - segment.start_offset
