@@ -104,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A command (its name is its module's) imports only its own module: `grade` need not load
     # numpy, `sessions` over 10,000 folders has a 2 s budget and `verify` one against sha256sum.
     # Anything else (`--help`, a mistyped command) gets the parser of every command.
+    if argv == ["--version"]:  # needs no parser, so none of the commands' imports
+        print(f"discussion {installed_version()}")
+        return 0
     only = f"discussion.cli.{argv[0]}_cmd" if argv else None
     only = only if only in COMMAND_MODULES else None
     args = build_parser(only).parse_args(argv) if argv else argparse.Namespace(command=None)
