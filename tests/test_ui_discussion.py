@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, HostApp, notes_only_session, saved
 
 from discussion.record import load_state
 from discussion.settings import Settings
@@ -29,14 +28,6 @@ def _screen(home: Path, clock: Clock) -> tuple[DiscussionScreen, HostApp]:
     return screen, app
 
 
-async def _saved(pilot: Pilot[None], screen: DiscussionScreen) -> None:
-    """Let the keys' handlers run, wait until the record writer has what they submitted on
-    disk (it saves on its own thread), then let the screen redraw from it."""
-    await pilot.pause()
-    assert screen.live.flush_writes(10), "the record writer did not save within 10 s"
-    await pilot.pause()
-
-
 def _result(app: HostApp) -> object:
     return app.result
 
@@ -48,7 +39,7 @@ async def test_typed_note_is_saved_with_prefix_tags_and_first_keystroke_time(hom
         await pilot.press("3")
         clock.now = 30.0  # typing takes time: the note keeps its first keystroke's moment
         await pilot.press(*"a,3b: adapted tone for a deaf customer", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         state = screen.live.record.state()
         assert len(state.notes) == 1
         note = state.notes[0]
@@ -64,7 +55,7 @@ async def test_unknown_prefix_keeps_the_whole_line_untagged(home: Path) -> None:
     screen, app = _screen(home, Clock(5.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"9z: odd tag", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         note = screen.live.record.state().notes[0]
         assert note.text == "9z: odd tag" and note.criteria == []
 
@@ -72,20 +63,20 @@ async def test_unknown_prefix_keeps_the_whole_line_untagged(home: Path) -> None:
 async def test_asked_question_tags_later_notes_and_alt_keys_toggle_tags(home: Path) -> None:
     screen, app = _screen(home, Clock(60.0))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         current = screen.current
         assert current is not None, "the guide suggests a first question"
         assert current.set == "assessment"
         await pilot.press("f2")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         state = screen.live.record.state()
         assert [q.question_id for q in state.questions] == [current.id]
         await pilot.press(*"gave a clear example", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         assert screen.live.record.state().notes[-1].criteria == [current.primary]
         await pilot.press("ctrl+t", "alt+1", "alt+4")  # board positions 1 and 4: 1A and 3A
         await pilot.press(*"x", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         assert screen.live.record.state().notes[-1].criteria == ["1A", "3A"]
 
 
@@ -96,7 +87,7 @@ async def test_mark_moment_and_empty_enter_save_textless_notes(home: Path) -> No
         await pilot.press("f5")
         clock.now = 110.0
         await pilot.press("enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         notes = screen.live.record.state().notes
         assert [(n.text, n.raw_offset) for n in notes] == [("", 100.0), ("", 110.0)]
 
@@ -104,10 +95,10 @@ async def test_mark_moment_and_empty_enter_save_textless_notes(home: Path) -> No
 async def test_next_question_follows_the_guide_and_skips(home: Path) -> None:
     screen, app = _screen(home, Clock(0.0))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         first = screen.current
         await pilot.press("f3")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         assert screen.current is not None and first is not None
         assert screen.current.id != first.id
 
@@ -116,7 +107,7 @@ async def test_time_warnings_are_shown_once_and_logged(home: Path) -> None:
     clock = Clock(44 * 60.0)
     screen, app = _screen(home, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         assert screen.live.record.state().time_warnings == []
         clock.now = 45 * 60 + 1.0
         await pilot.pause(0.4)
@@ -135,13 +126,13 @@ async def test_amend_keeps_the_original(home: Path) -> None:
     screen, app = _screen(home, Clock(3.0))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"3a: first wording", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         await pilot.press("f7")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         await pilot.press("enter")  # the newest note
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         await pilot.press("ctrl+u", *"3a,3b: better wording", "enter")
-        await _saved(pilot, screen)
+        await saved(pilot, screen.live)
         note = screen.live.record.state().notes[0]
         assert note.text == "better wording"
         assert note.criteria == ["3A", "3B"]

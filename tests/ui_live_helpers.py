@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 from ui_helpers import catalog
@@ -121,3 +123,31 @@ def fill_setup_values(setup: SetupScreen) -> None:
     for checklist in setup.query(Checklist):
         for item in checklist.items:
             checklist.box(item.key).value = True
+
+
+async def saved(pilot: Pilot[Any], live: LiveSession, timeout: float = 10.0) -> None:
+    """Let the keys' handlers run, wait until the record writer has on disk everything they
+    submitted, then until the app has handled the writer's news (and redrawn from it).
+
+    The screens hand every record event to the record writer, which saves it on its own thread
+    (discussion/record/writer.py): after `pilot.pause()` the record (`live.state()`) and what a
+    screen shows once a save is reported (board rows, "note #1 amended", a form's "Saved") may
+    not reflect the key yet when the sync is slow. Read those only after this."""
+    await pilot.pause()
+    assert live.flush_writes(timeout), f"the record writer did not save within {timeout} s"
+    await quiet(pilot, timeout)
+
+
+async def quiet(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Pause until no message waits in the app or in any screen's widgets.
+
+    One `pilot.pause()` handles the messages queued when it starts: the writer's news hops
+    (thread -> app -> screen -> redraw), each hop queued while the one before is handled."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+        if not any(node.message_queue_size for node in nodes):
+            return
+        assert time.monotonic() < deadline, f"the app was still busy after {timeout} s"
