@@ -4,13 +4,17 @@ the assessor's statuses say so."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from sync_spy import Sync, patch_syncs
+from textual.widgets import Static
 from ui_helpers import catalog
-from ui_live_helpers import Clock, discussion_screen, notes_only_session
+from ui_live_helpers import Clock, discussion_screen, notes_only_session, saved
 
 from discussion.guide import guide_data
+from discussion.ui.screens.confirm import ConfirmScreen
 from discussion.ui.screens.discussion import DiscussionScreen
 from discussion.ui.widgets.question_panel import QuestionPanel
 
@@ -152,3 +156,69 @@ async def test_a_simulated_hour_with_one_note_per_question_never_declares_covera
         assert len(state.notes) == len(asked) and not state.statuses
         for criterion in catalog().standard.component("discussion").criteria:
             assert state.status_of(criterion.id) == "none"
+
+
+def _slow_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sync takes 0.3 s: the record has a key's event only a moment after the key."""
+
+    def slow(real: Sync) -> Sync:
+        def sync(fd: int) -> None:
+            time.sleep(0.3)
+            real(fd)
+
+        return sync
+
+    patch_syncs(monkeypatch, slow)
+
+
+async def test_f3_straight_after_f2_counts_the_question_just_asked_while_the_disk_is_slow(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F2 then F3 before the writer has saved the F2: the guide's next question is chosen with
+    the warm-up asked (not a second warm-up), and the warm-up is not "skipped for now"."""
+    _slow_disk(monkeypatch)
+    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        first = screen.current
+        assert first is not None and first.kind == "warm-up"
+        await pilot.press("f2", "f3")
+        await pilot.pause()
+        assert screen.live.unsaved_writes(), "the test needs the F2 still on its way to disk"
+        assert first.id not in screen.skipped  # it was asked, not skipped
+        assert screen.current is not None and screen.current.kind != "warm-up", screen.current
+        await saved(pilot, screen.live)
+        assert [q.question_id for q in screen.live.state().questions] == [first.id]
+        assert first.id not in screen.skipped
+
+
+async def test_the_guide_and_the_end_count_statuses_just_set_while_the_disk_is_slow(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every pass criterion marked sufficient, then F3 and F10 before the writer has saved the
+    marks: the guide prompts to close, and the end does not list them as not sufficient."""
+    live = notes_only_session(home, attempt=3)  # distinctions do not count: pass only
+    live.ask("D-4A-04", ["4A"])
+    passes = [c.id for c in catalog().standard.component("discussion").pass_criteria()]
+    for criterion in passes:
+        live.note(f"answer on {criterion}", [criterion], 30.0)
+    _slow_disk(monkeypatch)
+    screen, app = discussion_screen(live, Clock(20 * 60.0))
+    title, _steps = _close_data()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.pause()
+        for criterion in passes:
+            screen._set_status(criterion, "sufficient")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert live.unsaved_writes(), "the test needs the marks still on their way to disk"
+        assert screen.advice.all_sufficient
+        assert f"▶ {title}" in _panel(screen), _panel(screen)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "not marked sufficient" not in body, body
+        await pilot.press("escape")
+        await saved(pilot, live)
+        assert all(live.state().status_of(c) == "sufficient" for c in passes)

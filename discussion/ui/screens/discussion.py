@@ -171,6 +171,8 @@ class DiscussionScreen(NoteWritesScreen):
         self.current_reason = ""
         self.skipped: set[str] = set()  # skipped for now: the guide brings them back
         self._statuses_set = {}
+        self._asked_here = []
+        self._asked_before = len(self.state.questions)
         self._notified: set[str] = set()  # guide warnings already notified
         self.advice = Advice(None, None, "")  # asked on mount
         self._advised_at = -1  # the half-minute the advice was last asked for
@@ -283,8 +285,8 @@ class DiscussionScreen(NoteWritesScreen):
         """What the guide's advice depends on, besides the time (see `_advise`)."""
         state = self.state
         return (
-            tuple((cid, view.status) for cid, view in state.statuses.items()),
-            tuple((q.question_id, q.offset) for q in state.questions),
+            tuple(sorted(self._statuses_now().items())),
+            tuple(self._asked_now()),
             frozenset(self.skipped),
             None if self.current is None else self.current.id,
             state.info.attempt,
@@ -452,9 +454,7 @@ class DiscussionScreen(NoteWritesScreen):
                 self._stop_and_finish()
 
         open_pass = [
-            c.id
-            for c in self.component.pass_criteria()
-            if self.state.status_of(c.id) != "sufficient"
+            c.id for c in self.component.pass_criteria() if self._status_now(c.id) != "sufficient"
         ]
         detail = "The recording stops. You then decide each criterion."
         if open_pass:

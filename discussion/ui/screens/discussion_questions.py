@@ -49,6 +49,11 @@ class QuestionsScreen(TagKeysScreen):
     # The status last set here per criterion: the record shows it only once the writer has
     # saved it, and a second F8 before then must step on from it, not from the saved one.
     _statuses_set: dict[str, Status]
+    # The questions marked asked here (F2), in order, and how many the record held before:
+    # the record has each only once the writer has saved it, and F3 straight after F2 (or the
+    # picker) must count it as asked already. The writer saves them in order.
+    _asked_here: list[Asked]
+    _asked_before: int
 
     def refresh_all(self) -> None:
         """Redraw everything (the screen does it)."""
@@ -77,8 +82,19 @@ class QuestionsScreen(TagKeysScreen):
         return True
 
     # ------------------------------------------------------------------ the guide
+    def _asked_now(self) -> list[Asked]:
+        """The questions asked, in order: the record's, then those marked here that it does
+        not have yet (each minute as it will be saved)."""
+        saved = [Asked(q.question_id, q.offset / 60) for q in self.state.questions]
+        return saved + self._asked_here[len(saved) - self._asked_before :]
+
+    def _statuses_now(self) -> dict[str, Status]:
+        """Each criterion's status: the record's, or the one last set here (saved soon)."""
+        saved = self.state.statuses.items()
+        return {cid: STATUS_VALUES.get(v.status, "none") for cid, v in saved} | self._statuses_set
+
     def _asked_ids(self) -> set[str]:
-        return {q.question_id for q in self.state.questions}
+        return {asked.question_id for asked in self._asked_now()}
 
     def _asked(self, question: Question | None) -> bool:
         return question is not None and question.id in self._asked_ids()
@@ -89,8 +105,8 @@ class QuestionsScreen(TagKeysScreen):
         return advise(
             self.catalog.standard,
             self.catalog.bank,
-            status={cid: STATUS_VALUES.get(v.status, "none") for cid, v in state.statuses.items()},
-            asked=[Asked(q.question_id, q.offset / 60) for q in state.questions],
+            status=self._statuses_now(),
+            asked=self._asked_now(),
             skipped=frozenset(self.skipped),
             minutes_elapsed=self.clock() / 60,
             attempt=state.info.attempt,
@@ -193,7 +209,7 @@ class QuestionsScreen(TagKeysScreen):
         evidence = self.state.criteria.get(criterion_id)
         count = evidence.note_count if evidence else 0
         self.query_one(CriteriaBoard).select(criterion_id)
-        status = status_text(self.state.status_of(criterion_id))
+        status = status_text(self._status_now(criterion_id))
         self.notify(
             f"{criterion_id}: board place {key}, {status}, {count} note{'' if count == 1 else 's'}"
             + ("" if options else "; no question for it in the bank"),
@@ -209,8 +225,10 @@ class QuestionsScreen(TagKeysScreen):
             )
             return
         asked = QuestionAskedData(question_id=self.current.id, criteria=list(self.current.criteria))
-        if not self._submit(asked, None, "question"):
+        offset = max(0.0, self.live.offset_now())  # what the writer would take: taken here
+        if not self._submit(asked, offset, "question"):
             return
+        self._asked_here.append(Asked(asked.question_id, offset / 60))
         self.skipped.discard(self.current.id)
         self.refresh_all()
 
