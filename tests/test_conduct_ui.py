@@ -190,6 +190,10 @@ async def _recording_screen(home: Path) -> tuple[LiveSession, HostApp]:
     return live, app
 
 
+def _notices(app: HostApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
 def _paused_reasons(live: LiveSession) -> list[str]:
     return [e.data["reason"] for e in live.record.events if e.type == "recording_paused"]
 
@@ -219,6 +223,8 @@ async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> Non
             assert _paused_reasons(live) == ["Break"]
             await pilot.press("f6")  # resuming asks nothing
             await until(pilot, lambda: live.recorder_state.value == "recording", "resumed")
+            # The screen takes F6 again once the resume is logged (it may wait for the writer).
+            await until(pilot, lambda: "Recording resumed." in _notices(app), "resume done")
 
             await pilot.press("f6", "4")  # other: a description is asked for
             await until(

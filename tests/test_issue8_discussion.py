@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
+from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session, saved
 
 from discussion.guide import Asked, Status, advise
 from discussion.ui.screens.discussion import DiscussionScreen
@@ -40,7 +40,7 @@ async def test_a_note_gets_the_tags_of_the_question_on_screen_not_the_last_asked
         assert shown is not None and shown.id != first.id
         assert _tags(screen).startswith(f"tags: {shown.primary}")
         await pilot.press(*"said she would call back", "enter")
-        await pilot.pause()
+        await saved(pilot, screen.live)
         # The main criterion only: the question's other criteria are one key away.
         assert screen.live.record.state().notes[-1].criteria == [shown.primary]
 
@@ -53,7 +53,7 @@ async def test_tags_toggled_by_hand_last_until_the_question_changes(home: Path) 
         assert _tags(screen).split(" (+")[0] == "tags: 1A"  # then the keys for the others
         await pilot.press("f2")  # asking the question on screen keeps the hand-made tags
         await pilot.press(*"x", "enter")
-        await pilot.pause()
+        await saved(pilot, screen.live)
         assert screen.live.record.state().notes[-1].criteria == ["1A"]
         await pilot.press("f3")
         await pilot.pause()
@@ -73,10 +73,10 @@ async def test_a_resumed_session_shows_its_last_asked_question_and_tags(home: Pa
         assert screen.current is not None and screen.current.id == "D-3A-02"
         assert _tags(screen) == "tags: 3A (+3B: alt+5)"
         await pilot.press(*"asked about a complaint", "enter")
-        await pilot.pause()
+        await saved(pilot, live)
         assert live.record.state().notes[-1].criteria == ["3A"]
         await pilot.press("alt+5", *"and adapted her tone", "enter")  # the secondary: one key
-        await pilot.pause()
+        await saved(pilot, live)
         assert _tags(screen) == "tags: 3A 3B"
         assert live.record.state().notes[-1].criteria == ["3A", "3B"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import SelectionList
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, HostApp, notes_only_session, saved
 
 from discussion.settings import Settings
 from discussion.ui.screens.amend_note import AmendNoteScreen
@@ -64,7 +64,7 @@ async def test_amended_message_names_the_note_number_not_the_event_seq(home: Pat
         await pilot.press("down", "enter")  # newest first: down to note 1
         await pilot.pause()
         await pilot.press("end", *" and finance", "enter")
-        await pilot.pause()
+        await saved(pilot, live)
         assert live.state().note(first.seq) is not None
         assert live.state().notes[0].amended_by, "the amendment was logged"
         assert "note #1 amended (original kept)" in said
@@ -93,7 +93,7 @@ async def test_a_mark_given_text_is_announced_by_its_new_note_number(home: Path)
         await pilot.press("enter")  # newest first: the mark
         await pilot.pause()
         await pilot.press("end", *"named the finance team", "enter")
-        await pilot.pause()
+        await saved(pilot, live)
         note = live.state().note(mark.seq)
         assert note is not None and not note.is_mark and note.number == 2
         assert "note #2 amended (original kept)" in said, said

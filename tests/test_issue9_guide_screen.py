@@ -4,7 +4,7 @@ the assessor's statuses say so."""
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -151,6 +151,7 @@ async def test_a_simulated_hour_with_one_note_per_question_never_declares_covera
             await pilot.pause()
             assert not screen.advice.all_sufficient
             assert "marked sufficient and" not in screen.advice.reason, screen.advice.reason
+        await saved(pilot, live)
         assert len(asked) >= 8, asked
         state = live.state()
         assert len(state.notes) == len(asked) and not state.statuses
@@ -158,17 +159,20 @@ async def test_a_simulated_hour_with_one_note_per_question_never_declares_covera
             assert state.status_of(criterion.id) == "none"
 
 
-def _slow_disk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every sync takes 0.3 s: the record has a key's event only a moment after the key."""
+def _held_disk(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Every sync waits until the returned event is set (at most 10 s): what is entered
+    meanwhile is on its way to the record, however long the keys take under load."""
+    release = threading.Event()
 
-    def slow(real: Sync) -> Sync:
+    def held(real: Sync) -> Sync:
         def sync(fd: int) -> None:
-            time.sleep(0.3)
+            release.wait(10)
             real(fd)
 
         return sync
 
-    patch_syncs(monkeypatch, slow)
+    patch_syncs(monkeypatch, held)
+    return release
 
 
 async def test_f3_straight_after_f2_counts_the_question_just_asked_while_the_disk_is_slow(
@@ -176,19 +180,21 @@ async def test_f3_straight_after_f2_counts_the_question_just_asked_while_the_dis
 ) -> None:
     """F2 then F3 before the writer has saved the F2: the guide's next question is chosen with
     the warm-up asked (not a second warm-up), and the warm-up is not "skipped for now"."""
-    _slow_disk(monkeypatch)
-    screen, app = discussion_screen(notes_only_session(home), Clock(60.0))
+    live = notes_only_session(home)
+    release = _held_disk(monkeypatch)
+    screen, app = discussion_screen(live, Clock(60.0))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         first = screen.current
         assert first is not None and first.kind == "warm-up"
         await pilot.press("f2", "f3")
         await pilot.pause()
-        assert screen.live.unsaved_writes(), "the test needs the F2 still on its way to disk"
+        assert live.unsaved_writes() == 1  # the F2, not on disk yet
         assert first.id not in screen.skipped  # it was asked, not skipped
         assert screen.current is not None and screen.current.kind != "warm-up", screen.current
-        await saved(pilot, screen.live)
-        assert [q.question_id for q in screen.live.state().questions] == [first.id]
+        release.set()
+        await saved(pilot, live)
+        assert [q.question_id for q in live.state().questions] == [first.id]
         assert first.id not in screen.skipped
 
 
@@ -202,7 +208,7 @@ async def test_the_guide_and_the_end_count_statuses_just_set_while_the_disk_is_s
     passes = [c.id for c in catalog().standard.component("discussion").pass_criteria()]
     for criterion in passes:
         live.note(f"answer on {criterion}", [criterion], 30.0)
-    _slow_disk(monkeypatch)
+    release = _held_disk(monkeypatch)
     screen, app = discussion_screen(live, Clock(20 * 60.0))
     title, _steps = _close_data()
     async with app.run_test(size=(100, 50)) as pilot:
@@ -211,7 +217,7 @@ async def test_the_guide_and_the_end_count_statuses_just_set_while_the_disk_is_s
             screen._set_status(criterion, "sufficient")
         await pilot.press("f3")
         await pilot.pause()
-        assert live.unsaved_writes(), "the test needs the marks still on their way to disk"
+        assert live.unsaved_writes() == len(passes)  # the marks, not on disk yet
         assert screen.advice.all_sufficient
         assert f"▶ {title}" in _panel(screen), _panel(screen)
         await pilot.press("f10")
@@ -220,5 +226,6 @@ async def test_the_guide_and_the_end_count_statuses_just_set_while_the_disk_is_s
         body = str(app.screen.query_one("#confirm-body", Static).render())
         assert "not marked sufficient" not in body, body
         await pilot.press("escape")
+        release.set()
         await saved(pilot, live)
         assert all(live.state().status_of(c) == "sufficient" for c in passes)

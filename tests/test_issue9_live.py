@@ -14,7 +14,7 @@ import pytest
 from sync_spy import Sync, patch_syncs
 from textual.widgets import Label, Static
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
+from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session, saved
 
 from discussion.live import LiveSession
 from discussion.record import load_state
@@ -56,14 +56,14 @@ async def test_status_key_cycles_the_main_criterion_and_logs_it_on_the_clock(hom
         await pilot.pause()
         assert "○ none" in _row(screen, "3A")
         await pilot.press("f8")
-        await pilot.pause()
+        await saved(pilot, live)  # the board shows the status once it is on disk
         assert "◐ partial" in _row(screen, "3A"), _board(screen)
         clock.now = 190.0
         await pilot.press("ctrl+j")  # the same action for terminals that keep F8
-        await pilot.pause()
+        await saved(pilot, live)
         assert "● sufficient" in _row(screen, "3A"), _board(screen)
         await pilot.press("f8")
-        await pilot.pause()
+        await saved(pilot, live)
         assert "○ none" in _row(screen, "3A")
         # Only the main criterion changed; each change is a record event at its moment.
         assert _statuses(live) == [
@@ -86,11 +86,11 @@ async def test_board_sets_any_criterion_with_space_and_letters(home: Path) -> No
         assert _row(screen, "1A").startswith("▸"), _board(screen)  # the cursor, without colour
         await pilot.press("down", "down", "down", "down", "down")  # 1A 2A 2B 3A 3B → 3C
         await pilot.press("space")
-        await pilot.pause()
+        await saved(pilot, live)
         assert "◐ partial" in _row(screen, "3C"), _board(screen)
         await pilot.press("s")
         await pilot.press("up", "p")  # 3B partial
-        await pilot.pause()
+        await saved(pilot, live)
         assert "● sufficient" in _row(screen, "3C")
         assert "◐ partial" in _row(screen, "3B")
         assert live.state().status_of("3C") == "sufficient"
@@ -141,9 +141,7 @@ async def test_quick_status_keys_step_on_from_the_last_while_the_disk_is_slow(
         await pilot.pause()
         await pilot.press("f8", "f8")
         await pilot.press("tab", "space", "space", "space")  # the board: 1A round to none
-        await pilot.pause()
-        assert live.flush_writes(10)
-        await pilot.pause()
+        await saved(pilot, live)
         assert "● sufficient" in _row(screen, "3A"), _board(screen)
     assert [(criterion, status) for criterion, status, _at in _statuses(live)] == [
         ("3A", "partial"),
@@ -189,7 +187,7 @@ async def test_notes_take_the_main_criterion_and_the_others_are_one_key_away(
         assert label == "tags: 3A (+3B: alt+5)"
         await pilot.press(*"named the need", "enter")
         await pilot.press("alt+5", *"adapted the call", "enter")
-        await pilot.pause()
+        await saved(pilot, live)
         assert [n.criteria for n in live.state().notes] == [["3A"], ["3A", "3B"]]
 
 

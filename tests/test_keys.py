@@ -15,7 +15,7 @@ import pytest
 from textual import events
 from textual._xterm_parser import XTermParser
 from ui_helpers import catalog
-from ui_live_helpers import Clock, HostApp, notes_only_session
+from ui_live_helpers import Clock, HostApp, notes_only_session, saved
 
 from discussion.errors import UserError
 from discussion.settings import Settings, load_settings
@@ -118,10 +118,10 @@ async def test_keymap_remaps_a_discussion_key(home: Path) -> None:
     screen, app = _discussion(home, {"discussion.mark": "f12,ctrl+b"})
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5", "ctrl+l")  # the old keys do nothing now
-        await pilot.pause()
+        await saved(pilot, screen.live)
         assert screen.live.record.state().notes == []
         await pilot.press("f12", "ctrl+b")
-        await pilot.pause()
+        await saved(pilot, screen.live)
         assert [note.text for note in screen.live.record.state().notes] == ["", ""]
 
 

@@ -90,10 +90,15 @@ def _widget_text(widget: Widget) -> Iterator[str]:
 
 
 async def _until(pilot: Pilot[Any], app: App[Any], *kinds: type) -> object:
+    """The screen on top once it is one of `kinds` and mounted (its text drawn: a screen just
+    pushed has none yet, and leaving the app before its mount fails it)."""
     for _ in range(200):
         await pilot.pause(0.02)
-        if isinstance(app.screen, kinds) or app._exit_renderables or not app.is_running:
-            return app.screen
+        screen = app.screen
+        if isinstance(screen, kinds) and screen.is_mounted:
+            return screen
+        if app._exit_renderables or not app.is_running:
+            return screen
     raise AssertionError(f"none of {kinds}: {app.screen!r}")
 
 

@@ -112,10 +112,12 @@ async def test_time_warnings_are_shown_once_and_logged(home: Path) -> None:
         clock.now = 45 * 60 + 1.0
         await pilot.pause(0.4)
         clock.now = 50 * 60.0
-        await pilot.pause(0.4)
+        await pilot.pause(0.4)  # the clock ticks (every 0.25 s) and logs the warning
+        await saved(pilot, screen.live)
         assert screen.live.record.state().time_warnings == [45]
         clock.now = 61 * 60.0
         await pilot.pause(0.4)
+        await saved(pilot, screen.live)
         assert screen.live.record.state().time_warnings == [45, 55, 60]
         status = screen.query_one(RecordingStatus)
         left = str(status.query_one("#rec-left").render())

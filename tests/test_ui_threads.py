@@ -378,7 +378,7 @@ def test_the_whole_flow_stays_responsive_with_a_slow_recorder(
                 await pilot.press("a")
                 await until(pilot, lambda: isinstance(app.screen, DiscussionScreen), "discussion")
                 await pilot.press(*"1A: named the warehouse team", "enter")
-                await pilot.pause()
+                await until(pilot, lambda: bool(live.record.state().notes), "the note saved")
                 assert [n.text for n in live.record.state().notes] == ["named the warehouse team"]
                 discussion = app.screen
                 assert isinstance(discussion, DiscussionScreen)
