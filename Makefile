@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+FAST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: run test test-fast pytest-all lint typecheck pytest bench sample apprentice-wheel clean
 
@@ -44,14 +45,16 @@ pytest-all: $(DEV_STAMP)
 ## longer Pilot flows (`ui_flow`: each screen keeps a shorter one here), on all cores
 ## (pytest-xdist), property tests on a fifth of their examples (HYPOTHESIS_PROFILE=fast).
 ## PULSE_SERVER is unset so a test that reaches PulseAudio without the `audio` mark fails here,
-## not later. `make test` runs everything, with every example. Four workers on two cores: many
-## tests wait on real-time fakes, a slow-disk fake or a subprocess, which the extra workers fill
-## (measured on one machine in one hour: -n 2 99 s, -n 3 75-84 s, -n 4 68 s, -n 5 and 6 72-78 s;
-## each worker more costs about 4 s of CPU collecting every module); worksteal evens the tail.
+## not later. `make test` runs everything, with every example. One worker more than the cores:
+## tests that wait on real-time fakes, a slow-disk fake or a subprocess leave a core to the
+## extra worker, but each worker beyond that made every test dearer (CPU contention stretches
+## the polling of the app's threads) and costs about 3 s of CPU collecting every module.
+## Measured on two cores in one quiet hour, same tests: -n 2 66.5 s (72 s of CPU), -n 3 58.8 s
+## (92 s), -n 4 63.2 s (112 s). worksteal evens the tail.
 ## Bytecode is written so workers and CLI subprocesses do not recompile.
 test-fast: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py
-	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow and not ui_flow" -n 4 --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE -u PULSE_SERVER -u DISCUSSION_TEST_PULSE_DIR HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not audio and not slow and not ui_flow" -n $(FAST_WORKERS) --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check discussion tests scripts hatch_build.py

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,14 +103,27 @@ def gc_freeze_untouched() -> Iterator[None]:
         gc.callbacks.append(_freeze_survivors)
 
 
+@pytest.fixture(scope="session")
+def _test_folders(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where each test's own folders go. pytest numbers its folders by listing their parent
+    on each one made, which grows with every test of a run; mkdtemp's names need no listing."""
+    return tmp_path_factory.mktemp("tests")
+
+
+@pytest.fixture
+def tmp_path(request: pytest.FixtureRequest, _test_folders: Path) -> Path:
+    """pytest's `tmp_path` (a new empty folder named after the test), made without the
+    listing: see `_test_folders`."""
+    name = re.sub(r"\W", "_", request.node.name)[:30]
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=_test_folders))
+
+
 @pytest.fixture(autouse=True)
-def _own_data_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def _own_data_home(_test_folders: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test (and every subprocess it starts) gets its own empty DISCUSSION_HOME, so no
     test can read or change the real user data folder, and no DISCUSSION_HUB_* or AWS_*
     variable. Tests that need a home or a hub of their own set them themselves."""
-    home = tmp_path_factory.mktemp("discussion-home")
+    home = Path(tempfile.mkdtemp(prefix="discussion-home-", dir=_test_folders))
     monkeypatch.setenv("DISCUSSION_HOME", str(home))
     # A hub (or cloud keys) set in the developer's shell would change what the home screen
     # shows and where a hand-in goes: every test starts without one (hub_env sets its own).

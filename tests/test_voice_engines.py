@@ -41,6 +41,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
+@pytest.mark.slow  # 1.8 s of CPU (the model's load and three sentences): make test runs it
 def test_hibari_loads_and_speaks_with_the_network_refused(no_network: list[object]) -> None:
     engine = HibariEngine()
     engine.load()
