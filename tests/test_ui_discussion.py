@@ -124,6 +124,7 @@ async def test_time_warnings_are_shown_once_and_logged(home: Path) -> None:
         assert "OVERRUN" in left
 
 
+@pytest.mark.ui_flow  # test-fast keeps a shorter one of this screen
 async def test_amend_keeps_the_original(home: Path) -> None:
     screen, app = _screen(home, Clock(3.0))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -245,6 +245,7 @@ async def test_an_existing_file_is_replaced_only_after_confirming(home: Path) ->
     assert webvtt.from_string(target.read_text(encoding="utf-8")).captions
 
 
+@pytest.mark.ui_flow  # test-fast keeps a shorter one of this screen
 async def test_refused_paths_are_one_line_and_nothing_is_written(home: Path) -> None:
     folder = sample_copy(home, judged=False)
     app = ScreenHost(lambda: GradeExport(folder, folder.name), cursor_blink=False)

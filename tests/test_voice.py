@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from audio_helpers import EventCollector
 
+import discussion.voice.speaker as speaker_module
 from discussion.playback.output import NoSound
 from discussion.settings import Settings
 from discussion.voice import (
@@ -252,7 +254,10 @@ def test_a_failing_synthesis_is_reported_with_the_fix_and_the_next_question_stil
     assert speaker.available()
 
 
-def test_an_output_that_stops_calling_back_fails_the_utterance_instead_of_hanging() -> None:
+def test_an_output_that_stops_calling_back_fails_the_utterance_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(speaker_module, "STALL_S", 0.5)  # the rule, not its 2 s wait
     engine = ToneEngine(chunks=20)
     factory, events = OutputFactory(speed=1.0, stall_after=5), EventCollector()
     speaker = _speaker(engine, factory, events)
