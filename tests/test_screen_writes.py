@@ -34,9 +34,11 @@ from discussion.ui.screens.correct_details import CorrectDetailsScreen
 from discussion.ui.screens.decisions import DecisionsScreen
 from discussion.ui.screens.grade import GradeScreen
 from discussion.ui.screens.record_saves import RecordSaves
+from discussion.ui.widgets.component_result_form import ComponentResultForm
 
 STANDARD = catalog().standard
 DECISION = CriterionDecidedData(criterion="1A", met=True, rationale="why", note_seqs=[])
+OBS_PASS = [c.id for c in STANDARD.component("observation").pass_criteria({"face-to-face"})]
 
 
 @pytest.fixture
@@ -98,6 +100,11 @@ async def _until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: floa
 
 def _text(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+def _status(screen: Screen[Any]) -> str:
+    """What the grade screen's observation form says of its entry."""
+    return _text(screen, "#observation-status")
 
 
 def _notices(app: App[Any]) -> str:
@@ -255,6 +262,96 @@ async def test_a_slow_disk_leaves_the_grade_screen_answering_keys(
         await _until(pilot, lambda: "Saved to the record" in screen.notice_text)
     assert not disk.timed_out, "a sync waited on the UI thread"
     assert [r.component for r in load_state(live.folder).component_results] == ["observation"]
+
+
+@pytest.mark.parametrize("disk", ["held", pytest.param("fast", marks=pytest.mark.ui_flow)])
+async def test_the_next_attempt_after_ctrl_r_is_blank_however_slow_the_disk(
+    live: LiveSession, monkeypatch: pytest.MonkeyPatch, disk: str
+) -> None:
+    """An entry handed to the record writer counts as given: "2" straight after ctrl+r shows a
+    blank attempt 2 whether or not the sync has completed (it carried attempt 1's ticks over
+    as an unsaved draft for attempt 2 while the sync was slow)."""
+    screen = GradeScreen(live, STANDARD)
+    async with HostApp(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        held = HeldDisk(monkeypatch) if disk == "held" else None
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        await pilot.press("o", "f", "a", "ctrl+r")
+        if held is None:
+            await _until(pilot, lambda: "Saved to the record" in screen.notice_text)
+            assert "Saved: attempt 1" in _status(screen)
+        else:
+            await pilot.pause()
+            # The sync is held: the entry is being saved, not unsaved.
+            assert "saving 1…" in _text(screen, "#grade-bar")
+            assert "unsaved" not in _text(screen, "#grade-bar")
+            status = _status(screen)
+            assert "NOT SAVED" not in status and "Saving: attempt 1" in status
+            assert form.draft() is None and screen.result is not None
+            assert screen.result.components["observation"].pass_met  # in the preview
+        await pilot.press("2")
+        await pilot.pause()
+        assert (form.attempt, form.modes(), form.achieved(), form.draft()) == (2, [], [], None)
+        if held is not None:
+            held.release()
+            await _until(pilot, lambda: "Saved to the record" in screen.notice_text)
+        # The same screen, however slow the disk was: a blank attempt 2, nothing unsaved.
+        assert (form.attempt, form.modes(), form.achieved(), form.draft()) == (2, [], [], None)
+        assert "First tick the modes observed" in _status(screen)
+        bar = _text(screen, "#grade-bar")
+        assert "unsaved" not in bar and "saving" not in bar
+        await pilot.press("1")  # attempt 1 shows what was saved
+        await pilot.pause()
+        assert (form.attempt, form.achieved(), form.draft()) == (1, OBS_PASS, None)
+        assert "Saved: attempt 1" in _status(screen)
+    assert held is None or not held.timed_out, "a sync waited on the UI thread"
+    saved = load_state(live.folder).component_results
+    assert [(r.component, r.attempt, r.achieved, r.modes) for r in saved] == [
+        ("observation", 1, OBS_PASS, ["face-to-face"])
+    ]
+
+
+@pytest.mark.ui_flow  # a longer Pilot flow: the screen's never-syncs test stays in test-fast
+@pytest.mark.parametrize("moved_on", [False, True])
+async def test_a_grade_entry_given_up_comes_back_in_its_form_as_unsaved(
+    live: LiveSession, monkeypatch: pytest.MonkeyPatch, moved_on: bool
+) -> None:
+    """Given up (`moved_on`: after "2" was pressed): the form shows the entry again, unsaved."""
+    screen = GradeScreen(live, STANDARD)
+    asked = threading.Event()
+    refuse = threading.Event()
+
+    def refuses(*_args: object, **_kwargs: object) -> object:
+        asked.set()
+        refuse.wait(5)
+        raise ValueError("the record refused it")
+
+    async with HostApp(screen).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = screen.query_one("#form-observation", ComponentResultForm)
+        monkeypatch.setattr(live.record, "append_many", refuses)
+        await pilot.press("o", "f", "a", "ctrl+r")
+        await _until(pilot, asked.is_set)
+        if moved_on:
+            await pilot.press("2")  # while the writer has it
+            await pilot.pause()
+            assert (form.attempt, form.achieved(), form.draft()) == (2, [], None)
+        refuse.set()
+        await _until(pilot, lambda: "NOT saved: the record refused it" in screen.notice_text)
+        if moved_on:  # shown again (its ticks redraw the form): it says it is not saved
+            await _until(pilot, lambda: "NOT SAVED: attempt 1" in _status(screen))
+        else:  # and why, which the notice says too
+            assert "could not be written (the record refused it)" in _status(screen)
+        assert (form.attempt, form.modes(), form.achieved()) == (1, ["face-to-face"], OBS_PASS)
+        assert form.draft() is not None
+        bar = _text(screen, "#grade-bar")
+        assert "1 unsaved" in bar and "saving" not in bar
+        monkeypatch.undo()
+        await pilot.press("ctrl+r")  # the retry
+        await _until(pilot, lambda: "Saved to the record" in screen.notice_text)
+        assert form.draft() is None and "unsaved" not in _text(screen, "#grade-bar")
+        assert "Saved: attempt 1" in _status(screen)
+    assert [r.attempt for r in load_state(live.folder).component_results] == [1]
 
 
 # ---------------------------------------------------------------------- a full disk

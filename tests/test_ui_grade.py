@@ -193,8 +193,8 @@ async def test_saving_a_result_the_engine_refuses_shows_why(home: Path) -> None:
     live = make_live(home)
     screen = GradeScreen(live, STANDARD)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
-        # attempt 2 after a passed attempt 1, saved first: "2" on a form whose entry is still
-        # on its way to the record keeps its ticks for attempt 2 (they are unsaved there)
+        # attempt 2 after a passed attempt 1 (saved first, though "2" shows a blank attempt 2
+        # while attempt 1 is still on its way to the record as well)
         await pilot.press("o", "f", "a", "ctrl+r")
         await until(pilot, lambda: not screen.saving.waiting())
         await pilot.press("2", "f", "a", "ctrl+r")
@@ -397,13 +397,15 @@ async def test_a_result_that_cannot_be_written_stays_on_screen(
         await until(pilot, lambda: "NOT saved yet" in screen.notice_text)
         assert "No space left" in screen.notice_text and "free disk space" in screen.notice_text
         form = screen.query_one("#form-observation", ComponentResultForm)
-        assert form.touched and form.achieved()  # the ticks are kept
+        status = screen.query_one("#observation-status", Static)
+        assert form.achieved() == OBS_PASS and not form.touched  # kept, as being saved
+        assert "Saving: attempt 1" in str(status.render()) and "saving 1…" in bar(screen)
         await pilot.press("ctrl+s")  # not sealed while a result waits for the disk
         await pilot.pause()
         assert "Wait before closing" in screen.notice_text
         full = False  # space freed: the writer's next retry saves it
-        await until(pilot, lambda: not form.touched)
-        assert "Saved to the record" in screen.notice_text
+        await until(pilot, lambda: "Saved to the record" in screen.notice_text)
+        assert "Saved: attempt 1" in str(status.render()) and "saving" not in bar(screen)
     assert len(load_state(live.folder).component_results) == 1
     live.release()
 

@@ -4,8 +4,9 @@ Opened with the `LiveSession` of the discussion just held (its decisions are mad
 decisions screen), or read-only on a closed session (`GradeScreen.for_closed`). The overall
 grade is the grading engine's, recomputed after every change, unsaved entries included (and
 said so). Results are saved as `component_result` events only on ctrl+r or by importing a file,
-on the record writer's thread (`RecordSaves`): the bar says what is being saved; a result the
-record refuses stays queued and is retried (said, with the fix); one given up stays in its form.
+on the record writer's thread (`RecordSaves`): a result handed over counts as given at once
+(grade_forms.py), and the bar and its form say it is being saved; a result the record refuses
+stays queued and is retried (said, with the fix); one given up comes back in its form, unsaved.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from discussion.ui.messages import EventLogged, RecorderReported
 from discussion.ui.screens.grade_bindings import GRADE_BINDINGS
 from discussion.ui.screens.grade_confirm import GradeConfirm
 from discussion.ui.screens.grade_export import GradeExport
+from discussion.ui.screens.grade_forms import give_back, given_results, load_given, show_saving
 from discussion.ui.screens.grade_import import GradeImport, read_import
 from discussion.ui.screens.grade_saving import ResultBatch, ResultBatches
 from discussion.ui.screens.grade_sealed import GradeSealed
@@ -90,6 +92,7 @@ class GradeScreen(Screen[bool]):
         self.result: GradeResult | None = None
         self.grade_error: str | None = None
         self.saving = ResultBatches()  # handed to the record writer, not all settled
+        self.saying_saving: set[str] = set()  # the forms whose status says "Saving"
         info = self.state.info
         self.sub_title = f"{info.apprentice_name} · attempt {info.attempt}"
 
@@ -148,9 +151,10 @@ class GradeScreen(Screen[bool]):
         return events[-1].hash if events and events[-1].type == "closed" else None
 
     def _refresh(self) -> None:
-        """Recompute the grade (unsaved entries included) and redraw."""
+        """Recompute the grade (entries being saved and unsaved ones included) and redraw."""
         drafts = self.drafts()
-        extra = [entry for form in drafts if (entry := form.draft()) is not None]
+        waiting = self.saving.waiting()
+        extra = [*waiting, *(entry for form in drafts if (entry := form.draft()) is not None)]
         try:
             self.result = grade_session(self.state, None, self.standard, extra)
             self.grade_error = None
@@ -160,6 +164,7 @@ class GradeScreen(Screen[bool]):
             self.state, self.standard, self.result, self.grade_error, [f.label() for f in drafts]
         )
         self._draw_bar(len(drafts))
+        show_saving(self.forms(), waiting, self.saying_saving)
 
     def _draw_bar(self, unsaved: int) -> None:
         bar = grade_bar(
@@ -294,7 +299,11 @@ class GradeScreen(Screen[bool]):
         batch = self.saving.add(ResultBatch({}, path, component, total=len(entries)))
         for entry in entries:
             batch.entries[saves.submit(entry)] = entry
+        load_given(self.forms(), self._given())  # given now, whenever the disk takes them
         self._refresh()
+
+    def _given(self) -> list[ComponentResultData]:
+        return given_results(self.state.component_results, self.saving.waiting())
 
     def on_record_saves_settled(self, message: RecordSaves.Settled) -> None:
         """A result's save: shown once on disk; refused for now, said with the fix (it is
@@ -312,13 +321,14 @@ class GradeScreen(Screen[bool]):
                 )
             return
         if batch.settled:
-            self._batch_settled(batch)
+            self._batch_settled(batch, entry)
         self._refresh()
 
-    def _batch_settled(self, batch: ResultBatch) -> None:
+    def _batch_settled(self, batch: ResultBatch, last: ComponentResultData) -> None:
         if batch.path is None and batch.error is not None:
             for form in self.forms():
                 if form.component.id == batch.component:
+                    give_back(form, last, self._given())  # a form's batch: its one entry
                     form.show_error(
                         f"the record could not be written ({batch.error}); ctrl+r retries"
                     )
@@ -337,12 +347,12 @@ class GradeScreen(Screen[bool]):
                 tab.clear()
         if batch.saved:
             self._saved(batch.saved)
+        else:  # a file's results, all given up: no longer given
+            load_given(self.forms(), self._given())
 
     def _saved(self, entries: list[ComponentResultData]) -> None:
         self.state = self._load_state()
-        saved = latest_component_results(self.state.component_results)
-        for form in self.forms():
-            form.load(saved)
+        load_given(self.forms(), self._given())  # the same, unless a result was given up
         names = ", ".join(
             f"{self.standard.component(e.component).name} attempt {e.attempt}" for e in entries
         )
