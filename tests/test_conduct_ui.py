@@ -3,6 +3,7 @@ reasonable adjustments at set-up end up in the log; a pause asks its reason and 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -241,6 +242,36 @@ async def test_pause_asks_its_reason_and_the_log_keeps_it(tmp_path: Path) -> Non
         pauses = [p.reason for s in load_state(live.folder).segments for p in s.pauses]
         assert pauses == ["Break", "Other: fire alarm test"]
     finally:
+        live.close("test")
+
+
+async def test_f6_while_a_pause_is_being_carried_out_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key is never silently ignored: F6 again before the recorder has paused says why."""
+    live, app = await _recording_screen(tmp_path)
+    release = threading.Event()
+    real_pause = live.pause
+
+    def held_pause(reason: str) -> None:
+        release.wait(10)
+        real_pause(reason)
+
+    monkeypatch.setattr(live, "pause", held_pause)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("f6")
+            await until(pilot, lambda: isinstance(app.screen, PauseReasonScreen), "the reason")
+            await pilot.press("1")
+            await until(pilot, lambda: isinstance(app.screen, DiscussionScreen), "back")
+            await pilot.press("f6")
+            await pilot.pause()
+            assert any("still carrying out the last pause" in n for n in _notices(app))
+            release.set()
+            await until(pilot, lambda: live.recorder_state.value == "paused", "paused")
+    finally:
+        release.set()
         live.close("test")
 
 

@@ -417,8 +417,9 @@ class DiscussionScreen(NoteWritesScreen):
         if not self.live.has_audio or self.live.recorder is None:
             self.notify("Nothing is recording.")
             return
-        if self._pausing:
-            return  # the last press is still being carried out
+        if self._pausing:  # the last press is still being carried out: never a silent key
+            self.notify("The recorder is still carrying out the last pause or resume: press again.")
+            return
         self._pausing = True
         if self.live.recorder_state.value == "paused":
             self._toggle_pause(True)
