@@ -120,17 +120,27 @@ def _popen(
     command: list[str], log: Path, user: pwd.struct_passwd | None
 ) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            user=user.pw_uid if user else None,
-            group=user.pw_gid if user else None,
-            extra_groups=[] if user else None,
-            start_new_session=True,  # a Ctrl+C in the test terminal reaches the tests only
-            cwd=log.parent,
-        )
+        try:
+            return subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                user=user.pw_uid if user else None,
+                group=user.pw_gid if user else None,
+                extra_groups=[] if user else None,
+                start_new_session=True,  # a Ctrl+C in the test terminal reaches the tests only
+                cwd=log.parent,
+            )
+        except PermissionError as error:
+            if user is None:
+                raise
+            # Root runs the servers as another user, who must reach the program's folder.
+            raise RuntimeError(
+                f"user {user.pw_name} cannot run {command[0]} ({error.strerror}): let other "
+                "users enter every folder above the checkout (chmod o+x), or clone it under "
+                "a folder they can enter"
+            ) from error
 
 
 def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
