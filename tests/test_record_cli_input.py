@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -95,6 +95,34 @@ def test_reader_marks_invalid_utf8_and_reaches_eof(pipe: tuple[int, int]) -> Non
         Line("last without newline", 0.0, 3, bad_utf8=False),
         Stop("end of input"),
     ]
+
+
+def test_a_reader_waiting_on_quiet_stdin_sleeps_until_closed(
+    pipe: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing typed: the reader waits in one select, not a poll 20 times a second (a seventh
+    of the recorder's CPU), and close still wakes it at once."""
+    import select as select_module
+
+    read_fd, _write_fd = pipe
+    calls: list[float] = []
+    real_select = select_module.select
+
+    def counted(*args: Any) -> Any:
+        calls.append(time.monotonic())
+        return real_select(*args)
+
+    monkeypatch.setattr(select_module, "select", counted)
+    inbox: Inbox = queue.SimpleQueue()
+    reader = StdinReader(inbox, lambda: 0.0, fd=read_fd)
+    reader.start()
+    time.sleep(0.5)
+    waits = len(calls)
+    began = time.monotonic()
+    reader.close()
+    assert time.monotonic() - began < 0.4, "close did not wake the reader"
+    assert waits <= 2, f"{waits} selects in 0.5 s of quiet"
+    assert isinstance(inbox.get(timeout=2), Stop)
 
 
 def test_decode_line() -> None:
