@@ -322,11 +322,28 @@ class Recorder:
                 self._state = RecorderState.RECORDING
                 first = self._offset_locked(arrived)
                 self._recording.set()
-            pad = self._end_gap_locked(arrived)
+            pad = None
+            if self._gap_cause is not None:
+                pad = self._end_gap_locked(self._audio_began_locked(generation, block, arrived))
             if not self._paused:
                 self._frames += len(block) // self._frame_bytes
             self._last_block_s = len(block) / self._frame_bytes / self.config.samplerate
             self._accepted.append((block, overflow, self._paused, pad, first, arrived))
+
+    def _audio_began_locked(self, generation: int, block: bytes, arrived: float) -> float:
+        """When the sound in `block`, the first after a gap, began: its arrival less its length,
+        or earlier when the blocks queued behind it came at once (a reopened stream delivers
+        what it buffered in a burst). Ending the gap at the arrival counted that audio twice,
+        as gap and as frames: the timeline ran ahead by about 0.15 s after each reconnect."""
+        rate = self.config.samplerate
+        frames = len(block) // self._frame_bytes
+        began = arrived - frames / rate
+        for later_generation, later, _overflow, later_arrived in self._received:
+            if later_generation != generation:
+                continue
+            frames += len(later) // self._frame_bytes
+            began = min(began, later_arrived - frames / rate)
+        return began
 
     # ----------------------------------------------------------------- events
     def _emit(self, event: RecorderEvent) -> None:
