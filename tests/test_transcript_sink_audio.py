@@ -194,8 +194,11 @@ def test_speech_recorded_through_the_sink_across_a_pause_and_a_resume_is_transcr
     assert types.count("recording_paused") == 1 and types.count("recording_resumed") == 1
     first_file, rate = ah.read_mono(folder / segments[0].file)
     assert rate == RATE
-    # The noise bed is in the recording (before the first sentence) at about its level.
-    assert abs(ah.dbfs(first_file[: round((lines[0].start - 0.2) * RATE)]) - NOISE_DBFS) < 4.0
+    # The noise bed is in the recording (before the first sentence) at about its level. The
+    # sentence is played a second after the first block; a stamp is never early but can be
+    # late under load (the watch's thread wakes late), so at most the first 0.8 s are used.
+    before = min(lines[0].start - 0.2, 0.8)
+    assert abs(ah.dbfs(first_file[: round(before * RATE)]) - NOISE_DBFS) < 4.0
     # Each stamp is where the sentence is in its segment file: the watch fired on the voice.
     # (Under load the correlation drops to ~0.6 where playback or capture stuttered; noise
     # alone gives under 0.2.)
