@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sync_spy import Sync, patch_syncs
+from sync_spy import Sync, patch_syncs, spy_sync_threads
 from textual.pilot import Pilot
 from textual.widgets import Label
 from ui_live_helpers import Clock, HostApp, discussion_screen, notes_only_session
@@ -56,19 +56,10 @@ async def test_the_ui_thread_never_syncs_while_notes_are_entered(
     screen_app: tuple[DiscussionScreen, HostApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     screen, app = screen_app
-    syncing: list[str] = []
-
-    def wrap(real: Sync) -> Sync:
-        def spy(fd: int) -> None:
-            syncing.append(threading.current_thread().name)
-            real(fd)
-
-        return spy
-
     ui_thread = threading.current_thread().name
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        patch_syncs(monkeypatch, wrap)
+        syncing = spy_sync_threads(monkeypatch)
         for index in range(5):
             await pilot.press(*f"3a: note {index}", "enter")
         await pilot.press("ctrl+y")  # the question asked, too
