@@ -288,6 +288,19 @@ def test_the_clock_counts_blocks_received_between_writer_wake_ups(tmp_path: Path
     recorder.stop()
 
 
+def test_the_first_block_is_known_at_once_not_at_the_next_wake_up(tmp_path: Path) -> None:
+    # Writer and watchdog wake once a second here: waiting for the first block must not
+    # wait for them (the session's start and its "REC" would be late by that much).
+    config = RecorderConfig(writer_interval_s=1.0, watchdog_interval_s=1.0)
+    recorder = Recorder(tmp_path / "s.wav", stream_factory=Factory(), config=config)
+    began = time.monotonic()
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    waited = time.monotonic() - began
+    recorder.stop()
+    assert waited < 0.3, f"the first block was known {waited:.2f} s after start"
+
+
 def test_batched_writes_reach_the_file_within_a_batch(tmp_path: Path) -> None:
     path = tmp_path / "s.wav"
     recorder = Recorder(path, stream_factory=Factory())

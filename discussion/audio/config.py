@@ -33,7 +33,7 @@ class RecorderConfig:
     # and every fsync writes the batch first (the durability promise stays `fsync_interval_s`).
     write_batch_s: float = 0.25
     fsync_interval_s: float = 2.0
-    level_interval_s: float = 0.1
+    level_interval_s: float = 0.2  # 5 Hz: live enough to show the microphone works
     silence_threshold_dbfs: float = -60.0
     silence_after_s: float = 10.0
     gap_after_s: float = 1.5  # no block for this long = audio lost
@@ -44,4 +44,4 @@ class RecorderConfig:
     watchdog_interval_s: float = 0.25
     # The writer wakes this often (not per block: the clock is brought up to date by whoever
     # reads it). Levels, silence and writes happen at this pace.
-    writer_interval_s: float = 0.1
+    writer_interval_s: float = 0.2

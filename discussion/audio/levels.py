@@ -34,7 +34,7 @@ def block_stats(block: npt.NDArray[np.int16]) -> tuple[float, float, int]:
         return 0.0, 0.0, 0
     flat = block.ravel().astype(np.int64)
     squares = int(np.dot(flat, flat)) / (FULL_SCALE * FULL_SCALE)
-    peak = int(np.max(np.abs(flat))) / FULL_SCALE
+    peak = max(int(flat.max()), -int(flat.min())) / FULL_SCALE  # no |x| array: half the work
     return squares, peak, int(flat.size)
 
 

@@ -66,6 +66,8 @@ __all__ = ["Recorder", "RecorderConfig", "RecorderState"]
 log = logging.getLogger(__name__)
 
 
+FIRST_BLOCK_POLL_S = 0.005  # how often `wait_until_recording` looks for the first block
+
 _Item = tuple[int, bytes, bool, float]  # (stream generation, int16 block, overflow, arrival)
 # (block, overflow, paused, the gap it ended and the offset after it, Started offset, arrival)
 _Accepted = tuple[bytes, bool, bool, tuple[GapInfo, float] | None, float | None, float]
@@ -210,8 +212,21 @@ class Recorder:
             thread.start()
 
     def wait_until_recording(self, timeout: float) -> bool:
-        """Block until the first audio block arrived; False on timeout."""
-        return self._recording.wait(timeout)
+        """Block until the first audio block arrived; False on timeout.
+
+        The waiter looks at the queue itself every few ms, so it learns of the first block
+        within that, not a writer interval later (the callback wakes nobody)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._recording.is_set():
+                return True
+            with self._lock:
+                self._accept_locked()
+            remaining = deadline - time.monotonic()
+            if self._recording.is_set() or remaining <= 0:
+                return self._recording.is_set()
+            if self._recording.wait(min(FIRST_BLOCK_POLL_S, remaining)):
+                return True
 
     def pause(self) -> None:
         """Stop writing and stop the clock (the stream keeps running so loss is still noticed)."""
