@@ -301,6 +301,24 @@ def test_the_first_block_is_known_at_once_not_at_the_next_wake_up(tmp_path: Path
     assert waited < 0.3, f"the first block was known {waited:.2f} s after start"
 
 
+def test_recording_is_confirmed_only_once_started_was_delivered(tmp_path: Path) -> None:
+    # The caller logs consent straight after the confirmation: a slow `Started` listener
+    # (the record's fsync) must have finished, or consent lands before recording_started.
+    events = EventCollector()
+
+    def slow_listener(event: object) -> None:
+        if isinstance(event, Started):
+            time.sleep(0.3)
+        events(event)
+
+    recorder = Recorder(tmp_path / "s.wav", stream_factory=Factory(), on_event=slow_listener)
+    recorder.start()
+    assert recorder.wait_until_recording(2)
+    delivered = events.of_type(Started)
+    recorder.stop()
+    assert len(delivered) == 1
+
+
 def test_batched_writes_reach_the_file_within_a_batch(tmp_path: Path) -> None:
     path = tmp_path / "s.wav"
     recorder = Recorder(path, stream_factory=Factory())

@@ -66,7 +66,7 @@ __all__ = ["Recorder", "RecorderConfig", "RecorderState"]
 log = logging.getLogger(__name__)
 
 
-FIRST_BLOCK_POLL_S = 0.005  # how often `wait_until_recording` looks for the first block
+FIRST_BLOCK_POLL_S = 0.005  # how often the writer looks for the first block (then it sleeps)
 
 _Item = tuple[int, bytes, bool, float]  # (stream generation, int16 block, overflow, arrival)
 # (block, overflow, paused, the gap it ended and the offset after it, Started offset, arrival)
@@ -212,21 +212,10 @@ class Recorder:
             thread.start()
 
     def wait_until_recording(self, timeout: float) -> bool:
-        """Block until the first audio block arrived; False on timeout.
-
-        The waiter looks at the queue itself every few ms, so it learns of the first block
-        within that, not a writer interval later (the callback wakes nobody)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self._recording.is_set():
-                return True
-            with self._lock:
-                self._accept_locked()
-            remaining = deadline - time.monotonic()
-            if self._recording.is_set() or remaining <= 0:
-                return self._recording.is_set()
-            if self._recording.wait(min(FIRST_BLOCK_POLL_S, remaining)):
-                return True
+        """Block until the first audio block arrived and `Started` was delivered; False on
+        timeout. (The writer looks for that block every few ms, so this is not a writer
+        interval late, and evidence logged after it follows `Started` on the log.)"""
+        return self._recording.wait(timeout)
 
     def pause(self) -> None:
         """Stop writing and stop the clock (the stream keeps running so loss is still noticed)."""
@@ -336,7 +325,6 @@ class Recorder:
             if self._state is RecorderState.WAITING:
                 self._state = RecorderState.RECORDING
                 first = self._offset_locked(arrived)
-                self._recording.set()
             pad = None
             if self._gap_cause is not None:
                 pad = self._end_gap_locked(self._audio_began_locked(generation, block, arrived))
@@ -403,7 +391,9 @@ class Recorder:
             finishing = False
             while not finishing:
                 # A plain sleep costs less than Event.wait; stop() waits at most one interval.
-                time.sleep(cfg.writer_interval_s)
+                # Until the first block it wakes often: the start is confirmed within 5 ms.
+                waiting = not self._recording.is_set()
+                time.sleep(FIRST_BLOCK_POLL_S if waiting else cfg.writer_interval_s)
                 finishing = self._finish.is_set()
                 with self._lock:
                     self._accept_locked()
@@ -411,6 +401,7 @@ class Recorder:
                 for data, overflow, paused, gap_end, first, arrived in accepted:
                     if first is not None:
                         self._emit(Started(first))
+                        self._recording.set()  # after Started: the caller logs behind it
                     if gap_end is not None:
                         sink.gap_ended(*gap_end)
                     block = np.frombuffer(data, np.int16).reshape(-1, cfg.channels)
