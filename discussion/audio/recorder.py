@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 
 
 FIRST_BLOCK_POLL_S = 0.005  # how often the writer looks for the first block (then it sleeps)
+FIRST_BLOCK_POLL_FOR_S = 15.0  # for at most this long (callers give up on a silent device sooner)
 
 _Item = tuple[int, bytes, bool, float]  # (stream generation, int16 block, overflow, arrival)
 # (block, overflow, paused, the gap it ended and the offset after it, Started offset, arrival)
@@ -389,10 +390,12 @@ class Recorder:
         sink = self._sink = BlockSink(writer, cfg, self._emit, self._block_offset)
         try:
             finishing = False
+            poll_until = time.monotonic() + FIRST_BLOCK_POLL_FOR_S
             while not finishing:
                 # A plain sleep costs less than Event.wait; stop() waits at most one interval.
-                # Until the first block it wakes often: the start is confirmed within 5 ms.
-                waiting = not self._recording.is_set()
+                # Until the first block it wakes often: the start is confirmed within 5 ms
+                # (for the first seconds only: a device that sends nothing is given up anyway).
+                waiting = not self._recording.is_set() and time.monotonic() < poll_until
                 time.sleep(FIRST_BLOCK_POLL_S if waiting else cfg.writer_interval_s)
                 finishing = self._finish.is_set()
                 with self._lock:
