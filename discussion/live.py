@@ -21,7 +21,6 @@ from discussion.audio import (
     Alarm,
     AudioUnavailable,
     Failed,
-    Level,
     Recorder,
     RecorderConfig,
     RecorderEvent,
@@ -462,15 +461,10 @@ class LiveSession(LiveWrites):
                 name="live-restart",
                 daemon=True,
             ).start()
-        evidence = None
-        if not isinstance(event, Level):  # 5 a second and never evidence: skip the mapping
-            device = "" if self.device is None else str(self.device)
-            evidence = evidence_of(
-                event,
-                segment=self._relative(segment),
-                device=device,
-                pause_reason=self._pause_reason,
-            )
+        device = "" if self.device is None else str(self.device)
+        evidence = evidence_of(
+            event, segment=self._relative(segment), device=device, pause_reason=self._pause_reason
+        )
         # Kept and retried in order if the record refuses it.
         news = self._evidence.add(*evidence) if evidence is not None else self._evidence.retry()
         self._notify(event)
