@@ -445,8 +445,14 @@ def test_a_recorder_that_fails_to_start_goes_back_to_set_up(
                 worst.append(probe.worst)
                 ticks.append(probe.ticks_while_slow)
             assert app.live is None
-            messages = [n.message for n in app._notifications]
-            assert any("Recording did not start" in m and "busy" in m for m in messages)
+
+            def failure_shown() -> bool:
+                messages = [n.message for n in app._notifications]
+                return any("Recording did not start" in m and "busy" in m for m in messages)
+
+            # The notice is a message to the app, posted just before set-up came back: under
+            # load it can still be in the queue when the new screen is seen.
+            await until(pilot, failure_shown, "the failure and its fix shown")
             await pilot.press("escape")  # set-up again: cancel
             # nothing was recorded, so home has no empty session to offer for resume
             await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
